@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Test dependencies: Debian's Chromium (browser tests) and a private PostgreSQL on 127.0.0.1 (proof store tests).
+#   bash eng/test-deps.sh install   installs what is missing (root, apt); idempotent, non-interactive
+#   source eng/test-deps.sh start   starts PostgreSQL if ENT_CONSENT_POSTGRES is unset and exports it
+#   ent_consent_stop_postgres       stops the server that `start` started
+set -euo pipefail
+
+ent_consent_install() {
+  local missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+  fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
+  if [ ${#missing[@]} -eq 0 ]; then
+    echo "test-deps: Chromium and PostgreSQL are installed"
+    return 0
+  fi
+  if [ "$(id -u)" != 0 ]; then
+    echo "test-deps: missing ${missing[*]}; run as root or install them with apt-get" >&2
+    return 1
+  fi
+  echo "test-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+ent_consent_start_postgres() {
+  if [ -n "${ENT_CONSENT_POSTGRES:-}" ]; then
+    echo "test-deps: using ENT_CONSENT_POSTGRES from the environment"
+    return 0
+  fi
+  local bin
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  if [ -z "$bin" ] || [ "$(id -u)" != 0 ] || ! id postgres >/dev/null 2>&1; then
+    echo "test-deps: no PostgreSQL to start; its tests will say why they are skipped (or fail under CI=true)" >&2
+    return 0
+  fi
+  ENT_CONSENT_PGDATA=$(mktemp -d /tmp/ent-consent-pg.XXXXXX)
+  chown postgres "$ENT_CONSENT_PGDATA"
+  local port=${ENT_CONSENT_PGPORT:-55432}
+  runuser -u postgres -- "$bin/initdb" -D "$ENT_CONSENT_PGDATA" -A trust -U postgres >/dev/null
+  runuser -u postgres -- "$bin/pg_ctl" -D "$ENT_CONSENT_PGDATA" -l "$ENT_CONSENT_PGDATA/server.log" -w \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $ENT_CONSENT_PGDATA -c fsync=on -c max_connections=200" start >/dev/null
+  export ENT_CONSENT_PGDATA ENT_CONSENT_PGBIN="$bin"
+  export ENT_CONSENT_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
+  echo "test-deps: PostgreSQL started on 127.0.0.1:$port"
+}
+
+ent_consent_stop_postgres() {
+  if [ -n "${ENT_CONSENT_PGDATA:-}" ]; then
+    runuser -u postgres -- "$ENT_CONSENT_PGBIN/pg_ctl" -D "$ENT_CONSENT_PGDATA" -m fast stop >/dev/null 2>&1 || true
+    rm -rf "$ENT_CONSENT_PGDATA"
+  fi
+}
+
+case "${1:-}" in
+  install) ent_consent_install ;;
+  start) ent_consent_start_postgres ;;
+  "") ;;
+  *) echo "usage: eng/test-deps.sh install | source eng/test-deps.sh start" >&2; exit 2 ;;
+esac

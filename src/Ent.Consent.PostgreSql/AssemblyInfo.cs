@@ -1,0 +1,1 @@
+// Placeholder so the empty project builds; replaced by real code.

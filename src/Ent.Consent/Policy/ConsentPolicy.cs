@@ -1,0 +1,244 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Ent.Consent;
+
+/// <summary>
+/// The compiled, validated policy of a portal (or of one tenant): its services, purposes, texts and version.
+/// Immutable and thread-safe; build it once with <see cref="Create"/>.
+/// </summary>
+public sealed partial class ConsentPolicy
+{
+    /// <summary>The id of the built-in service that owns the consent cookie itself.</summary>
+    public const string ConsentServiceId = "ent-consent";
+
+    private readonly FrozenDictionary<string, ServiceDefinition> _servicesById;
+    private readonly FrozenDictionary<string, PurposeDefinition> _purposesById;
+    private readonly Lock _textsHashLock = new();
+    private FrozenDictionary<string, string> _textsHashes = FrozenDictionary<string, string>.Empty;
+
+    private ConsentPolicy(ConsentPolicyOptions options, List<ServiceDefinition> services, List<PurposeDefinition> purposes, IReadOnlyList<string> warnings)
+    {
+        Controllers = [.. options.Controllers];
+        Texts = options.Texts.Clone();
+        ChoiceValidity = options.ChoiceValidity;
+        ConsentCookieName = options.ConsentCookieName;
+        AllowConsentForMinors = options.AllowConsentForMinors;
+        Services = services;
+        Purposes = purposes;
+        Warnings = warnings;
+        _servicesById = services.ToFrozenDictionary(static s => s.Id, StringComparer.Ordinal);
+        _purposesById = purposes.ToFrozenDictionary(static p => p.Id, StringComparer.Ordinal);
+        ChoosableServices = services.Where(static s => s.Category != ServiceCategory.Essential).ToArray();
+        Classifier = new TrackerClassifier(services);
+        Version = PolicyFingerprint.ComputeVersion(this);
+    }
+
+    /// <summary>
+    /// A stable hash of everything the user is shown and asked about (services, purposes, texts, controllers,
+    /// validity): 16 lowercase hexadecimal characters. Any change gives a new version, and a choice made under
+    /// another version is asked again.
+    /// </summary>
+    public string Version { get; }
+
+    /// <summary>The joint controllers.</summary>
+    public IReadOnlyList<string> Controllers { get; }
+
+    /// <summary>Every service, built-in and declared, in declaration order (the consent cookie's service first).</summary>
+    public IReadOnlyList<ServiceDefinition> Services { get; }
+
+    /// <summary>The services a user can decide on: exempt audience (opt-out) and consent-required (opt-in).</summary>
+    public IReadOnlyList<ServiceDefinition> ChoosableServices { get; }
+
+    /// <summary>Every purpose in use.</summary>
+    public IReadOnlyList<PurposeDefinition> Purposes { get; }
+
+    /// <summary>The texts shown.</summary>
+    public ConsentTexts Texts { get; }
+
+    /// <summary>How long a choice is remembered.</summary>
+    public CalendarPeriod ChoiceValidity { get; }
+
+    /// <summary>The name of the cookie storing the choice.</summary>
+    public string ConsentCookieName { get; }
+
+    /// <summary>Whether a minor's consent-required services may be turned on.</summary>
+    public bool AllowConsentForMinors { get; }
+
+    /// <summary>Maps cookie names to their service and category.</summary>
+    public TrackerClassifier Classifier { get; }
+
+    /// <summary>Declarations that were accepted with a downgrade (see <see cref="ConsentPolicyOptions.DowngradeInvalidExemptions"/>).</summary>
+    public IReadOnlyList<string> Warnings { get; }
+
+    /// <summary>The service with this id, or null.</summary>
+    public ServiceDefinition? FindService(string serviceId)
+        => _servicesById.TryGetValue(serviceId, out var service) ? service : null;
+
+    /// <summary>The purpose with this id, or null.</summary>
+    public PurposeDefinition? FindPurpose(string purposeId)
+        => _purposesById.TryGetValue(purposeId, out var purpose) ? purpose : null;
+
+    /// <summary>
+    /// Whether the service may run for a user whose current choice is <paramref name="state"/> (null when there is no
+    /// valid choice): essential services always, exempt audience unless the user objected, consent-required only
+    /// when granted (and, for a minor, only if <see cref="AllowConsentForMinors"/>). Unknown services never.
+    /// </summary>
+    public bool IsAllowed(string serviceId, ConsentState? state, bool subjectIsMinor = false)
+    {
+        if (!_servicesById.TryGetValue(serviceId, out var service))
+        {
+            return false;
+        }
+
+        var decision = state is not null && state.PolicyVersion == Version ? state.GetDecision(serviceId) : ConsentDecision.NotAsked;
+        return service.Category switch
+        {
+            ServiceCategory.Essential => true,
+            ServiceCategory.ExemptAudience => decision != ConsentDecision.Denied,
+            _ => decision == ConsentDecision.Granted && (!subjectIsMinor || AllowConsentForMinors),
+        };
+    }
+
+    /// <summary>
+    /// A hash (64 hexadecimal characters) of the exact texts a user is shown in <paramref name="culture"/>: banner,
+    /// preference centre and service list. Recorded with each consent proof.
+    /// </summary>
+    public string GetTextsHash(CultureInfo culture)
+    {
+        ArgumentNullException.ThrowIfNull(culture);
+        if (_textsHashes.TryGetValue(culture.Name, out var hash))
+        {
+            return hash;
+        }
+
+        lock (_textsHashLock)
+        {
+            if (!_textsHashes.TryGetValue(culture.Name, out hash))
+            {
+                hash = PolicyFingerprint.ComputeTextsHash(this, culture);
+                var copy = new Dictionary<string, string>(_textsHashes, StringComparer.Ordinal) { [culture.Name] = hash };
+                _textsHashes = copy.ToFrozenDictionary(StringComparer.Ordinal);
+            }
+        }
+
+        return hash;
+    }
+
+    /// <summary>
+    /// Validates <paramref name="options"/> and compiles them. Built-in services named in
+    /// <see cref="ConsentPolicyOptions.BuiltInServices"/> are added, the consent cookie is declared Essential, and
+    /// every declaration is checked.
+    /// </summary>
+    /// <exception cref="ConsentPolicyException">The declaration is invalid; the message lists every problem.</exception>
+    public static ConsentPolicy Create(ConsentPolicyOptions options, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        logger ??= NullLogger.Instance;
+        var errors = new List<string>();
+        var warnings = new List<string>();
+        var (services, purposes) = Compile(options, errors, warnings);
+        if (errors.Count > 0)
+        {
+            throw new ConsentPolicyException(errors);
+        }
+
+        foreach (var warning in warnings)
+        {
+            LogDowngrade(logger, warning);
+        }
+
+        return new ConsentPolicy(options, services, purposes, warnings);
+    }
+
+    /// <summary>Every problem with <paramref name="options"/>; empty when <see cref="Create"/> would succeed.</summary>
+    public static IReadOnlyList<string> Validate(ConsentPolicyOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        Compile(options, errors, []);
+        return errors;
+    }
+
+    private static (List<ServiceDefinition> Services, List<PurposeDefinition> Purposes) Compile(ConsentPolicyOptions options, List<string> errors, List<string> warnings)
+    {
+        ConsentPolicyValidation.ValidateOptions(options, errors);
+
+        var purposes = new List<PurposeDefinition>();
+        foreach (var purpose in BuiltInCatalogue.Purposes)
+        {
+            purposes.Add(options.Purposes.Find(p => p.Id == purpose.Id)?.Clone() ?? purpose.Clone());
+        }
+
+        purposes.AddRange(options.Purposes.Where(p => BuiltInCatalogue.Purposes.All(b => b.Id != p.Id)).Select(static p => p.Clone()));
+        var purposeIds = purposes.Select(static p => p.Id).ToHashSet(StringComparer.Ordinal);
+
+        var services = new List<ServiceDefinition> { BuiltInCatalogue.ConsentCookieService(options.ConsentCookieName) };
+        foreach (var id in options.BuiltInServices.Distinct(StringComparer.Ordinal))
+        {
+            if (options.Services.Exists(s => s.Id == id))
+            {
+                continue; // Overridden by the host.
+            }
+
+            if (BuiltInCatalogue.Find(id) is { } builtIn)
+            {
+                services.Add(builtIn);
+            }
+        }
+
+        services.AddRange(options.Services.Select(static s => s.Clone()));
+        if (options.Services.Exists(static s => s.Id == ConsentServiceId))
+        {
+            errors.Add($"Service id '{ConsentServiceId}' is reserved for the consent cookie itself.");
+        }
+
+        foreach (var (serviceId, attestation) in options.Exemptions)
+        {
+            if (services.Find(s => s.Id == serviceId) is { } attested)
+            {
+                attested.Exemption = attestation.Clone();
+            }
+            else
+            {
+                errors.Add($"Exemptions names service '{serviceId}', which is not in the policy; add it to Services or BuiltInServices.");
+            }
+        }
+
+        foreach (var service in services)
+        {
+            ConsentPolicyValidation.ValidateService(service, purposeIds, errors);
+            if (service.Category != ServiceCategory.ExemptAudience)
+            {
+                continue;
+            }
+
+            var failures = ConsentPolicyValidation.ExemptionFailures(service);
+            if (failures.Count == 0)
+            {
+                continue;
+            }
+
+            if (options.DowngradeInvalidExemptions)
+            {
+                service.Category = ServiceCategory.ConsentRequired;
+                service.LegalBasis = LegalBasis.Consent;
+                warnings.Add($"Service '{service.Id}' was downgraded from ExemptAudience to ConsentRequired: {string.Join(" ", failures)}");
+            }
+            else
+            {
+                errors.AddRange(failures);
+            }
+        }
+
+        // Only the purposes something uses are shown; declared ones stay even if unused, so hosts can prepare them.
+        var used = services.Select(static s => s.Purpose).ToHashSet(StringComparer.Ordinal);
+        purposes.RemoveAll(p => !used.Contains(p.Id) && !options.Purposes.Exists(d => d.Id == p.Id));
+        return (services, purposes);
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Ent.Consent policy: {Warning}")]
+    private static partial void LogDowngrade(ILogger logger, string warning);
+}

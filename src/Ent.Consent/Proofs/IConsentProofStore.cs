@@ -1,0 +1,62 @@
+namespace Ent.Consent;
+
+/// <summary>
+/// An append-only, tamper-evident ledger of consent proofs (GDPR art. 7(1): the controller must be able to show
+/// that consent was given). Implementations: <c>Ent.Consent.Sqlite</c> (embedded default) and
+/// <c>Ent.Consent.PostgreSql</c> (several web nodes).
+/// </summary>
+public interface IConsentProofStore
+{
+    /// <summary>
+    /// Appends a record and returns it once it is durable: when this completes, a crash loses nothing.
+    /// </summary>
+    /// <exception cref="ConsentProofStoreUnavailableException">The store cannot take the record now.</exception>
+    Task<ConsentProof> AppendAsync(ConsentProofDraft draft, CancellationToken cancellationToken = default);
+
+    /// <summary>Every record of a consent id, in chain order (for rights requests).</summary>
+    Task<IReadOnlyList<ConsentProof>> ExportByConsentIdAsync(string consentId, CancellationToken cancellationToken = default);
+
+    /// <summary>Every record of a subject key, in chain order (for rights requests).</summary>
+    Task<IReadOnlyList<ConsentProof>> ExportBySubjectAsync(string subjectKey, CancellationToken cancellationToken = default);
+
+    /// <summary>The latest record of a subject for a tenant, so a user's choice can follow them across devices.</summary>
+    Task<ConsentProof?> FindLatestBySubjectAsync(string subjectKey, string? tenant, CancellationToken cancellationToken = default);
+
+    /// <summary>Checks the whole chain and reports the first broken link.</summary>
+    Task<ChainVerification> VerifyAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes the records made before <paramref name="cutoff"/> and re-anchors the chain so that
+    /// <see cref="VerifyAsync"/> still passes. Returns the number of records deleted.
+    /// </summary>
+    Task<long> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The result of <see cref="IConsentProofStore.VerifyAsync"/>.</summary>
+/// <param name="IsValid">Whether every link holds.</param>
+/// <param name="RecordCount">How many records were checked.</param>
+/// <param name="FirstBrokenSequence">The sequence of the first record whose link does not hold, or null.</param>
+/// <param name="FirstBrokenRecordId">The id of that record, or null.</param>
+/// <param name="Reason">What is wrong with it, or null.</param>
+public sealed record ChainVerification(bool IsValid, long RecordCount, long? FirstBrokenSequence, string? FirstBrokenRecordId, string? Reason);
+
+/// <summary>Thrown when a proof store cannot durably take a record (down, full, locked for too long).</summary>
+public sealed class ConsentProofStoreUnavailableException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public ConsentProofStoreUnavailableException()
+    {
+    }
+
+    /// <summary>Creates the exception with a message.</summary>
+    public ConsentProofStoreUnavailableException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and its cause.</summary>
+    public ConsentProofStoreUnavailableException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
