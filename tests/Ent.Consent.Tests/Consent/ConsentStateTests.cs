@@ -254,14 +254,26 @@ public class ConsentStateTests
     }
 
     [Fact]
-    public void A_choice_made_under_another_version_counts_as_no_choice()
+    public void A_grant_made_under_another_version_counts_as_no_consent()
     {
         var old = Policy();
         var current = Policy(static o => o.Services[2].Description["fr"] = "Nouvelle description");
-        var state = ConsentState.Create(old, [Decision("videos", ConsentDecision.Granted), Decision("stats", ConsentDecision.Denied)], ConsentChannel.PreferenceCentre, _time.GetUtcNow());
+        var state = ConsentState.Create(old, [Decision("videos", ConsentDecision.Granted), Decision("stats", ConsentDecision.Granted)], ConsentChannel.PreferenceCentre, _time.GetUtcNow());
 
+        Assert.True(old.IsAllowed("videos", state));
         Assert.False(current.IsAllowed("videos", state));
         Assert.True(current.IsAllowed("stats", state));
+    }
+
+    [Fact]
+    public void An_objection_to_exempt_audience_survives_a_policy_change()
+    {
+        var old = Policy();
+        var current = Policy(static o => o.Texts.BannerTitle["fr"] = "Nouveau titre");
+        var state = ConsentState.ForAll(old, ConsentDecision.Denied, ConsentChannel.FirstLayer, _time.GetUtcNow());
+
+        Assert.NotEqual(old.Version, current.Version);
+        Assert.False(current.IsAllowed("stats", state));
     }
 
     [Fact]
