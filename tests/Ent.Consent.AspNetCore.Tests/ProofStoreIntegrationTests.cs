@@ -79,6 +79,20 @@ public sealed class ProofStoreIntegrationTests
     }
 
     [Fact]
+    public async Task Bad_input_records_no_proof()
+    {
+        var store = new FakeProofStore();
+        await using var app = await StartAsync(store);
+
+        var response = await app.PostChoiceAsync(new CookieJar(), new { action = "save", services = new { ghost = true } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(store.Records);
+        Assert.Equal(0, store.FailedAttempts);
+        Assert.False(store.AppendEntered.Task.IsCompleted);
+    }
+
+    [Fact]
     public async Task A_full_refusal_queue_drops_with_an_error_logged()
     {
         var store = new FakeProofStore { Unavailable = true };
