@@ -171,8 +171,12 @@ public sealed class ProofStoreIntegrationTests
         void Alice(HttpRequestMessage r) => r.Headers.Add("X-Test-User", "alice");
         await app.PostChoiceAsync(new CookieJar(), new { action = "save", services = new { videos = true } }, Alice);
 
+        app.Time.Advance(TimeSpan.FromDays(10));
         var newDevice = new CookieJar();
-        var state = await (await app.GetAsync("/consent", newDevice, Alice)).Content.ReadFromJsonAsync<JsonElement>();
+        var restored = await app.GetAsync("/consent", newDevice, Alice);
+        var state = await restored.Content.ReadFromJsonAsync<JsonElement>();
+        // The restored choice keeps its own dates: the cookie lives for what remains of it, not a fresh six months.
+        Assert.Equal(ConsentTestApp.Start.AddMonths(6) - app.Time.GetUtcNow(), CookieJar.FindSetCookie(restored, "ent_consent")?.MaxAge);
         var bob = await (await app.GetAsync("/consent", new CookieJar(), r => r.Headers.Add("X-Test-User", "bob"))).Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.False(state.GetProperty("pending").GetBoolean());
