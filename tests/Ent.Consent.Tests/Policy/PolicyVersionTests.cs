@@ -143,7 +143,8 @@ public class PolicyVersionTests
         var options = Options(Essential(), ExemptAudience(), ConsentRequired());
         options.Texts = FixedTexts();
 
-        Assert.Equal("2bf40490fd213b64", ConsentPolicy.Create(options).Version);
+        // a0d0e378…: the built-in ent-consent service declares the {ConsentCookieName}_audience cookie (ADR 0005).
+        Assert.Equal("a0d0e378a346f9cd", ConsentPolicy.Create(options).Version);
     }
 
     [Theory]
