@@ -269,7 +269,7 @@ internal static class WidgetRenderer
         }
 
         html.Append(Encode(request.Text(service.Description))).Append(' ')
-            .Append(Encode(request.Text(texts.ProviderLabel))).Append(" : ").Append(Encode(service.Provider)).Append('.');
+            .Append(Encode(request.Text(texts.ProviderLabel))).Append(Colon(request)).Append(Encode(service.Provider)).Append('.');
         html.Append("</p>");
         if (service.Cookies.Count > 0)
         {
@@ -277,7 +277,7 @@ internal static class WidgetRenderer
                 .Append("</summary><ul>");
             foreach (var cookie in service.Cookies)
             {
-                html.Append("<li><code>").Append(Encode(cookie.Name)).Append("</code> : ").Append(Encode(Lifetime(request, cookie)));
+                html.Append("<li><code>").Append(Encode(cookie.Name)).Append("</code>").Append(Colon(request)).Append(Encode(Lifetime(request, cookie)));
                 var role = request.Text(cookie.Description);
                 if (role.Length > 0)
                 {
@@ -421,6 +421,9 @@ internal static class WidgetRenderer
         var and = LifetimeText.IsEnglish(request.Culture) ? " and " : " et ";
         return string.Join(", ", controllers.Take(controllers.Count - 1)) + and + controllers[^1];
     }
+
+    // French typography puts a space before the colon.
+    private static string Colon(WidgetRequest request) => LifetimeText.IsEnglish(request.Culture) ? ": " : "\u00a0: ";
 
     private static string ThemeAttribute(WidgetRequest request)
         => request.Theme == ConsentWidgetTheme.Dsfr ? " data-ent-consent-theme=\"dsfr\"" : string.Empty;
