@@ -22,9 +22,11 @@ public sealed class AssetTests(ITestOutputHelper output) : IAsyncLifetime
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
+        builder.Services.AddEntConsent(o => o.Policy = TestPolicies.PortalOptions());
         builder.Services.AddEntConsentWidget();
-        StandInConsentServer.AddServices(builder.Services, TestPolicies.Portal());
         _app = builder.Build();
+        _app.UseEntConsent();
+        _app.MapEntConsent("/consent");
         _app.MapEntConsentWidget();
         await _app.StartAsync();
         _client = _app.GetTestClient();

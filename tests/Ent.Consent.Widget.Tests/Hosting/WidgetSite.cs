@@ -32,7 +32,7 @@ public sealed class WidgetSite : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
-    public ConsentPolicy Policy { get; } = TestPolicies.Portal();
+    public ConsentPolicy Policy { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -47,12 +47,13 @@ public sealed class WidgetSite : IAsyncLifetime
         ThirdPartyUrl = Address(_thirdParty);
 
         var builder = CreateBuilder();
+        builder.Services.AddEntConsent(o => o.Policy = TestPolicies.PortalOptions());
         builder.Services.AddEntConsentWidget();
         builder.Services.AddRequestLocalization(o => o.SetDefaultCulture("fr").AddSupportedCultures("fr", "en").AddSupportedUICultures("fr", "en"));
-        StandInConsentServer.AddServices(builder.Services, Policy);
         _portal = builder.Build();
         _portal.UseRequestLocalization();
-        StandInConsentServer.Map(_portal, "/consent");
+        _portal.UseEntConsent();
+        _portal.MapEntConsent("/consent");
         _portal.MapEntConsentWidget();
         _portal.MapGet("/", (HttpContext context, IConsentWidget widget) => Results.Content(Page(context, widget), "text/html; charset=utf-8"));
         _portal.MapGet("/partner.js", () =>
@@ -62,6 +63,7 @@ public sealed class WidgetSite : IAsyncLifetime
         });
         await _portal.StartAsync();
         PortalUrl = Address(_portal);
+        Policy = _portal.Services.GetRequiredService<ConsentPolicy>();
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
