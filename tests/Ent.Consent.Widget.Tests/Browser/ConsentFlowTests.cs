@@ -283,6 +283,22 @@ public sealed class ConsentFlowTests(WidgetSite site)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task Widget_works_under_a_strict_content_security_policy_and_runs_nonced_blocked_scripts_after_consent()
+    {
+        var page = await site.NewPageAsync();
+        await page.AddInitScriptAsync("window.violations = []; document.addEventListener('securitypolicyviolation', e => violations.push(e.violatedDirective + ' ' + e.blockedURI));");
+        await page.GotoAsync(site.PortalUrl + "/strict");
+        Assert.Null(await page.EvaluateAsync<int?>("() => window.inlineRuns ?? null"));
+        await page.ClickAsync($"{Banner} [data-ent-consent-action=customize]");
+        await Assertions.Expect(page.Locator(Dialog)).ToBeVisibleAsync();
+        await page.ClickAsync($"{Dialog} [data-ent-consent-action=accept-all]");
+        await page.WaitForFunctionAsync("() => window.inlineRuns === 1 && window.partnerRuns === 1");
+        await Assertions.Expect(page.FrameLocator("iframe[data-ent-consent=youtube]").Locator("p")).ToHaveTextAsync("Video player");
+        Assert.Empty(await page.EvaluateAsync<string[]>("() => window.violations"));
+        await page.Context.CloseAsync();
+    }
+
     private static Task<string?> ActiveId(IPage page) => page.EvaluateAsync<string?>("() => document.activeElement && document.activeElement.id");
 
     private static Task<string?> ActiveAction(IPage page) => page.EvaluateAsync<string?>("() => document.activeElement && document.activeElement.getAttribute('data-ent-consent-action')");
