@@ -36,6 +36,9 @@ internal abstract class StoreHarness : IAsyncDisposable
 
     public abstract Task<long> CountRecordsAsync();
 
+    /// <summary>The names of the record table's partitions (PostgreSQL only).</summary>
+    public virtual Task<List<string>> ListPartitionsAsync() => throw new NotSupportedException("Only the PostgreSQL store is partitioned.");
+
     public abstract ValueTask DisposeAsync();
 
     private sealed class SqliteHarness : StoreHarness
@@ -166,7 +169,7 @@ internal abstract class StoreHarness : IAsyncDisposable
             return (long)(await command.ExecuteScalarAsync())!;
         }
 
-        public async Task<List<string>> ListPartitionsAsync()
+        public override async Task<List<string>> ListPartitionsAsync()
         {
             await using var connection = new NpgsqlConnection(_connectionString);
             await connection.OpenAsync();
