@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 
@@ -17,7 +18,10 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
     private readonly int _busyTimeoutMilliseconds;
     private readonly string _path;
     private readonly TimeProvider _timeProvider;
+    private const int MaxBatch = 256;
+
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly ConcurrentQueue<PendingAppend> _pending = new();
     private SqliteConnection? _writer;
     private volatile bool _schemaReady;
     private bool _disposed;
@@ -73,10 +77,62 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Appends that arrive while another is being written are committed together in the next transaction (group
+    /// commit): one sync for many records, each acknowledged only once that commit is on disk.
+    /// </remarks>
     public async Task<ConsentProof> AppendAsync(ConsentProofDraft draft, CancellationToken cancellationToken = default)
     {
-        var content = ProofChain.Normalize(draft);
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var pending = new PendingAppend(ProofChain.Normalize(draft));
+        _pending.Enqueue(pending);
+        try
+        {
+            await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (pending.TryCancel())
+        {
+            // Withdrawn before any writer took it: it will never be written.
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            // A writer already took it: its outcome is the caller's.
+            return await pending.Completion.Task.ConfigureAwait(false);
+        }
+
+        try
+        {
+            if (!pending.Completion.Task.IsCompleted)
+            {
+                WriteBatch();
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+
+        return await pending.Completion.Task.ConfigureAwait(false);
+    }
+
+    // Called under the write lock: takes what is queued (at most MaxBatch) and commits it in one transaction.
+    private void WriteBatch()
+    {
+        var batch = new List<PendingAppend>();
+        while (batch.Count < MaxBatch && _pending.TryDequeue(out var next))
+        {
+            if (next.TryClaim())
+            {
+                batch.Add(next);
+            }
+        }
+
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        var proofs = new List<ConsentProof>(batch.Count);
         try
         {
             var writer = OpenWriter();
@@ -85,31 +141,48 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
             var now = ProofChain.TruncateToMicroseconds(_timeProvider.GetUtcNow());
             // Never earlier than the record before: retention cuts a prefix of the chain, never a hole in it.
             var recordedAt = now > head.RecordedAt ? now : head.RecordedAt;
-            var sequence = head.Sequence + 1;
-            var recordId = Guid.CreateVersion7(now).ToString("N", CultureInfo.InvariantCulture);
-            var proof = new ConsentProof
+            var (sequence, previousHash) = (head.Sequence, head.Hash);
+            foreach (var pending in batch)
             {
-                Sequence = sequence,
-                RecordId = recordId,
-                RecordedAt = recordedAt,
-                Content = content,
-                PreviousHash = head.Hash,
-                Hash = ProofChain.ComputeRecordHash(sequence, recordId, recordedAt, content, head.Hash),
-            };
-            InsertRecord(writer, transaction, proof);
+                sequence++;
+                var recordId = Guid.CreateVersion7(now).ToString("N", CultureInfo.InvariantCulture);
+                var proof = new ConsentProof
+                {
+                    Sequence = sequence,
+                    RecordId = recordId,
+                    RecordedAt = recordedAt,
+                    Content = pending.Content,
+                    PreviousHash = previousHash,
+                    Hash = ProofChain.ComputeRecordHash(sequence, recordId, recordedAt, pending.Content, previousHash),
+                };
+                InsertRecord(writer, transaction, proof);
+                proofs.Add(proof);
+                previousHash = proof.Hash;
+            }
+
             Execute(writer, transaction, "UPDATE consent_proof_head SET sequence = $sequence, hash = $hash, recorded_at = $recorded_at WHERE id = 1",
-                ("$sequence", sequence), ("$hash", proof.Hash), ("$recorded_at", ProofRecordCodec.ToUnixMicroseconds(recordedAt)));
+                ("$sequence", sequence), ("$hash", previousHash), ("$recorded_at", ProofRecordCodec.ToUnixMicroseconds(recordedAt)));
             transaction.Commit();
-            return proof;
         }
-        catch (SqliteException exception)
+        catch (Exception exception)
         {
-            ResetWriter();
-            throw Unavailable("append a consent proof", exception);
+            if (exception is SqliteException)
+            {
+                ResetWriter();
+                exception = Unavailable("append a consent proof", (SqliteException)exception);
+            }
+
+            foreach (var pending in batch)
+            {
+                pending.Completion.TrySetException(exception);
+            }
+
+            return;
         }
-        finally
+
+        for (var i = 0; i < batch.Count; i++)
         {
-            _writeLock.Release();
+            batch[i].Completion.TrySetResult(proofs[i]);
         }
     }
 
@@ -462,5 +535,19 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
         using var command = CreateCommand(connection, transaction, sql, parameters);
         var value = command.ExecuteScalar();
         return value is DBNull ? null : value;
+    }
+
+    /// <summary>An append waiting for a writer; taken by exactly one writer, or withdrawn by its caller first.</summary>
+    private sealed class PendingAppend(ConsentProofDraft content)
+    {
+        private int _state; // 0 waiting, 1 taken by a writer, 2 withdrawn
+
+        public ConsentProofDraft Content { get; } = content;
+
+        public TaskCompletionSource<ConsentProof> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool TryClaim() => Interlocked.CompareExchange(ref _state, 1, 0) == 0;
+
+        public bool TryCancel() => Interlocked.CompareExchange(ref _state, 2, 0) == 0;
     }
 }
