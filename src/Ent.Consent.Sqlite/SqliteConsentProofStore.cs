@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 
@@ -20,8 +19,7 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
     private readonly TimeProvider _timeProvider;
     private const int MaxBatch = 256;
 
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly ConcurrentQueue<PendingAppend> _pending = new();
+    private readonly GroupCommitQueue _appends = new(MaxBatch);
     private SqliteConnection? _writer;
     private volatile bool _schemaReady;
     private bool _disposed;
@@ -58,81 +56,34 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
     /// otherwise on first use).
     /// </summary>
     /// <exception cref="ConsentProofStoreUnavailableException">The file cannot be opened or written.</exception>
-    public async Task InitializeAsync(CancellationToken cancellationToken = default)
-    {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            OpenWriter();
-        }
-        catch (SqliteException exception)
-        {
-            ResetWriter();
-            throw Unavailable("open the proof store", exception);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
+    public Task InitializeAsync(CancellationToken cancellationToken = default)
+        => _appends.ExclusiveAsync(
+            () =>
+            {
+                try
+                {
+                    OpenWriter();
+                    return Task.FromResult(true);
+                }
+                catch (SqliteException exception)
+                {
+                    ResetWriter();
+                    throw Unavailable("open the proof store", exception);
+                }
+            },
+            cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>
     /// Appends that arrive while another is being written are committed together in the next transaction (group
     /// commit): one sync for many records, each acknowledged only once that commit is on disk.
     /// </remarks>
-    public async Task<ConsentProof> AppendAsync(ConsentProofDraft draft, CancellationToken cancellationToken = default)
+    public Task<ConsentProof> AppendAsync(ConsentProofDraft draft, CancellationToken cancellationToken = default)
+        => _appends.AppendAsync(ProofChain.Normalize(draft), drafts => Task.FromResult(WriteBatch(drafts)), cancellationToken);
+
+    // Runs under the queue's write lock: one transaction for the whole batch, one sync at commit.
+    private IReadOnlyList<ConsentProof> WriteBatch(IReadOnlyList<ConsentProofDraft> drafts)
     {
-        var pending = new PendingAppend(ProofChain.Normalize(draft));
-        _pending.Enqueue(pending);
-        try
-        {
-            await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (pending.TryCancel())
-        {
-            // Withdrawn before any writer took it: it will never be written.
-            throw;
-        }
-        catch (OperationCanceledException)
-        {
-            // A writer already took it: its outcome is the caller's.
-            return await pending.Completion.Task.ConfigureAwait(false);
-        }
-
-        try
-        {
-            if (!pending.Completion.Task.IsCompleted)
-            {
-                WriteBatch();
-            }
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-
-        return await pending.Completion.Task.ConfigureAwait(false);
-    }
-
-    // Called under the write lock: takes what is queued (at most MaxBatch) and commits it in one transaction.
-    private void WriteBatch()
-    {
-        var batch = new List<PendingAppend>();
-        while (batch.Count < MaxBatch && _pending.TryDequeue(out var next))
-        {
-            if (next.TryClaim())
-            {
-                batch.Add(next);
-            }
-        }
-
-        if (batch.Count == 0)
-        {
-            return;
-        }
-
-        var proofs = new List<ConsentProof>(batch.Count);
         try
         {
             var writer = OpenWriter();
@@ -142,7 +93,8 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
             // Never earlier than the record before: retention cuts a prefix of the chain, never a hole in it.
             var recordedAt = now > head.RecordedAt ? now : head.RecordedAt;
             var (sequence, previousHash) = (head.Sequence, head.Hash);
-            foreach (var pending in batch)
+            var proofs = new List<ConsentProof>(drafts.Count);
+            foreach (var content in drafts)
             {
                 sequence++;
                 var recordId = Guid.CreateVersion7(now).ToString("N", CultureInfo.InvariantCulture);
@@ -151,9 +103,9 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
                     Sequence = sequence,
                     RecordId = recordId,
                     RecordedAt = recordedAt,
-                    Content = pending.Content,
+                    Content = content,
                     PreviousHash = previousHash,
-                    Hash = ProofChain.ComputeRecordHash(sequence, recordId, recordedAt, pending.Content, previousHash),
+                    Hash = ProofChain.ComputeRecordHash(sequence, recordId, recordedAt, content, previousHash),
                 };
                 InsertRecord(writer, transaction, proof);
                 proofs.Add(proof);
@@ -163,26 +115,12 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
             Execute(writer, transaction, "UPDATE consent_proof_head SET sequence = $sequence, hash = $hash, recorded_at = $recorded_at WHERE id = 1",
                 ("$sequence", sequence), ("$hash", previousHash), ("$recorded_at", ProofRecordCodec.ToUnixMicroseconds(recordedAt)));
             transaction.Commit();
+            return proofs;
         }
-        catch (Exception exception)
+        catch (SqliteException exception)
         {
-            if (exception is SqliteException)
-            {
-                ResetWriter();
-                exception = Unavailable("append a consent proof", (SqliteException)exception);
-            }
-
-            foreach (var pending in batch)
-            {
-                pending.Completion.TrySetException(exception);
-            }
-
-            return;
-        }
-
-        for (var i = 0; i < batch.Count; i++)
-        {
-            batch[i].Completion.TrySetResult(proofs[i]);
+            ResetWriter();
+            throw Unavailable("append a consent proof", exception);
         }
     }
 
@@ -242,9 +180,11 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<long> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default)
+    public Task<long> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default)
+        => _appends.ExclusiveAsync(() => Task.FromResult(Purge(cutoff)), cancellationToken);
+
+    private long Purge(DateTimeOffset cutoff)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var writer = OpenWriter();
@@ -281,10 +221,6 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
             ResetWriter();
             throw Unavailable("purge consent proofs", exception);
         }
-        finally
-        {
-            _writeLock.Release();
-        }
     }
 
     /// <summary>Closes the writer connection.</summary>
@@ -297,7 +233,7 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
 
         _disposed = true;
         ResetWriter();
-        _writeLock.Dispose();
+        _appends.Dispose();
     }
 
     private async Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken cancellationToken)
@@ -535,19 +471,5 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
         using var command = CreateCommand(connection, transaction, sql, parameters);
         var value = command.ExecuteScalar();
         return value is DBNull ? null : value;
-    }
-
-    /// <summary>An append waiting for a writer; taken by exactly one writer, or withdrawn by its caller first.</summary>
-    private sealed class PendingAppend(ConsentProofDraft content)
-    {
-        private int _state; // 0 waiting, 1 taken by a writer, 2 withdrawn
-
-        public ConsentProofDraft Content { get; } = content;
-
-        public TaskCompletionSource<ConsentProof> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public bool TryClaim() => Interlocked.CompareExchange(ref _state, 1, 0) == 0;
-
-        public bool TryCancel() => Interlocked.CompareExchange(ref _state, 2, 0) == 0;
     }
 }
