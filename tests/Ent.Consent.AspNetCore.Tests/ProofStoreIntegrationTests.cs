@@ -79,6 +79,24 @@ public sealed class ProofStoreIntegrationTests
     }
 
     [Fact]
+    public async Task A_refusal_proof_the_store_rejects_is_dropped_and_does_not_block_later_refusals()
+    {
+        var store = new FakeProofStore { RejectNext = 1 };
+        await using var app = await StartAsync(store);
+        var jar = new CookieJar();
+
+        await app.PostChoiceAsync(jar, new { action = "refuse-all" });
+        var first = jar["ent_consent"]!.Split('.')[2];
+        await app.PostChoiceAsync(jar, new { action = "refuse-all" });
+        var second = jar["ent_consent"]!.Split('.')[2];
+
+        await WaitUntil(() => store.Records.Count == 1, () => app.Time.Advance(TimeSpan.FromSeconds(1)));
+        var proof = Assert.Single(store.Records);
+        Assert.Equal(second, proof.Content.ConsentId);
+        Assert.NotEqual(first, second);
+    }
+
+    [Fact]
     public async Task Bad_input_records_no_proof()
     {
         var store = new FakeProofStore();

@@ -38,6 +38,9 @@ internal static partial class ConsentLog
     [LoggerMessage(EventId = 114, Level = LogLevel.Error, Message = "The refusal proof queue is full ({Capacity}); the proof of choice {ConsentId} was dropped.")]
     public static partial void RefusalDropped(ILogger logger, int capacity, string consentId);
 
+    [LoggerMessage(EventId = 117, Level = LogLevel.Error, Message = "The proof store rejected the proof of refusal {ConsentId} as invalid; it was dropped so the refusals queued after it are still recorded.")]
+    public static partial void RefusalRejected(ILogger logger, Exception exception, string consentId);
+
     [LoggerMessage(EventId = 115, Level = LogLevel.Warning, Message = "Could not look up the latest choice of a signed-in user; the banner shows instead.")]
     public static partial void RestoreFailed(ILogger logger, Exception exception);
 

@@ -6,7 +6,8 @@ namespace Ent.Consent.AspNetCore.Proofs;
 
 /// <summary>
 /// Stores the queued refusal proofs, one at a time and in order, retrying each with exponential backoff (1 s
-/// doubling to 1 min) until the store takes it.
+/// doubling to 1 min) until the store takes it. A draft the store rejects as invalid can never be stored: it is
+/// dropped with an error instead of blocking every refusal queued behind it.
 /// </summary>
 internal sealed class RefusalProofWriter : BackgroundService
 {
@@ -40,6 +41,11 @@ internal sealed class RefusalProofWriter : BackgroundService
                 try
                 {
                     await _store.AppendAsync(draft, stoppingToken).ConfigureAwait(false);
+                    break;
+                }
+                catch (ArgumentException exception)
+                {
+                    ConsentLog.RefusalRejected(_logger, exception, draft.ConsentId);
                     break;
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)

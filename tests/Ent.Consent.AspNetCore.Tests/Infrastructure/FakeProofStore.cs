@@ -17,6 +17,9 @@ internal sealed class FakeProofStore : IConsentProofStore
 
     public int FailedAttempts;
 
+    /// <summary>How many of the next appends are rejected as invalid drafts (as a real store's validation would).</summary>
+    public int RejectNext;
+
     public IReadOnlyList<ConsentProof> Records => [.. _records];
 
     public async Task<ConsentProof> AppendAsync(ConsentProofDraft draft, CancellationToken cancellationToken = default)
@@ -25,6 +28,11 @@ internal sealed class FakeProofStore : IConsentProofStore
         if (Gate is { } gate)
         {
             await gate.Task.WaitAsync(cancellationToken);
+        }
+
+        if (Interlocked.Decrement(ref RejectNext) >= 0)
+        {
+            throw new ArgumentException("The test store rejects this draft.", nameof(draft));
         }
 
         if (Unavailable)
