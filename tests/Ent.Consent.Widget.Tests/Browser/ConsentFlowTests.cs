@@ -62,7 +62,7 @@ public sealed class ConsentFlowTests(WidgetSite site)
         await page.ClickAsync($"{Banner} [data-ent-consent-action=refuse-all]");
         await Assertions.Expect(page.Locator(Banner)).ToBeHiddenAsync();
         var placeholder = page.Locator("[data-ent-consent-placeholder=youtube]");
-        await Assertions.Expect(placeholder).ToContainTextAsync("Google Ireland Ltd (YouTube)");
+        await Assertions.Expect(placeholder).ToContainTextAsync("hébergé par Google Ireland Ltd (YouTube)");
         Assert.Equal(before, site.ThirdPartyRequests.Count);
 
         await placeholder.GetByRole(AriaRole.Button, new() { Name = "Autoriser YouTube" }).ClickAsync();
