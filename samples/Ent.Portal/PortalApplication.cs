@@ -1,0 +1,70 @@
+using Ent.Consent;
+using Ent.Portal.Accounts;
+using Ent.Portal.Audience;
+using Ent.Portal.Localization;
+using Ent.Portal.Pages;
+using Ent.Portal.ThirdParty;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+
+namespace Ent.Portal;
+
+/// <summary>
+/// Builds the sample ENT portal. <c>Program</c> runs it; the end-to-end tests start the same application on a free
+/// port with their own data folder.
+/// </summary>
+public static class PortalApplication
+{
+    /// <summary>Builds the portal from command-line arguments (<c>--urls</c>, <c>--Portal:DataDirectory</c>, …).</summary>
+    /// <param name="args">The command-line arguments.</param>
+    /// <param name="configure">Lets a test replace services (for example the <see cref="TimeProvider"/>) before the build.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        var dataDirectory = Path.GetFullPath(builder.Configuration["Portal:DataDirectory"] ?? "App_Data", builder.Environment.ContentRootPath);
+        Directory.CreateDirectory(dataDirectory);
+
+        // Keys in the data folder: consent cookies and sign-ins stay valid across restarts.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("Ent.Portal")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<AudienceStatistics>();
+        builder.Services.AddRequestLocalization(PortalCultures.Configure);
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(options =>
+            {
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Lax;
+                options.Cookie.IsEssential = true;
+                options.LoginPath = "/";
+                options.ExpireTimeSpan = TimeSpan.FromHours(8);
+            });
+        builder.Services.AddAuthorization();
+        builder.Services.AddAntiforgery(options => options.Cookie.IsEssential = true);
+        builder.Services.AddOptions<ConsentPolicyOptions>()
+            .Bind(builder.Configuration.GetSection("EntConsent"))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ConsentPolicyOptions>, ConsentPolicyOptionsValidator>();
+
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseRequestLocalization();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.UseMiddleware<AudienceMeasurement>();
+        app.UseCarelessDnmaServerTag();
+
+        app.MapPortalPages();
+        app.MapAccountEndpoints();
+        app.MapDnmaScript();
+        return app;
+    }
+}
