@@ -35,6 +35,10 @@ public static class PortalApplication
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AudienceStatistics>();
+        builder.Services.Configure<ConsentRetentionOptions>(options =>
+            options.RegisterAudienceDataPurge<AudienceStatistics>("portal-audience", RegulatoryDurations.ExemptAudienceDataMaxRetention));
+        builder.Services.AddEntConsentSqlite(
+            Path.GetFullPath(builder.Configuration["Portal:ProofStorePath"] ?? Path.Combine(dataDirectory, "consent-proofs.db"), builder.Environment.ContentRootPath));
         builder.Services.AddRequestLocalization(PortalCultures.Configure);
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(options =>
@@ -48,7 +52,7 @@ public static class PortalApplication
         builder.Services.AddAuthorization();
         builder.Services.AddAntiforgery(options => options.Cookie.IsEssential = true);
         builder.Services.AddOptions<ConsentPolicyOptions>()
-            .Bind(builder.Configuration.GetSection("EntConsent"))
+            .Bind(builder.Configuration.GetSection("EntConsent:Policy"))
             .ValidateOnStart();
         builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ConsentPolicyOptions>, ConsentPolicyOptionsValidator>();
 

@@ -5,9 +5,9 @@ namespace Ent.Portal.Audience;
 
 /// <summary>
 /// The portal's own audience figures: page views per day and path, nothing about who viewed them. Kept in memory
-/// for the sample; days older than the declared 25-month retention are dropped whenever a view is counted.
+/// for the sample; Ent.Consent's retention job purges the days older than the declared 25 months.
 /// </summary>
-internal sealed class AudienceStatistics(TimeProvider timeProvider)
+internal sealed class AudienceStatistics(TimeProvider timeProvider) : IAudienceDataPurge
 {
     private readonly ConcurrentDictionary<(DateOnly Day, string Path), int> _views = new();
 
@@ -15,7 +15,6 @@ internal sealed class AudienceStatistics(TimeProvider timeProvider)
     {
         var today = DateOnly.FromDateTime(timeProvider.GetUtcNow().UtcDateTime);
         _views.AddOrUpdate((today, path), 1, static (_, count) => count + 1);
-        DropExpired(today);
     }
 
     public IReadOnlyList<(DateOnly Day, string Path, int Views)> Snapshot()
@@ -23,16 +22,18 @@ internal sealed class AudienceStatistics(TimeProvider timeProvider)
             .OrderByDescending(static row => row.Day).ThenBy(static row => row.Path, StringComparer.Ordinal)
             .ToList();
 
-    private void DropExpired(DateOnly today)
+    public Task<long> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
-        var oldestKept = DateOnly.FromDateTime(
-            RegulatoryDurations.ExemptAudienceDataCutoff(new DateTimeOffset(today.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)).UtcDateTime);
+        var oldestKept = DateOnly.FromDateTime(cutoff.UtcDateTime);
+        long removed = 0;
         foreach (var key in _views.Keys)
         {
-            if (key.Day < oldestKept)
+            if (key.Day < oldestKept && _views.TryRemove(key, out _))
             {
-                _views.TryRemove(key, out _);
+                removed++;
             }
         }
+
+        return Task.FromResult(removed);
     }
 }
