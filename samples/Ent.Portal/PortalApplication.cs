@@ -52,7 +52,7 @@ public static class PortalApplication
         builder.Services.AddAuthorization();
         builder.Services.AddAntiforgery(options => options.Cookie.IsEssential = true);
         builder.Services.AddOptions<ConsentPolicyOptions>()
-            .Bind(builder.Configuration.GetSection("EntConsent:Policy"))
+            .Bind(builder.Configuration.GetSection("EntConsent"))
             .ValidateOnStart();
         builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ConsentPolicyOptions>, ConsentPolicyOptionsValidator>();
 
