@@ -23,6 +23,8 @@ public sealed class PostgreSqlConsentProofStore : IConsentProofStore, IAsyncDisp
     private readonly TimeProvider _timeProvider;
     private readonly ConcurrentDictionary<DateTimeOffset, bool> _knownPartitions = new();
     private readonly SemaphoreSlim _schemaLock = new(1, 1);
+    // Appends of this node queue here rather than each holding a pooled connection while it waits for the head row.
+    private readonly SemaphoreSlim _appendLock = new(1, 1);
     private volatile bool _schemaReady;
 
     /// <summary>Creates the store with its own data source, built from <see cref="PostgreSqlConsentProofStoreOptions.ConnectionString"/>.</summary>
@@ -57,6 +59,7 @@ public sealed class PostgreSqlConsentProofStore : IConsentProofStore, IAsyncDisp
     public async Task<ConsentProof> AppendAsync(ConsentProofDraft draft, CancellationToken cancellationToken = default)
     {
         var content = ProofChain.Normalize(draft);
+        await _appendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
@@ -100,6 +103,10 @@ public sealed class PostgreSqlConsentProofStore : IConsentProofStore, IAsyncDisp
         catch (NpgsqlException exception)
         {
             throw Unavailable("append a consent proof", exception);
+        }
+        finally
+        {
+            _appendLock.Release();
         }
     }
 
@@ -278,6 +285,7 @@ public sealed class PostgreSqlConsentProofStore : IConsentProofStore, IAsyncDisp
         }
 
         _schemaLock.Dispose();
+        _appendLock.Dispose();
     }
 
     /// <inheritdoc />
@@ -289,6 +297,7 @@ public sealed class PostgreSqlConsentProofStore : IConsentProofStore, IAsyncDisp
         }
 
         _schemaLock.Dispose();
+        _appendLock.Dispose();
     }
 
     private static NpgsqlDataSource CreateDataSource(PostgreSqlConsentProofStoreOptions options)
