@@ -28,6 +28,10 @@ public static class PortalApplication
 
         var dataDirectory = Path.GetFullPath(builder.Configuration["Portal:DataDirectory"] ?? "App_Data", builder.Environment.ContentRootPath);
         Directory.CreateDirectory(dataDirectory);
+        if (string.IsNullOrEmpty(builder.Configuration["EntConsent:SubjectKey"]))
+        {
+            builder.Configuration.AddInMemoryCollection([new("EntConsent:SubjectKey", SubjectKeyFile.LoadOrCreate(Path.Combine(dataDirectory, "subject-key")))]);
+        }
 
         // Keys in the data folder: consent cookies and sign-ins stay valid across restarts.
         builder.Services.AddDataProtection()
@@ -51,21 +55,25 @@ public static class PortalApplication
             });
         builder.Services.AddAuthorization();
         builder.Services.AddAntiforgery(options => options.Cookie.IsEssential = true);
-        builder.Services.AddOptions<ConsentPolicyOptions>()
-            .Bind(builder.Configuration.GetSection("EntConsent"))
-            .ValidateOnStart();
-        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ConsentPolicyOptions>, ConsentPolicyOptionsValidator>();
+        // The consent policy (controllers, services, texts) is the EntConsent section of appsettings.json.
+        builder.Services.AddEntConsent(builder.Configuration);
+        builder.Services.AddEntConsentWidget(options => options.CookiePageUrl = "/cookies");
 
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseRequestLocalization();
         app.UseAuthentication();
+        // After authentication, so that a choice is tied to the signed-in user (shared computers); its Set-Cookie
+        // check runs when the response starts, so it also sees the cookies written by everything below.
+        app.UseEntConsent();
         app.UseAuthorization();
         app.UseAntiforgery();
         app.UseMiddleware<AudienceMeasurement>();
         app.UseCarelessDnmaServerTag();
 
+        app.MapEntConsent("/consent");
+        app.MapEntConsentWidget();
         app.MapPortalPages();
         app.MapAccountEndpoints();
         app.MapDnmaScript();

@@ -1,3 +1,5 @@
+using Ent.Consent.AspNetCore;
+
 namespace Ent.Portal.Audience;
 
 /// <summary>Whether the visitor objected to the portal's audience measurement (its opt-out).</summary>
@@ -5,5 +7,6 @@ internal static class AudienceConsent
 {
     public const string ServiceId = "audience";
 
-    public static bool IsMeasured(HttpContext context) => true;
+    /// <summary>Exempt measurement runs unless the visitor objected; no figure is counted for one who did.</summary>
+    public static bool IsMeasured(HttpContext context) => context.GetConsent().IsGranted(ServiceId);
 }

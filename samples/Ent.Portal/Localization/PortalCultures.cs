@@ -4,14 +4,15 @@ using Microsoft.AspNetCore.Localization;
 namespace Ent.Portal.Localization;
 
 /// <summary>
-/// French by default, English on request. The language comes from the <c>.AspNetCore.Culture</c> cookie the
+/// French by default, English on request (neutral cultures, so that <c>?culture=en</c> and the
+/// widget's texts, keyed "fr" and "en", match directly). The language comes from the <c>.AspNetCore.Culture</c> cookie the
 /// language switch writes (an essential cookie: a preference the user chose) or from <c>?culture=</c>; the
 /// browser's Accept-Language is deliberately not used, so that a French portal stays French unless the user asks.
 /// </summary>
 internal static class PortalCultures
 {
-    public static readonly CultureInfo French = CultureInfo.GetCultureInfo("fr-FR");
-    public static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-GB");
+    public static readonly CultureInfo French = CultureInfo.GetCultureInfo("fr");
+    public static readonly CultureInfo English = CultureInfo.GetCultureInfo("en");
 
     public static void Configure(RequestLocalizationOptions options)
     {

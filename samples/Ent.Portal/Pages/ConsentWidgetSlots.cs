@@ -1,14 +1,19 @@
+using Ent.Consent.Widget;
+
 namespace Ent.Portal.Pages;
 
 /// <summary>Where the consent widget's pieces go in the page shell.</summary>
 internal static class ConsentWidgetSlots
 {
-    public static string Head(HttpContext context) => string.Empty;
+    public static string Head(HttpContext context) => Widget(context).RenderHeadTags(context).ToString()!;
 
-    public static string Banner(HttpContext context) => string.Empty;
+    public static string Banner(HttpContext context) => Widget(context).RenderBanner(context).ToString()!;
 
-    public static string ManageButton(HttpContext context)
-        => $"<a href=\"/cookies\">{Localization.PortalCultures.Text("Gérer mes cookies", "Manage cookies")}</a>";
+    public static string ManageButton(HttpContext context) => Widget(context).RenderManageButton(context).ToString()!;
 
-    public static string Script(HttpContext context) => string.Empty;
+    public static string Script(HttpContext context) => Widget(context).RenderScriptTags(context).ToString()!;
+
+    public static string CookiePage(HttpContext context) => Widget(context).RenderCookiePage(context, headingLevel: 1).ToString()!;
+
+    private static IConsentWidget Widget(HttpContext context) => context.RequestServices.GetRequiredService<IConsentWidget>();
 }

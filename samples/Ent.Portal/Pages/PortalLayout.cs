@@ -13,7 +13,12 @@ namespace Ent.Portal.Pages;
 /// </summary>
 internal static class PortalLayout
 {
-    public static IResult Page(HttpContext context, string title, string mainHtml)
+    public static IResult Page(HttpContext context, string title, string mainHtml) => Render(context, title, $"<h1>{Html.Encode(title)}</h1>\n{mainHtml}");
+
+    /// <summary>A page whose content brings its own <c>h1</c> (the generated cookie page).</summary>
+    public static IResult PageWithOwnHeading(HttpContext context, string title, string mainHtml) => Render(context, title, mainHtml);
+
+    private static IResult Render(HttpContext context, string title, string mainHtml)
     {
         var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
         var tokens = antiforgery.GetAndStoreTokens(context);
@@ -29,8 +34,8 @@ internal static class PortalLayout
             .Append(ConsentWidgetSlots.Head(context))
             .Append("</head>\n<body>\n")
             .Append(ConsentWidgetSlots.Banner(context))
-            .Append("<a class=\"skip\" href=\"#contenu\">").Append(Text("Aller au contenu", "Skip to content")).Append("</a>\n")
-            .Append("<header class=\"site\">\n<p class=\"brand\"><a href=\"/\">").Append(Html.Encode(portalName)).Append("</a></p>\n")
+            .Append("<header class=\"site\">\n<a class=\"skip\" href=\"#contenu\">").Append(Text("Aller au contenu", "Skip to content")).Append("</a>\n")
+            .Append("<p class=\"brand\"><a href=\"/\">").Append(Html.Encode(portalName)).Append("</a></p>\n")
             .Append("<nav aria-label=\"").Append(Text("Menu principal", "Main menu")).Append("\"><ul>")
             .Append("<li><a href=\"/\">").Append(Text("Accueil", "Home")).Append("</a></li>")
             .Append("<li><a href=\"/cookies\">").Append(Text("Cookies", "Cookies")).Append("</a></li>")
@@ -40,7 +45,7 @@ internal static class PortalLayout
         AppendAccount(html, context.User, tokenField, returnUrl);
         AppendLanguageSwitch(html, tokenField, returnUrl);
 
-        html.Append("</header>\n<main id=\"contenu\" tabindex=\"-1\">\n<h1>").Append(Html.Encode(title)).Append("</h1>\n")
+        html.Append("</header>\n<main id=\"contenu\" tabindex=\"-1\">\n")
             .Append(mainHtml)
             .Append("\n</main>\n<footer class=\"site\">\n<ul>")
             .Append("<li><a href=\"/cookies\">").Append(Text("Cookies et traceurs", "Cookies and trackers")).Append("</a></li>")

@@ -16,6 +16,8 @@ internal static class PortalPages
         endpoints.MapGet("/", (HttpContext context) => PortalLayout.Page(context, Text("Accueil", "Home"), Home()));
         endpoints.MapGet("/statistiques", (HttpContext context, AudienceStatistics statistics)
             => PortalLayout.Page(context, Text("Statistiques de fréquentation", "Visit statistics"), Statistics(statistics)));
+        endpoints.MapGet("/cookies", (HttpContext context)
+            => PortalLayout.PageWithOwnHeading(context, Text("Cookies et traceurs", "Cookies and trackers"), ConsentWidgetSlots.CookiePage(context)));
         endpoints.MapGet("/portal.css", () => Results.Text(PortalStyles.Css, "text/css; charset=utf-8"));
     }
 

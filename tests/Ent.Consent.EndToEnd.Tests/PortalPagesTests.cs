@@ -1,0 +1,41 @@
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace Ent.Consent.EndToEnd.Tests;
+
+/// <summary>The portal shell around the widget: accessible, French by default, English on request.</summary>
+public sealed class PortalPagesTests(PortalFixture portal) : IClassFixture<PortalFixture>
+{
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/cookies")]
+    [InlineData("/statistiques")]
+    [InlineData("/?culture=en")]
+    public async Task Portal_page_has_no_axe_violation_with_the_banner_shown(string path)
+    {
+        await using var visitor = await portal.NewVisitorAsync();
+        await visitor.GoToAsync(path);
+        await Assertions.Expect(visitor.Banner).ToBeVisibleAsync();
+
+        var result = await visitor.Page.RunAxe();
+
+        Assert.True(result.Violations.Length == 0,
+            string.Join("\n", result.Violations.Select(static v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(static n => n.Html))})")));
+    }
+
+    [Fact]
+    public async Task Portal_is_french_by_default_and_the_language_button_switches_banner_and_page_to_english()
+    {
+        await using var visitor = await portal.NewVisitorAsync();
+        await visitor.GoToAsync("/");
+        Assert.Equal("fr", await visitor.Page.Locator("html").GetAttributeAsync("lang"));
+        await Assertions.Expect(visitor.Banner.Locator("[data-ent-consent-action=\"refuse-all\"]")).ToHaveTextAsync("Tout refuser");
+
+        await visitor.SubmitPortalFormAsync("language");
+
+        Assert.Equal("en", await visitor.Page.Locator("html").GetAttributeAsync("lang"));
+        await Assertions.Expect(visitor.Banner.Locator("[data-ent-consent-action=\"refuse-all\"]")).ToHaveTextAsync("Refuse all");
+        await Assertions.Expect(visitor.Page.Locator("footer [data-ent-consent-action=\"open\"]")).ToHaveTextAsync("Manage cookies");
+        Assert.Contains(".AspNetCore.Culture", (await visitor.CookiesAsync()).Keys);
+    }
+}
