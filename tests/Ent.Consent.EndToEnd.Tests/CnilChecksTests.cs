@@ -146,19 +146,32 @@ public sealed class CnilChecksTests(PortalFixture portal) : IClassFixture<Portal
     }
 
     [Fact]
-    public async Task Global_privacy_control_keeps_dnma_off()
+    public async Task Global_privacy_control_counts_as_refusal_until_the_visitor_grants_explicitly()
     {
         await using var visitor = await portal.NewVisitorAsync(globalPrivacyControl: true);
         await visitor.GoToAsync("/");
         await visitor.ReloadAsync();
 
+        // The signal is the visitor's answer: recorded as a refusal, so the banner does not ask again.
+        await Assertions.Expect(visitor.Banner).ToHaveCountAsync(0);
+        var state = await visitor.ConsentStateAsync();
+        Assert.Equal("privacySignal", state.GetProperty("channel").GetString());
+        Assert.Equal("denied", state.GetProperty("services").GetProperty("dnma").GetProperty("decision").GetString());
         Assert.False(await visitor.IsAllowedAsync("dnma"));
-        Assert.False(await visitor.IsAllowedAsync("youtube"));
         var cookies = await visitor.CookiesAsync();
         Assert.DoesNotContain("atid", cookies.Keys);
         Assert.DoesNotContain("xtidc", cookies.Keys);
         Assert.Equal(0, await visitor.DnmaScriptRunsAsync());
         Assert.Empty(visitor.ThirdPartyRequests);
+
+        // An explicit grant afterwards wins over the signal.
+        await visitor.Page.Locator("footer [data-ent-consent-action=\"open\"]").ClickAsync();
+        await visitor.Toggle("dnma").SetCheckedAsync(true);
+        await visitor.ChooseAsync(visitor.Action("save"));
+        await visitor.ReloadAsync();
+        Assert.True(await visitor.IsAllowedAsync("dnma"));
+        await visitor.WaitForCookieAsync("atid");
+        await visitor.WaitForCookieAsync("xtidc");
     }
 
     [Fact]
