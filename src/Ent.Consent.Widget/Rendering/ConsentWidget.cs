@@ -42,6 +42,7 @@ internal sealed class ConsentWidget(IConsentStateReader stateReader, IAntiforger
         {
             Policy = view.Policy,
             State = view.State,
+            Pending = view.IsPending,
             SubjectIsMinor = view.SubjectIsMinor,
             Culture = context.Features.Get<IRequestCultureFeature>()?.RequestCulture.UICulture ?? CultureInfo.CurrentUICulture,
             AntiforgeryToken = withToken ? antiforgery.GetAndStoreTokens(context).RequestToken ?? string.Empty : string.Empty,

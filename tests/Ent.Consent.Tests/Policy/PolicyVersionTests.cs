@@ -143,7 +143,7 @@ public class PolicyVersionTests
         var options = Options(Essential(), ExemptAudience(), ConsentRequired());
         options.Texts = FixedTexts();
 
-        Assert.Equal("2bf40490fd213b64", ConsentPolicy.Create(options).Version);
+        Assert.Equal("e25f295ecd73ca50", ConsentPolicy.Create(options).Version);
     }
 
     [Theory]
