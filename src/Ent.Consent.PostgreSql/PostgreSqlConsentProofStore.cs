@@ -55,6 +55,23 @@ public sealed class PostgreSqlConsentProofStore : IConsentProofStore, IAsyncDisp
     /// <summary>The schema holding the store's tables.</summary>
     public string Schema => _schema;
 
+    /// <summary>
+    /// Creates the schema and tables if they are missing and <see cref="PostgreSqlConsentProofStoreOptions.CreateSchema"/>
+    /// allows it (done at host start-up by <c>AddEntConsentPostgreSql</c>, otherwise on first use).
+    /// </summary>
+    /// <exception cref="ConsentProofStoreUnavailableException">The server cannot be reached or refuses.</exception>
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException exception)
+        {
+            throw Unavailable("create its schema", exception);
+        }
+    }
+
     /// <inheritdoc />
     public async Task<ConsentProof> AppendAsync(ConsentProofDraft draft, CancellationToken cancellationToken = default)
     {

@@ -49,6 +49,29 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
     /// <summary>The full path of the database file.</summary>
     public string Path => _path;
 
+    /// <summary>
+    /// Opens the file and creates the tables if they are missing (done at host start-up by <c>AddEntConsentSqlite</c>,
+    /// otherwise on first use).
+    /// </summary>
+    /// <exception cref="ConsentProofStoreUnavailableException">The file cannot be opened or written.</exception>
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            OpenWriter();
+        }
+        catch (SqliteException exception)
+        {
+            ResetWriter();
+            throw Unavailable("open the proof store", exception);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
     /// <inheritdoc />
     public async Task<ConsentProof> AppendAsync(ConsentProofDraft draft, CancellationToken cancellationToken = default)
     {
@@ -209,20 +232,7 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         if (!_schemaReady)
         {
-            await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                OpenWriter();
-            }
-            catch (SqliteException exception)
-            {
-                ResetWriter();
-                throw Unavailable("open the proof store", exception);
-            }
-            finally
-            {
-                _writeLock.Release();
-            }
+            await InitializeAsync(cancellationToken).ConfigureAwait(false);
         }
 
         try

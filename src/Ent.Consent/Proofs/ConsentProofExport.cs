@@ -38,8 +38,25 @@ public sealed class ConsentProofExport
             ?? throw new JsonException("The export is null.");
 }
 
-/// <summary>Source-generated JSON for proof exports and chain verification (camelCase, enums by name).</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true, WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+/// <summary>
+/// Source-generated JSON for proof exports and chain verification: camelCase names, enums by their camelCase name
+/// (<c>firstLayer</c>, <c>granted</c>), the same names as <see cref="ProofChain.ChannelName"/> and the HTTP contract.
+/// </summary>
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    WriteIndented = false,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    Converters = [typeof(CamelCaseEnumConverter<ConsentChannel>), typeof(CamelCaseEnumConverter<ConsentDecision>)])]
 [JsonSerializable(typeof(ConsentProofExport))]
 [JsonSerializable(typeof(ChainVerification))]
 public sealed partial class ConsentProofJsonContext : JsonSerializerContext;
+
+/// <summary>Writes and reads an enum by its camelCase name, and refuses numbers.</summary>
+internal sealed class CamelCaseEnumConverter<TEnum> : JsonStringEnumConverter<TEnum>
+    where TEnum : struct, Enum
+{
+    public CamelCaseEnumConverter()
+        : base(JsonNamingPolicy.CamelCase, allowIntegerValues: false)
+    {
+    }
+}
