@@ -39,7 +39,8 @@ public static class PortalApplication
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AudienceStatistics>();
-        builder.Services.Configure<ConsentRetentionOptions>(options =>
+        // Proofs are kept 5 years (default); the portal's audience figures 25 months, as its exemption attests.
+        builder.Services.AddEntConsentRetention(options =>
             options.RegisterAudienceDataPurge<AudienceStatistics>("portal-audience", RegulatoryDurations.ExemptAudienceDataMaxRetention));
         builder.Services.AddEntConsentSqlite(
             Path.GetFullPath(builder.Configuration["Portal:ProofStorePath"] ?? Path.Combine(dataDirectory, "consent-proofs.db"), builder.Environment.ContentRootPath));
@@ -53,7 +54,8 @@ public static class PortalApplication
                 options.LoginPath = "/";
                 options.ExpireTimeSpan = TimeSpan.FromHours(8);
             });
-        builder.Services.AddAuthorization();
+        builder.Services.AddAuthorization(options => options.AddPolicy(
+            DemoAccount.DataProtectionOfficerPolicy, policy => policy.RequireRole(DemoAccount.DataProtectionOfficerRole)));
         builder.Services.AddAntiforgery(options => options.Cookie.IsEssential = true);
         // The consent policy (controllers, services, texts) is the EntConsent section of appsettings.json.
         builder.Services.AddEntConsent(builder.Configuration);
@@ -74,6 +76,7 @@ public static class PortalApplication
 
         app.MapEntConsent("/consent");
         app.MapEntConsentWidget();
+        app.MapEntConsentProofs("/consent/proofs", DemoAccount.DataProtectionOfficerPolicy);
         app.MapPortalPages();
         app.MapAccountEndpoints();
         app.MapDnmaScript();

@@ -38,4 +38,24 @@ public sealed class PortalPagesTests(PortalFixture portal) : IClassFixture<Porta
         await Assertions.Expect(visitor.Page.Locator("footer [data-ent-consent-action=\"open\"]")).ToHaveTextAsync("Manage cookies");
         Assert.Contains(".AspNetCore.Culture", (await visitor.CookiesAsync()).Keys);
     }
+
+    [Fact]
+    public async Task Only_the_data_protection_officer_reads_the_consent_proofs()
+    {
+        await using var visitor = await portal.NewVisitorAsync();
+        await visitor.GoToAsync("/");
+        await visitor.ChooseAsync(visitor.Banner.Locator("[data-ent-consent-action=\"accept-all\"]"));
+        var noRedirect = new APIRequestContextOptions { MaxRedirects = 0 };
+        Assert.NotEqual(200, (await visitor.Context.APIRequest.GetAsync("/consent/proofs/verification", noRedirect)).Status);
+
+        await visitor.SubmitPortalFormAsync("sign-in-demo-pupil");
+        Assert.NotEqual(200, (await visitor.Context.APIRequest.GetAsync("/consent/proofs/verification", noRedirect)).Status);
+        await visitor.SubmitPortalFormAsync("sign-out");
+
+        await visitor.SubmitPortalFormAsync("sign-in-demo-dpo");
+        var verification = await visitor.Context.APIRequest.GetAsync("/consent/proofs/verification", noRedirect);
+        Assert.Equal(200, verification.Status);
+        Assert.Contains("\"isValid\":true", await verification.TextAsync(), StringComparison.OrdinalIgnoreCase);
+        await Assertions.Expect(visitor.Page.Locator("a[href=\"/consent/proofs/verification\"]")).ToBeVisibleAsync();
+    }
 }

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using Ent.Consent.AspNetCore;
+using Ent.Portal.Accounts;
 using Ent.Portal.Audience;
 using static Ent.Portal.Localization.PortalCultures;
 
@@ -13,7 +15,7 @@ internal static class PortalPages
 
     public static void MapPortalPages(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/", (HttpContext context) => PortalLayout.Page(context, Text("Accueil", "Home"), Home()));
+        endpoints.MapGet("/", (HttpContext context) => PortalLayout.Page(context, Text("Accueil", "Home"), Home(context)));
         endpoints.MapGet("/statistiques", (HttpContext context, AudienceStatistics statistics)
             => PortalLayout.Page(context, Text("Statistiques de fréquentation", "Visit statistics"), Statistics(statistics)));
         endpoints.MapGet("/cookies", (HttpContext context)
@@ -21,7 +23,7 @@ internal static class PortalPages
         endpoints.MapGet("/portal.css", () => Results.Text(PortalStyles.Css, "text/css; charset=utf-8"));
     }
 
-    private static string Home()
+    private static string Home(HttpContext context)
     {
         var html = new StringBuilder();
         html.Append("<p>").Append(Text(
@@ -40,7 +42,27 @@ internal static class PortalPages
             .Append("<li>").Append(Text("Connectez-vous comme parent, faites un choix, déconnectez-vous, puis connectez-vous comme élève : la question est posée à nouveau.",
                 "Sign in as the parent, make a choice, sign out, then sign in as the pupil: the question is asked again.")).Append("</li>\n")
             .Append("</ul>\n</section>\n");
+        if (context.User.IsInRole(DemoAccount.DataProtectionOfficerRole))
+        {
+            AppendProofLinks(html, context.GetConsent().State?.ConsentId);
+        }
+
         return html.ToString();
+    }
+
+    // What the data protection officer may open: the chain check and the records of this browser's consent, as
+    // JSON from Ent.Consent's proof endpoints (guarded by the DataProtectionOfficer policy).
+    private static void AppendProofLinks(StringBuilder html, string? consentId)
+    {
+        html.Append("<section aria-labelledby=\"preuves-title\">\n<h2 id=\"preuves-title\">").Append(Text("Preuves de consentement", "Consent proofs")).Append("</h2>\n<ul>\n")
+            .Append("<li><a href=\"/consent/proofs/verification\">").Append(Text("Vérifier l'intégrité du registre des preuves", "Verify the integrity of the proof ledger")).Append("</a></li>\n");
+        if (consentId is not null)
+        {
+            html.Append("<li><a href=\"/consent/proofs/consents/").Append(Uri.EscapeDataString(consentId)).Append("\">")
+                .Append(Text("Les preuves des choix faits sur ce navigateur", "The proofs of the choices made on this browser")).Append("</a></li>\n");
+        }
+
+        html.Append("</ul>\n</section>\n");
     }
 
     private static string Statistics(AudienceStatistics statistics)
