@@ -97,7 +97,7 @@ internal static class SetCookieFilter
             return Outcome.Keep;
         }
 
-        if (!policy.IsAllowed(service.Id, feature.State, feature.SubjectIsMinor))
+        if (!feature.IsGranted(service.Id))
         {
             ConsentLog.CookieBlocked(runtime.Logger, name, service.Id);
             runtime.Metrics.CookieBlocked(name, "no-consent");
