@@ -229,6 +229,26 @@ public sealed class ConsentFlowTests(WidgetSite site)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task Cookie_page_is_one_link_away_offers_the_audience_opt_out_and_leads_back()
+    {
+        var page = await site.NewPageAsync(new BrowserNewContextOptions { JavaScriptEnabled = false });
+        await page.GotoAsync(site.PortalUrl + "/?page=2");
+        await page.ClickAsync($"{Banner} .ec-more a");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Cookies et traceurs");
+        await Assertions.Expect(page.Locator("#ent-consent-about-partner-stats")).ToHaveTextAsync("Statistiques de l'éditeur partenaire");
+        var optOut = page.Locator("input[data-ent-consent-service=matomo-exempt]");
+        await Assertions.Expect(optOut).ToBeCheckedAsync();
+        await optOut.UncheckAsync();
+        await page.Locator(".ec-optout [data-ent-consent-action=save]").ClickAsync();
+        Assert.StartsWith(site.PortalUrl + "/consent/cookies", page.Url);
+        await Assertions.Expect(page.Locator("input[data-ent-consent-service=matomo-exempt]")).Not.ToBeCheckedAsync();
+        Assert.Contains("matomo-exempt:d", Uri.UnescapeDataString(Assert.Single(await page.Context.CookiesAsync(), c => c.Name == "ent_consent").Value));
+        await page.ClickAsync(".ec-back a");
+        Assert.Equal(site.PortalUrl + "/?page=2", page.Url);
+        await page.Context.CloseAsync();
+    }
+
     [Theory]
     [InlineData(320, 640, 1)]
     [InlineData(640, 400, 2)]
@@ -280,6 +300,22 @@ public sealed class ConsentFlowTests(WidgetSite site)
         await page.ClickAsync($"{Dialog} [data-ent-consent-action=accept-all]");
         await page.WaitForFunctionAsync("() => EntConsent.isAllowed('youtube')");
         Assert.Equal(1, await page.EvaluateAsync<int>("() => seen"));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Widget_works_under_a_strict_content_security_policy_and_runs_nonced_blocked_scripts_after_consent()
+    {
+        var page = await site.NewPageAsync();
+        await page.AddInitScriptAsync("window.violations = []; document.addEventListener('securitypolicyviolation', e => violations.push(e.violatedDirective + ' ' + e.blockedURI));");
+        await page.GotoAsync(site.PortalUrl + "/strict");
+        Assert.Null(await page.EvaluateAsync<int?>("() => window.inlineRuns ?? null"));
+        await page.ClickAsync($"{Banner} [data-ent-consent-action=customize]");
+        await Assertions.Expect(page.Locator(Dialog)).ToBeVisibleAsync();
+        await page.ClickAsync($"{Dialog} [data-ent-consent-action=accept-all]");
+        await page.WaitForFunctionAsync("() => window.inlineRuns === 1 && window.partnerRuns === 1");
+        await Assertions.Expect(page.FrameLocator("iframe[data-ent-consent=youtube]").Locator("p")).ToHaveTextAsync("Video player");
+        Assert.Empty(await page.EvaluateAsync<string[]>("() => window.violations"));
         await page.Context.CloseAsync();
     }
 

@@ -56,6 +56,13 @@ public sealed class WidgetSite : IAsyncLifetime
         _portal.MapEntConsent("/consent");
         _portal.MapEntConsentWidget();
         _portal.MapGet("/", (HttpContext context, IConsentWidget widget) => Results.Content(Page(context, widget), "text/html; charset=utf-8"));
+        _portal.MapGet("/strict", (HttpContext context, IConsentWidget widget) =>
+        {
+            // A page under a strict Content-Security-Policy: only the nonce'd scripts and the site's own stylesheets.
+            var nonce = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+            context.Response.Headers.ContentSecurityPolicy = $"default-src 'self'; script-src 'nonce-{nonce}'; style-src 'self'; frame-src {ThirdPartyUrl}; object-src 'none'; base-uri 'none'";
+            return Results.Content(StrictPage(context, widget, nonce), "text/html; charset=utf-8");
+        });
         _portal.MapGet("/partner.js", () =>
         {
             PartnerScriptRequests.Enqueue("/partner.js");
@@ -123,6 +130,23 @@ public sealed class WidgetSite : IAsyncLifetime
             </html>
             """;
     }
+
+    private string StrictPage(HttpContext context, IConsentWidget widget, string nonce) => $"""
+        <!DOCTYPE html>
+        <html lang="fr">
+        <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Page stricte</title>{widget.RenderHeadTags(context, nonce)}</head>
+        <body>
+        {widget.RenderBanner(context)}
+        <main><h1>Page stricte</h1>
+        <iframe title="Vidéo" data-ent-consent="youtube" data-src="{ThirdPartyUrl}/embed"></iframe>
+        <script type="text/plain" data-ent-consent="partner-stats" nonce="{nonce}">window.inlineRuns = (window.inlineRuns || 0) + 1;</script>
+        <script type="text/plain" data-ent-consent="partner-stats" src="/partner.js" nonce="{nonce}"></script>
+        </main>
+        <footer>{widget.RenderManageButton(context)}</footer>
+        {widget.RenderScriptTags(context, nonce)}
+        </body>
+        </html>
+        """;
 
     private static WebApplicationBuilder CreateBuilder()
     {
