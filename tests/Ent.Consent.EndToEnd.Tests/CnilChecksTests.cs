@@ -75,6 +75,19 @@ public sealed class CnilChecksTests(PortalFixture portal) : IClassFixture<Portal
     }
 
     [Fact]
+    public async Task Consent_required_toggles_start_off_and_the_audience_opt_out_starts_on()
+    {
+        await using var visitor = await portal.NewVisitorAsync();
+        await visitor.GoToAsync("/");
+
+        await visitor.Banner.Locator("[data-ent-consent-action=\"customize\"]").ClickAsync();
+
+        await Assertions.Expect(visitor.Toggle("youtube")).Not.ToBeCheckedAsync();
+        await Assertions.Expect(visitor.Toggle("dnma")).Not.ToBeCheckedAsync();
+        await Assertions.Expect(visitor.Toggle("audience")).ToBeCheckedAsync();
+    }
+
+    [Fact]
     public async Task Refusing_all_takes_one_click_and_every_route_still_works()
     {
         await using var visitor = await portal.NewVisitorAsync();
@@ -230,6 +243,27 @@ public sealed class CnilChecksTests(PortalFixture portal) : IClassFixture<Portal
         Assert.DoesNotContain("xtidc", cookies.Keys);
         Assert.DoesNotContain("atid", cookies.Keys);
         Assert.Empty(visitor.ThirdPartyRequests);
+    }
+
+    [Fact]
+    public async Task A_new_service_in_the_policy_asks_again()
+    {
+        await using var visitor = await portal.NewVisitorAsync();
+        await visitor.GoToAsync("/");
+        await visitor.ChooseAsync(visitor.Banner.Locator("[data-ent-consent-action=\"accept-all\"]"));
+        await visitor.ReloadAsync();
+        await Assertions.Expect(visitor.Banner).ToHaveCountAsync(0);
+
+        // The same portal (same keys) after a release that adds Vimeo: the browser's valid choice is for the old policy.
+        await using var nextRelease = await PortalServer.StartSiblingAsync(portal.Server, "--EntConsent:BuiltInServices:3", "vimeo");
+        await visitor.GoToAsync(new Uri(nextRelease.Address, "/").ToString());
+
+        await Assertions.Expect(visitor.Banner).ToBeVisibleAsync();
+        var state = await visitor.Context.APIRequest.GetAsync(new Uri(nextRelease.Address, "/consent").ToString());
+        using var json = System.Text.Json.JsonDocument.Parse(await state.TextAsync());
+        Assert.True(json.RootElement.GetProperty("pending").GetBoolean());
+        Assert.False(json.RootElement.GetProperty("services").GetProperty("dnma").GetProperty("allowed").GetBoolean());
+        Assert.False(json.RootElement.GetProperty("services").GetProperty("vimeo").GetProperty("allowed").GetBoolean());
     }
 
     [Fact]

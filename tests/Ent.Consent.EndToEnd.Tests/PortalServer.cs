@@ -12,9 +12,12 @@ public sealed class PortalServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private PortalServer(WebApplication app, string dataDirectory, Uri address)
+    private readonly bool _ownsDataDirectory;
+
+    private PortalServer(WebApplication app, string dataDirectory, Uri address, bool ownsDataDirectory)
     {
         _app = app;
+        _ownsDataDirectory = ownsDataDirectory;
         DataDirectory = dataDirectory;
         Address = address;
     }
@@ -28,25 +31,41 @@ public sealed class PortalServer : IAsyncDisposable
     /// <summary>The portal's services, to read the proof store the way an auditor would.</summary>
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<PortalServer> StartAsync()
+    /// <summary>Starts the portal with a new data folder and, optionally, extra configuration arguments.</summary>
+    public static Task<PortalServer> StartAsync(params string[] extraArgs)
+        => StartAsync(Directory.CreateTempSubdirectory("ent-portal-e2e-").FullName, extraArgs);
+
+    /// <summary>
+    /// Starts another portal on the data folder of <paramref name="sibling"/> (same keys, same proofs), as a second node
+    /// or a new release of the same portal would run. Disposing it leaves the folder to its first owner.
+    /// </summary>
+    public static Task<PortalServer> StartSiblingAsync(PortalServer sibling, params string[] extraArgs)
+        => StartAsync(sibling.DataDirectory, extraArgs, ownsDataDirectory: false);
+
+    private static async Task<PortalServer> StartAsync(string dataDirectory, string[] extraArgs, bool ownsDataDirectory = true)
     {
-        var dataDirectory = Directory.CreateTempSubdirectory("ent-portal-e2e-").FullName;
         var app = PortalApplication.Build(
         [
             "--urls", "http://127.0.0.1:0",
             "--environment", "Production",
             "--Portal:DataDirectory", dataDirectory,
             "--Logging:LogLevel:Default", "Warning",
+            .. extraArgs,
         ]);
         await app.StartAsync();
         var address = app.Urls.Single();
-        return new PortalServer(app, dataDirectory, new Uri(address.EndsWith('/') ? address : address + "/"));
+        return new PortalServer(app, dataDirectory, new Uri(address.EndsWith('/') ? address : address + "/"), ownsDataDirectory);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (!_ownsDataDirectory)
+        {
+            return;
+        }
+
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
