@@ -15,6 +15,7 @@ public sealed class PostgreSqlConsentProofStore : IConsentProofStore, IAsyncDisp
 {
     private const string RecordColumns = "sequence, record_id, recorded_at, consent_id, subject_key, tenant, \"timestamp\", decisions, policy_version, texts_hash, locale, channel, user_agent_family, ip_prefix, previous_hash, hash";
     private const string PartitionPrefix = "consent_proofs_y";
+    private const int MaxBatch = 256;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
@@ -24,7 +25,7 @@ public sealed class PostgreSqlConsentProofStore : IConsentProofStore, IAsyncDisp
     private readonly ConcurrentDictionary<DateTimeOffset, bool> _knownPartitions = new();
     private readonly SemaphoreSlim _schemaLock = new(1, 1);
     // Appends of this node queue here rather than each holding a pooled connection while it waits for the head row.
-    private readonly SemaphoreSlim _appendLock = new(1, 1);
+    private readonly GroupCommitQueue _appends = new(MaxBatch);
     private volatile bool _schemaReady;
 
     /// <summary>Creates the store with its own data source, built from <see cref="PostgreSqlConsentProofStoreOptions.ConnectionString"/>.</summary>
@@ -73,10 +74,17 @@ public sealed class PostgreSqlConsentProofStore : IConsentProofStore, IAsyncDisp
     }
 
     /// <inheritdoc />
-    public async Task<ConsentProof> AppendAsync(ConsentProofDraft draft, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// Appends of this node that arrive while another batch is being written are committed together in the next
+    /// transaction (group commit): one head lock and one commit for many records, each acknowledged once committed.
+    /// </remarks>
+    public Task<ConsentProof> AppendAsync(ConsentProofDraft draft, CancellationToken cancellationToken = default)
+        => _appends.AppendAsync(ProofChain.Normalize(draft), WriteBatchAsync, cancellationToken);
+
+    private async Task<IReadOnlyList<ConsentProof>> WriteBatchAsync(IReadOnlyList<ConsentProofDraft> drafts)
     {
-        var content = ProofChain.Normalize(draft);
-        await _appendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // Once a batch is taken it is written or failed as a whole; a single caller's cancellation does not stop it.
+        var cancellationToken = CancellationToken.None;
         try
         {
             await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
@@ -88,28 +96,36 @@ public sealed class PostgreSqlConsentProofStore : IConsentProofStore, IAsyncDisp
             // Never earlier than the record before (node clocks differ): retention cuts a prefix, never a hole.
             var recordedAt = now > head.RecordedAt ? now : head.RecordedAt;
             var createdPartition = await EnsurePartitionAsync(connection, transaction, recordedAt, cancellationToken).ConfigureAwait(false);
-            var sequence = head.Sequence + 1;
-            var recordId = Guid.CreateVersion7(now).ToString("N", CultureInfo.InvariantCulture);
-            var proof = new ConsentProof
+            var (sequence, previousHash) = (head.Sequence, head.Hash);
+            var proofs = new List<ConsentProof>(drafts.Count);
+            foreach (var content in drafts)
             {
-                Sequence = sequence,
-                RecordId = recordId,
-                RecordedAt = recordedAt,
-                Content = content,
-                PreviousHash = head.Hash,
-                Hash = ProofChain.ComputeRecordHash(sequence, recordId, recordedAt, content, head.Hash),
-            };
-            await InsertRecordAsync(connection, transaction, proof, cancellationToken).ConfigureAwait(false);
+                sequence++;
+                var recordId = Guid.CreateVersion7(now).ToString("N", CultureInfo.InvariantCulture);
+                var proof = new ConsentProof
+                {
+                    Sequence = sequence,
+                    RecordId = recordId,
+                    RecordedAt = recordedAt,
+                    Content = content,
+                    PreviousHash = previousHash,
+                    Hash = ProofChain.ComputeRecordHash(sequence, recordId, recordedAt, content, previousHash),
+                };
+                await InsertRecordAsync(connection, transaction, proof, cancellationToken).ConfigureAwait(false);
+                proofs.Add(proof);
+                previousHash = proof.Hash;
+            }
+
             await ExecuteAsync(connection, transaction, $"UPDATE {_schema}.consent_proof_head SET sequence = @sequence, hash = @hash, recorded_at = @recorded_at WHERE id = 1", cancellationToken,
-                ("sequence", sequence), ("hash", proof.Hash), ("recorded_at", recordedAt)).ConfigureAwait(false);
-            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+                ("sequence", sequence), ("hash", previousHash), ("recorded_at", recordedAt)).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             if (createdPartition is { } month)
             {
                 // Remembered only once the transaction that created it has committed.
                 _knownPartitions.TryAdd(month, true);
             }
 
-            return proof;
+            return proofs;
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.CheckViolation)
         {
@@ -120,10 +136,6 @@ public sealed class PostgreSqlConsentProofStore : IConsentProofStore, IAsyncDisp
         catch (NpgsqlException exception)
         {
             throw Unavailable("append a consent proof", exception);
-        }
-        finally
-        {
-            _appendLock.Release();
         }
     }
 
@@ -302,7 +314,7 @@ public sealed class PostgreSqlConsentProofStore : IConsentProofStore, IAsyncDisp
         }
 
         _schemaLock.Dispose();
-        _appendLock.Dispose();
+        _appends.Dispose();
     }
 
     /// <inheritdoc />
@@ -314,7 +326,7 @@ public sealed class PostgreSqlConsentProofStore : IConsentProofStore, IAsyncDisp
         }
 
         _schemaLock.Dispose();
-        _appendLock.Dispose();
+        _appends.Dispose();
     }
 
     private static NpgsqlDataSource CreateDataSource(PostgreSqlConsentProofStoreOptions options)

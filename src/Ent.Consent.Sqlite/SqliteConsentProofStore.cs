@@ -17,7 +17,9 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
     private readonly int _busyTimeoutMilliseconds;
     private readonly string _path;
     private readonly TimeProvider _timeProvider;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private const int MaxBatch = 256;
+
+    private readonly GroupCommitQueue _appends = new(MaxBatch);
     private SqliteConnection? _writer;
     private volatile bool _schemaReady;
     private bool _disposed;
@@ -54,29 +56,34 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
     /// otherwise on first use).
     /// </summary>
     /// <exception cref="ConsentProofStoreUnavailableException">The file cannot be opened or written.</exception>
-    public async Task InitializeAsync(CancellationToken cancellationToken = default)
-    {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            OpenWriter();
-        }
-        catch (SqliteException exception)
-        {
-            ResetWriter();
-            throw Unavailable("open the proof store", exception);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
+    public Task InitializeAsync(CancellationToken cancellationToken = default)
+        => _appends.ExclusiveAsync(
+            () =>
+            {
+                try
+                {
+                    OpenWriter();
+                    return Task.FromResult(true);
+                }
+                catch (SqliteException exception)
+                {
+                    ResetWriter();
+                    throw Unavailable("open the proof store", exception);
+                }
+            },
+            cancellationToken);
 
     /// <inheritdoc />
-    public async Task<ConsentProof> AppendAsync(ConsentProofDraft draft, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// Appends that arrive while another is being written are committed together in the next transaction (group
+    /// commit): one sync for many records, each acknowledged only once that commit is on disk.
+    /// </remarks>
+    public Task<ConsentProof> AppendAsync(ConsentProofDraft draft, CancellationToken cancellationToken = default)
+        => _appends.AppendAsync(ProofChain.Normalize(draft), drafts => Task.FromResult(WriteBatch(drafts)), cancellationToken);
+
+    // Runs under the queue's write lock: one transaction for the whole batch, one sync at commit.
+    private IReadOnlyList<ConsentProof> WriteBatch(IReadOnlyList<ConsentProofDraft> drafts)
     {
-        var content = ProofChain.Normalize(draft);
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var writer = OpenWriter();
@@ -85,31 +92,35 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
             var now = ProofChain.TruncateToMicroseconds(_timeProvider.GetUtcNow());
             // Never earlier than the record before: retention cuts a prefix of the chain, never a hole in it.
             var recordedAt = now > head.RecordedAt ? now : head.RecordedAt;
-            var sequence = head.Sequence + 1;
-            var recordId = Guid.CreateVersion7(now).ToString("N", CultureInfo.InvariantCulture);
-            var proof = new ConsentProof
+            var (sequence, previousHash) = (head.Sequence, head.Hash);
+            var proofs = new List<ConsentProof>(drafts.Count);
+            foreach (var content in drafts)
             {
-                Sequence = sequence,
-                RecordId = recordId,
-                RecordedAt = recordedAt,
-                Content = content,
-                PreviousHash = head.Hash,
-                Hash = ProofChain.ComputeRecordHash(sequence, recordId, recordedAt, content, head.Hash),
-            };
-            InsertRecord(writer, transaction, proof);
+                sequence++;
+                var recordId = Guid.CreateVersion7(now).ToString("N", CultureInfo.InvariantCulture);
+                var proof = new ConsentProof
+                {
+                    Sequence = sequence,
+                    RecordId = recordId,
+                    RecordedAt = recordedAt,
+                    Content = content,
+                    PreviousHash = previousHash,
+                    Hash = ProofChain.ComputeRecordHash(sequence, recordId, recordedAt, content, previousHash),
+                };
+                InsertRecord(writer, transaction, proof);
+                proofs.Add(proof);
+                previousHash = proof.Hash;
+            }
+
             Execute(writer, transaction, "UPDATE consent_proof_head SET sequence = $sequence, hash = $hash, recorded_at = $recorded_at WHERE id = 1",
-                ("$sequence", sequence), ("$hash", proof.Hash), ("$recorded_at", ProofRecordCodec.ToUnixMicroseconds(recordedAt)));
+                ("$sequence", sequence), ("$hash", previousHash), ("$recorded_at", ProofRecordCodec.ToUnixMicroseconds(recordedAt)));
             transaction.Commit();
-            return proof;
+            return proofs;
         }
         catch (SqliteException exception)
         {
             ResetWriter();
             throw Unavailable("append a consent proof", exception);
-        }
-        finally
-        {
-            _writeLock.Release();
         }
     }
 
@@ -169,9 +180,11 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<long> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default)
+    public Task<long> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default)
+        => _appends.ExclusiveAsync(() => Task.FromResult(Purge(cutoff)), cancellationToken);
+
+    private long Purge(DateTimeOffset cutoff)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var writer = OpenWriter();
@@ -208,10 +221,6 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
             ResetWriter();
             throw Unavailable("purge consent proofs", exception);
         }
-        finally
-        {
-            _writeLock.Release();
-        }
     }
 
     /// <summary>Closes the writer connection.</summary>
@@ -224,7 +233,7 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
 
         _disposed = true;
         ResetWriter();
-        _writeLock.Dispose();
+        _appends.Dispose();
     }
 
     private async Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken cancellationToken)

@@ -71,23 +71,7 @@ public sealed class ChoiceWithRealStoreTests : IDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
-        builder.Services.AddEntConsent(options =>
-        {
-            options.Policy.Controllers = ["Région de test"];
-            options.Policy.Services =
-            [
-                new ServiceDefinition
-                {
-                    Id = "videos",
-                    Name = new("Vidéos", "Videos"),
-                    Provider = "Vidéos SA",
-                    Purpose = "video",
-                    Category = ServiceCategory.ConsentRequired,
-                    Cookies = [new CookieDeclaration { Name = "vid_pref", Lifetime = CalendarPeriod.FromMonths(6) }],
-                },
-            ];
-            options.SubjectKey = "a-test-subject-key-of-at-least-32-characters";
-        });
+        builder.Services.AddEntConsent(TestPortal.Configure);
         addStore(builder.Services);
         var app = builder.Build();
         app.UseEntConsent();
