@@ -3,6 +3,7 @@ using Ent.Portal.Accounts;
 using Ent.Portal.Audience;
 using Ent.Portal.Localization;
 using Ent.Portal.Pages;
+using Ent.Portal.Security;
 using Ent.Portal.ThirdParty;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -64,6 +65,7 @@ public static class PortalApplication
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseContentSecurityPolicy();
         app.UseRequestLocalization();
         app.UseAuthentication();
         // After authentication, so that a choice is tied to the signed-in user (shared computers); its Set-Cookie

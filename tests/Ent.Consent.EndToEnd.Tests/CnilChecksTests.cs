@@ -139,6 +139,7 @@ public sealed class CnilChecksTests(PortalFixture portal) : IClassFixture<Portal
         Assert.DoesNotContain("xtidc", cookies.Keys);
         Assert.Equal(0, await visitor.DnmaScriptRunsAsync());
         Assert.True(await visitor.IsAllowedAsync("youtube"), "withdrawing one service keeps the others");
+        Assert.Empty(visitor.PolicyViolations);
     }
 
     [Fact]

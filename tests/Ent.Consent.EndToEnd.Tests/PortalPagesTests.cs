@@ -58,4 +58,21 @@ public sealed class PortalPagesTests(PortalFixture portal) : IClassFixture<Porta
         Assert.Contains("\"isValid\":true", await verification.TextAsync(), StringComparison.OrdinalIgnoreCase);
         await Assertions.Expect(visitor.Page.Locator("a[href=\"/consent/proofs/verification\"]")).ToBeVisibleAsync();
     }
+
+    [Fact]
+    public async Task Portal_and_widget_run_under_a_strict_content_security_policy()
+    {
+        await using var visitor = await portal.NewVisitorAsync();
+        await visitor.GoToAsync("/");
+        await visitor.ChooseAsync(visitor.Banner.Locator("[data-ent-consent-action=\"accept-all\"]"));
+        await visitor.ReloadAsync();
+        await visitor.WaitForCookieAsync("atid");
+        Assert.Empty(visitor.PolicyViolations);
+
+        // The policy is in force: an inline script injected into the page is refused and reported.
+        await visitor.Page.EvaluateAsync("() => { const s = document.createElement('script'); s.textContent = 'window.injected = 1'; document.body.appendChild(s); }");
+        Assert.Equal(0, await visitor.Page.EvaluateAsync<int>("() => window.injected || 0"));
+        await Task.Delay(200);
+        Assert.NotEmpty(visitor.PolicyViolations);
+    }
 }

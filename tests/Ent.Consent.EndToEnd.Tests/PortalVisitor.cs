@@ -11,6 +11,7 @@ namespace Ent.Consent.EndToEnd.Tests;
 public sealed class PortalVisitor : IAsyncDisposable
 {
     private readonly ConcurrentQueue<string> _thirdPartyRequests = new();
+    private readonly ConcurrentQueue<string> _policyViolations = new();
 
     private PortalVisitor(IBrowserContext context, IPage page)
     {
@@ -23,6 +24,9 @@ public sealed class PortalVisitor : IAsyncDisposable
     public IPage Page { get; }
 
     public IReadOnlyCollection<string> ThirdPartyRequests => _thirdPartyRequests;
+
+    /// <summary>Content-Security-Policy violations the browser reported on this visitor's pages.</summary>
+    public IReadOnlyCollection<string> PolicyViolations => _policyViolations;
 
     /// <summary>The banner (first layer).</summary>
     public ILocator Banner => Page.Locator("[data-ent-consent-banner]");
@@ -50,6 +54,13 @@ public sealed class PortalVisitor : IAsyncDisposable
         var context = await fixture.Browser.NewContextAsync(options);
         var page = await context.NewPageAsync();
         var visitor = new PortalVisitor(context, page);
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                visitor._policyViolations.Enqueue(message.Text);
+            }
+        };
         // Any port of the portal's host is first party (a second portal node in a test runs on another port).
         var portalHost = fixture.Server.Address.Host;
         await context.RouteAsync("**/*", async route =>

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text;
 using Ent.Portal.Accounts;
+using Ent.Portal.Security;
 using Ent.Portal.ThirdParty;
 using Microsoft.AspNetCore.Antiforgery;
 using static Ent.Portal.Localization.PortalCultures;
@@ -52,7 +53,7 @@ internal static class PortalLayout
             .Append("<li>").Append(ConsentWidgetSlots.ManageButton(context)).Append("</li>")
             .Append("</ul>\n</footer>\n")
             .Append("<script type=\"text/plain\" data-ent-consent=\"").Append(DnmaEmulation.ServiceId).Append("\" src=\"")
-            .Append(DnmaEmulation.ScriptPath).Append("\"></script>\n")
+            .Append(DnmaEmulation.ScriptPath).Append("\" nonce=\"").Append(ContentSecurityPolicy.Nonce(context)).Append("\"></script>\n")
             .Append(ConsentWidgetSlots.Script(context))
             .Append("</body>\n</html>\n");
         return Results.Content(html.ToString(), "text/html; charset=utf-8");
