@@ -115,6 +115,9 @@ public sealed class ConsentCookieTests
 
         Assert.StartsWith("pending=True;videos=False", state);
         Assert.Null(CookieJar.FindSetCookie(raw, "vid_pref"));
+        var mac = jar["ent_consent"]!.Split('.')[8];
+        Assert.DoesNotContain(app.Logs.Entries, e => e.Message.Contains(mac));
+        Assert.Contains(app.Logs.OwnEntries, e => e.Id.Id == 104);
     }
 
     [Fact]

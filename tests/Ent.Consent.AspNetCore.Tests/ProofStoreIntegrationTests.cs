@@ -79,6 +79,20 @@ public sealed class ProofStoreIntegrationTests
     }
 
     [Fact]
+    public async Task Bad_input_records_no_proof()
+    {
+        var store = new FakeProofStore();
+        await using var app = await StartAsync(store);
+
+        var response = await app.PostChoiceAsync(new CookieJar(), new { action = "save", services = new { ghost = true } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(store.Records);
+        Assert.Equal(0, store.FailedAttempts);
+        Assert.False(store.AppendEntered.Task.IsCompleted);
+    }
+
+    [Fact]
     public async Task A_full_refusal_queue_drops_with_an_error_logged()
     {
         var store = new FakeProofStore { Unavailable = true };
@@ -157,8 +171,12 @@ public sealed class ProofStoreIntegrationTests
         void Alice(HttpRequestMessage r) => r.Headers.Add("X-Test-User", "alice");
         await app.PostChoiceAsync(new CookieJar(), new { action = "save", services = new { videos = true } }, Alice);
 
+        app.Time.Advance(TimeSpan.FromDays(10));
         var newDevice = new CookieJar();
-        var state = await (await app.GetAsync("/consent", newDevice, Alice)).Content.ReadFromJsonAsync<JsonElement>();
+        var restored = await app.GetAsync("/consent", newDevice, Alice);
+        var state = await restored.Content.ReadFromJsonAsync<JsonElement>();
+        // The restored choice keeps its own dates: the cookie lives for what remains of it, not a fresh six months.
+        Assert.Equal(ConsentTestApp.Start.AddMonths(6) - app.Time.GetUtcNow(), CookieJar.FindSetCookie(restored, "ent_consent")?.MaxAge);
         var bob = await (await app.GetAsync("/consent", new CookieJar(), r => r.Headers.Add("X-Test-User", "bob"))).Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.False(state.GetProperty("pending").GetBoolean());

@@ -114,6 +114,30 @@ public sealed class RequestConsentTests
     }
 
     [Fact]
+    public async Task Tracking_consent_GrantConsent_applies_without_a_store_and_is_refused_with_one()
+    {
+        static void Route(WebApplication web) => web.MapGet("/grant", (HttpContext context) =>
+        {
+            try
+            {
+                context.Features.Get<ITrackingConsentFeature>()!.GrantConsent();
+                return "granted";
+            }
+            catch (InvalidOperationException)
+            {
+                return "refused";
+            }
+        });
+        await using var plain = await ConsentTestApp.StartAsync(routes: Route);
+        await using var recorded = await ConsentTestApp.StartAsync(services: s => s.AddSingleton<IConsentProofStore>(new FakeProofStore()), routes: Route);
+        var jar = new CookieJar();
+
+        Assert.Equal("granted", await (await plain.GetAsync("/grant", jar)).Content.ReadAsStringAsync());
+        Assert.Equal("2", jar["ent_consent"]!.Split('.')[5]);
+        Assert.Equal("refused", await (await recorded.GetAsync("/grant", new CookieJar())).Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Each_tenant_has_its_own_policy_and_a_choice_does_not_carry_over()
     {
         ConsentPolicy? schoolB = null;
