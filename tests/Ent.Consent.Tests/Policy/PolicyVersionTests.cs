@@ -143,8 +143,8 @@ public class PolicyVersionTests
         var options = Options(Essential(), ExemptAudience(), ConsentRequired());
         options.Texts = FixedTexts();
 
-        // The built-in ent-consent service declares the {ConsentCookieName}_audience cookie (ADR 0005), and the widget's
-        // texts are part of the policy: both changed this pinned version.
+        // The built-in ent-consent service declares the {ConsentCookieName}_audience cookie (ADR 0005), and the
+        // widget's cookie-page texts (CategoryLabel … LegalBasisLegitimateInterests) are part of ConsentTexts.
         Assert.Equal("e25f295ecd73ca50", ConsentPolicy.Create(options).Version);
     }
 

@@ -19,11 +19,21 @@ public sealed class AccessibilityTests(WidgetSite site)
         await page.Context.CloseAsync();
     }
 
-    [Fact]
-    public async Task Preference_centre_has_no_axe_violations()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Preference_centre_has_no_axe_violations(bool dsfr)
     {
         var page = await site.NewPageAsync();
         await page.GotoAsync(site.PortalUrl);
+        if (dsfr)
+        {
+            // The theme is only an attribute on the widget's roots (what ConsentWidgetTheme.Dsfr renders).
+            await page.EvaluateAsync("() => document.querySelectorAll('.ec').forEach(e => e.setAttribute('data-ent-consent-theme', 'dsfr'))");
+            Assert.Equal("rgb(0, 0, 145)", await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('[data-ent-consent-banner] [data-ent-consent-action=refuse-all]')).backgroundColor"));
+            AssertNoViolations(await page.RunAxe());
+        }
+
         await page.ClickAsync("[data-ent-consent-banner] [data-ent-consent-action=customize]");
         await Assertions.Expect(page.Locator("#ent-consent-preferences")).ToBeVisibleAsync();
         AssertNoViolations(await page.RunAxe());
