@@ -1,0 +1,87 @@
+using Ent.Consent;
+using Ent.Portal.Accounts;
+using Ent.Portal.Audience;
+using Ent.Portal.Localization;
+using Ent.Portal.Pages;
+using Ent.Portal.Security;
+using Ent.Portal.ThirdParty;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+
+namespace Ent.Portal;
+
+/// <summary>
+/// Builds the sample ENT portal. <c>Program</c> runs it; the end-to-end tests start the same application on a free
+/// port with their own data folder.
+/// </summary>
+public static class PortalApplication
+{
+    /// <summary>Builds the portal from command-line arguments (<c>--urls</c>, <c>--Portal:DataDirectory</c>, …).</summary>
+    /// <param name="args">The command-line arguments.</param>
+    /// <param name="configure">Lets a test replace services (for example the <see cref="TimeProvider"/>) before the build.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        var dataDirectory = Path.GetFullPath(builder.Configuration["Portal:DataDirectory"] ?? "App_Data", builder.Environment.ContentRootPath);
+        Directory.CreateDirectory(dataDirectory);
+        if (string.IsNullOrEmpty(builder.Configuration["EntConsent:SubjectKey"]))
+        {
+            builder.Configuration.AddInMemoryCollection([new("EntConsent:SubjectKey", SubjectKeyFile.LoadOrCreate(Path.Combine(dataDirectory, "subject-key")))]);
+        }
+
+        // Keys in the data folder: consent cookies and sign-ins stay valid across restarts.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("Ent.Portal")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<AudienceStatistics>();
+        // Proofs are kept 5 years (default); the portal's audience figures 25 months, as its exemption attests.
+        builder.Services.AddEntConsentRetention(options =>
+            options.RegisterAudienceDataPurge<AudienceStatistics>("portal-audience", RegulatoryDurations.ExemptAudienceDataMaxRetention));
+        builder.Services.AddEntConsentSqlite(
+            Path.GetFullPath(builder.Configuration["Portal:ProofStorePath"] ?? Path.Combine(dataDirectory, "consent-proofs.db"), builder.Environment.ContentRootPath));
+        builder.Services.AddRequestLocalization(PortalCultures.Configure);
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(options =>
+            {
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Lax;
+                options.Cookie.IsEssential = true;
+                options.LoginPath = "/";
+                options.ExpireTimeSpan = TimeSpan.FromHours(8);
+            });
+        builder.Services.AddAuthorization(options => options.AddPolicy(
+            DemoAccount.DataProtectionOfficerPolicy, policy => policy.RequireRole(DemoAccount.DataProtectionOfficerRole)));
+        builder.Services.AddAntiforgery(options => options.Cookie.IsEssential = true);
+        // The consent policy (controllers, services, texts) is the EntConsent section of appsettings.json.
+        builder.Services.AddEntConsent(builder.Configuration);
+        builder.Services.AddEntConsentWidget(options => options.CookiePageUrl = "/cookies");
+
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseContentSecurityPolicy();
+        app.UseRequestLocalization();
+        app.UseAuthentication();
+        // After authentication, so that a choice is tied to the signed-in user (shared computers); its Set-Cookie
+        // check runs when the response starts, so it also sees the cookies written by everything below.
+        app.UseEntConsent();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.UseMiddleware<AudienceMeasurement>();
+        app.UseCarelessDnmaServerTag();
+
+        app.MapEntConsent("/consent");
+        app.MapEntConsentWidget();
+        app.MapEntConsentProofs("/consent/proofs", DemoAccount.DataProtectionOfficerPolicy);
+        app.MapPortalPages();
+        app.MapAccountEndpoints();
+        app.MapDnmaScript();
+        return app;
+    }
+}

@@ -1,0 +1,168 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace Ent.Consent.EndToEnd.Tests;
+
+/// <summary>
+/// One person at one browser: a fresh context (no cookies, no storage) and a page on the portal. Every request to a
+/// host other than the portal is recorded and aborted, so a test can both see and stop third-party traffic.
+/// </summary>
+public sealed class PortalVisitor : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<string> _thirdPartyRequests = new();
+    private readonly ConcurrentQueue<string> _policyViolations = new();
+
+    private PortalVisitor(IBrowserContext context, IPage page)
+    {
+        Context = context;
+        Page = page;
+    }
+
+    public IBrowserContext Context { get; }
+
+    public IPage Page { get; }
+
+    public IReadOnlyCollection<string> ThirdPartyRequests => _thirdPartyRequests;
+
+    /// <summary>Content-Security-Policy violations the browser reported on this visitor's pages.</summary>
+    public IReadOnlyCollection<string> PolicyViolations => _policyViolations;
+
+    /// <summary>The banner (first layer).</summary>
+    public ILocator Banner => Page.Locator("[data-ent-consent-banner]");
+
+    /// <summary>A button or link of the widget by its stable action hook, the visible one when several exist.</summary>
+    public ILocator Action(string action) => Page.Locator($"[data-ent-consent-action=\"{action}\"]:visible").First;
+
+    /// <summary>The visible toggle of a service in the preference centre.</summary>
+    public ILocator Toggle(string serviceId) => Page.Locator($"input[data-ent-consent-service=\"{serviceId}\"]:visible").First;
+
+    internal static async Task<PortalVisitor> OpenAsync(PortalFixture fixture, bool javaScriptEnabled, bool globalPrivacyControl)
+    {
+        var options = new BrowserNewContextOptions
+        {
+            BaseURL = fixture.Server.Address.ToString(),
+            Locale = "fr-FR",
+            JavaScriptEnabled = javaScriptEnabled,
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+        };
+        if (globalPrivacyControl)
+        {
+            options.ExtraHTTPHeaders = new Dictionary<string, string> { ["Sec-GPC"] = "1" };
+        }
+
+        var context = await fixture.Browser.NewContextAsync(options);
+        var page = await context.NewPageAsync();
+        var visitor = new PortalVisitor(context, page);
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                visitor._policyViolations.Enqueue(message.Text);
+            }
+        };
+        // Any port of the portal's host is first party (a second portal node in a test runs on another port).
+        var portalHost = fixture.Server.Address.Host;
+        await context.RouteAsync("**/*", async route =>
+        {
+            var url = new Uri(route.Request.Url);
+            if (url.Scheme is "http" or "https" && url.Host != portalHost)
+            {
+                visitor._thirdPartyRequests.Enqueue(route.Request.Url);
+                await route.AbortAsync();
+                return;
+            }
+
+            await route.ContinueAsync();
+        });
+        return visitor;
+    }
+
+    public async Task GoToAsync(string path = "/")
+    {
+        var response = await Page.GotoAsync(path, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        Assert.True(response is { Ok: true }, $"GET {path} answered {response?.Status}");
+    }
+
+    public async Task ReloadAsync()
+    {
+        var response = await Page.ReloadAsync(new PageReloadOptions { WaitUntil = WaitUntilState.Load });
+        Assert.True(response is { Ok: true }, $"reload answered {response?.Status}");
+    }
+
+    /// <summary>Clicks a control that posts a choice and waits until the portal has answered it.</summary>
+    public async Task ChooseAsync(ILocator control)
+    {
+        var response = await Page.RunAndWaitForResponseAsync(
+            () => control.ClickAsync(),
+            candidate => candidate.Request.Method == "POST" && new Uri(candidate.Url).AbsolutePath == "/consent");
+        Assert.True(response.Status is 200 or 303, $"POST /consent answered {response.Status}: {await SafeTextAsync(response)}");
+        await Page.WaitForLoadStateAsync(LoadState.Load);
+    }
+
+    /// <summary>Clicks a portal form button (sign-in, sign-out, language) and waits for the page it leads to.</summary>
+    public async Task SubmitPortalFormAsync(string portalAction)
+    {
+        var response = await Page.RunAndWaitForResponseAsync(
+            () => Page.Locator($"[data-portal-action=\"{portalAction}\"]").ClickAsync(),
+            candidate => candidate.Request.Method == "POST" && candidate.Request.IsNavigationRequest);
+        Assert.True(response.Status == 302, $"{portalAction} answered {response.Status}");
+        await Page.WaitForLoadStateAsync(LoadState.Load);
+    }
+
+    public async Task<IReadOnlyDictionary<string, BrowserContextCookiesResult>> CookiesAsync()
+    {
+        var cookies = await Context.CookiesAsync();
+        return cookies.ToDictionary(static cookie => cookie.Name, StringComparer.Ordinal);
+    }
+
+    /// <summary>Waits until a cookie exists (a script sets it after the page loaded), or fails.</summary>
+    public async Task<BrowserContextCookiesResult> WaitForCookieAsync(string name)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            if ((await CookiesAsync()).TryGetValue(name, out var cookie))
+            {
+                return cookie;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new Xunit.Sdk.XunitException($"cookie {name} never appeared; cookies: {string.Join(", ", (await CookiesAsync()).Keys)}");
+    }
+
+    /// <summary>The consent state as the portal sees it for this browser (GET /consent with this browser's cookies).</summary>
+    public async Task<JsonElement> ConsentStateAsync()
+    {
+        var response = await Context.APIRequest.GetAsync("/consent");
+        Assert.Equal(200, response.Status);
+        using var document = JsonDocument.Parse(await response.TextAsync());
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>Whether the portal lets a service run for this browser now.</summary>
+    public async Task<bool> IsAllowedAsync(string serviceId)
+        => (await ConsentStateAsync()).GetProperty("services").GetProperty(serviceId).GetProperty("allowed").GetBoolean();
+
+    public async Task<int> StorageEntryCountAsync()
+        => await Page.EvaluateAsync<int>("() => localStorage.length + sessionStorage.length");
+
+    /// <summary>How many times the emulated national audience script ran on this page.</summary>
+    public async Task<int> DnmaScriptRunsAsync()
+        => await Page.EvaluateAsync<int>("() => window.dnmaHits || 0");
+
+    public async ValueTask DisposeAsync() => await Context.CloseAsync();
+
+    private static async Task<string> SafeTextAsync(IResponse response)
+    {
+        try
+        {
+            return await response.TextAsync();
+        }
+        catch (PlaywrightException)
+        {
+            return "(no body)";
+        }
+    }
+}
