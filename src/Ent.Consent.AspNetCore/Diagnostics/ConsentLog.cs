@@ -5,10 +5,12 @@ namespace Ent.Consent.AspNetCore.Diagnostics;
 /// <summary>Every log message of the ASP.NET Core integration, declared once. Cookie values are never logged.</summary>
 internal static partial class ConsentLog
 {
-    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Dropped cookie '{CookieName}' of service '{ServiceId}': no consent.")]
+    // A declared cookie dropped for want of consent is routine (every request of a visitor who refused): Debug, and
+    // counted by the blocked-cookies metric. Undeclared cookies are the site owner's to fix: Warning.
+    [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "Dropped cookie '{CookieName}' of service '{ServiceId}': no consent.")]
     public static partial void CookieBlocked(ILogger logger, string cookieName, string serviceId);
 
-    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Cookie '{CookieName}' is declared by no service; it was {Outcome}. Declare it in EntConsent:Policy:Services.")]
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Cookie '{CookieName}' is declared by no service; it was {Outcome}. Declare it in EntConsent:Services.")]
     public static partial void UndeclaredCookie(ILogger logger, string cookieName, string outcome);
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "A Set-Cookie header could not be parsed; it was {Outcome}.")]
