@@ -41,11 +41,7 @@ public static class EntConsentServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configure);
         var section = configuration.GetSection(EntConsentOptions.SectionName);
         services.AddOptions<EntConsentOptions>()
-            .Configure(options =>
-            {
-                section.Bind(options);
-                section.Bind(options.Policy);
-            })
+            .Configure(options => EntConsentConfigurationBinder.Bind(section, options))
             .Configure(configure);
         return AddCore(services);
     }

@@ -265,6 +265,45 @@ public sealed class RegistrationTests
         Assert.NotNull(policy.FindService("aspnetcore"));
     }
 
+    [Theory]
+    [InlineData("EntConsent:Services:0:Cookies:0:Lifetime", "13 mois", "13 mois")]
+    [InlineData("EntConsent:Services:0:Catgory", "Essential", "Catgory")]
+    [InlineData("EntConsent:Services:0:Category", "Exempt", "Exempt")]
+    [InlineData("EntConsent:UndeclaredCookie", "Report", "UndeclaredCookie")]
+    [InlineData("EntConsent:UndeclaredCookies", "Ignore", "Ignore")]
+    public async Task A_misspelt_key_or_unreadable_value_stops_start_up_instead_of_dropping_a_declaration(string key, string value, string named)
+    {
+        var configuration = new Dictionary<string, string?>
+        {
+            ["EntConsent:Controllers:0"] = "Région Occitanie",
+            ["EntConsent:Services:0:Id"] = "videos",
+            ["EntConsent:Services:0:Name:fr"] = "Vidéos",
+            ["EntConsent:Services:0:Provider"] = "Hébergeur",
+            ["EntConsent:Services:0:Purpose"] = "video",
+            ["EntConsent:Services:0:Cookies:0:Name"] = "vid",
+            [key] = value,
+        };
+
+        var error = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => ConsentTestApp.StartAsync(configuration: configuration));
+
+        Assert.Contains(named, error.ToString());
+    }
+
+    [Fact]
+    public async Task Policy_keys_may_also_sit_under_a_nested_Policy_section()
+    {
+        await using var app = await ConsentTestApp.StartAsync(configuration: new Dictionary<string, string?>
+        {
+            ["EntConsent:Policy:Controllers:0"] = "Région Occitanie",
+            ["EntConsent:Policy:BuiltInServices:0"] = "vimeo",
+            ["EntConsent:UndeclaredCookies"] = "Report",
+        });
+
+        var policy = app.Services.GetRequiredService<ConsentPolicy>();
+        Assert.NotNull(policy.FindService("vimeo"));
+        Assert.Equal(UndeclaredCookieMode.Report, app.Services.GetRequiredService<IOptions<EntConsentOptions>>().Value.UndeclaredCookies);
+    }
+
     [Fact]
     public async Task Missing_subject_key_is_logged_as_a_warning()
     {
