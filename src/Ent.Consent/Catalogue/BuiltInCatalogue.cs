@@ -70,7 +70,13 @@ public static class BuiltInCatalogue
         LegalBasis = LegalBasis.LegalObligation,
         Justification = new("Le cookie qui conserve le choix de l'utilisateur est exempté de consentement (CNIL, délibération 2020-091, art. 5).",
             "The cookie that keeps the user's choice is exempt from consent (CNIL, délibération 2020-091, art. 5)."),
-        Cookies = [Cookie(cookieName, "P13M", "Vos décisions par service, signées.", "Your decisions per service, signed.")],
+        Cookies =
+        [
+            Cookie(cookieName, "P13M", "Vos décisions par service, signées.", "Your decisions per service, signed."),
+            // Written only when an exempt audience cookie is first deposited; see docs/adr/0005-first-deposit-time.md.
+            Cookie(cookieName + "_audience", "P13M", "Date du premier dépôt des cookies de mesure d'audience, pour qu'ils expirent au plus tard 13 mois après.",
+                "When the audience measurement cookies were first set, so they expire at most 13 months later.", httpOnly: true),
+        ],
         Source = "Ent.Consent's own cookie.",
     };
 

@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Ent.Consent.AspNetCore.Cookies;
+
+/// <summary>Finds one cookie's value in the request's <c>Cookie</c> headers without building the cookie collection.</summary>
+internal static class RequestCookieReader
+{
+    public static ReadOnlySpan<char> Find(HttpRequest request, string name)
+    {
+        foreach (var header in request.Headers.Cookie)
+        {
+            if (header is null)
+            {
+                continue;
+            }
+
+            var value = Find(header.AsSpan(), name);
+            if (!value.IsEmpty)
+            {
+                return value;
+            }
+        }
+
+        return default;
+    }
+
+    public static ReadOnlySpan<char> Find(ReadOnlySpan<char> header, string name)
+    {
+        while (!header.IsEmpty)
+        {
+            var end = header.IndexOf(';');
+            var pair = (end < 0 ? header : header[..end]).Trim(' ');
+            header = end < 0 ? default : header[(end + 1)..];
+            if (pair.Length > name.Length && pair[name.Length] == '=' && pair.StartsWith(name, StringComparison.Ordinal))
+            {
+                var value = pair[(name.Length + 1)..];
+                if (value.Length >= 2 && value[0] == '"' && value[^1] == '"')
+                {
+                    value = value[1..^1];
+                }
+
+                return value;
+            }
+        }
+
+        return default;
+    }
+
+    /// <summary>The names of every cookie the request carries.</summary>
+    public static List<string> Names(HttpRequest request)
+    {
+        var names = new List<string>();
+        foreach (var header in request.Headers.Cookie)
+        {
+            var rest = header.AsSpan();
+            while (!rest.IsEmpty)
+            {
+                var end = rest.IndexOf(';');
+                var pair = (end < 0 ? rest : rest[..end]).Trim(' ');
+                rest = end < 0 ? default : rest[(end + 1)..];
+                var equals = pair.IndexOf('=');
+                if (equals > 0)
+                {
+                    var name = pair[..equals].ToString();
+                    if (!names.Contains(name))
+                    {
+                        names.Add(name);
+                    }
+                }
+            }
+        }
+
+        return names;
+    }
+}

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Logging;
+
+namespace Ent.Consent.AspNetCore.Diagnostics;
+
+/// <summary>Every log message of the ASP.NET Core integration, declared once. Cookie values are never logged.</summary>
+internal static partial class ConsentLog
+{
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Dropped cookie '{CookieName}' of service '{ServiceId}': no consent.")]
+    public static partial void CookieBlocked(ILogger logger, string cookieName, string serviceId);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Cookie '{CookieName}' is declared by no service; it was {Outcome}. Declare it in EntConsent:Policy:Services.")]
+    public static partial void UndeclaredCookie(ILogger logger, string cookieName, string outcome);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "A Set-Cookie header could not be parsed; it was {Outcome}.")]
+    public static partial void UnreadableSetCookie(ILogger logger, string outcome);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Debug, Message = "Exempt audience cookie '{CookieName}' expiry capped at {Deadline:O} (first deposit + 13 months).")]
+    public static partial void ExemptExpiryCapped(ILogger logger, string cookieName, DateTimeOffset deadline);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Debug, Message = "The consent cookie was not accepted: {Reason}.")]
+    public static partial void ConsentCookieRejected(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Information, Message = "Expired cookie '{CookieName}' of service '{ServiceId}' after withdrawal.")]
+    public static partial void CookieWithdrawn(ILogger logger, string cookieName, string serviceId);
+
+    [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Choice {ConsentId} recorded through {Channel} under policy {PolicyVersion}.")]
+    public static partial void ChoiceRecorded(ILogger logger, string consentId, ConsentChannel channel, string policyVersion);
+
+    [LoggerMessage(EventId = 111, Level = LogLevel.Information, Message = "Choice refused with {StatusCode}: {Reason}")]
+    public static partial void ChoiceRefused(ILogger logger, int statusCode, string reason);
+
+    [LoggerMessage(EventId = 112, Level = LogLevel.Error, Message = "The proof store could not record grant {ConsentId}; the previous choice is kept.")]
+    public static partial void GrantNotDurable(ILogger logger, Exception exception, string consentId);
+
+    [LoggerMessage(EventId = 113, Level = LogLevel.Warning, Message = "The proof store could not record refusal {ConsentId} (attempt {Attempt}); retrying in {Delay}.")]
+    public static partial void RefusalRetry(ILogger logger, Exception exception, string consentId, int attempt, TimeSpan delay);
+
+    [LoggerMessage(EventId = 114, Level = LogLevel.Error, Message = "The refusal proof queue is full ({Capacity}); the proof of choice {ConsentId} was dropped.")]
+    public static partial void RefusalDropped(ILogger logger, int capacity, string consentId);
+
+    [LoggerMessage(EventId = 115, Level = LogLevel.Warning, Message = "Could not look up the latest choice of a signed-in user; the banner shows instead.")]
+    public static partial void RestoreFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 116, Level = LogLevel.Information, Message = "Restored choice {ConsentId} of a signed-in user from the proof store.")]
+    public static partial void ChoiceRestored(ILogger logger, string consentId);
+
+    [LoggerMessage(EventId = 120, Level = LogLevel.Warning, Message = "EntConsent:SubjectKey is not set: a random key is used, so signed-in users' choices are not recognised after a restart or on another node. Set a secret of at least 32 characters.")]
+    public static partial void EphemeralSubjectKey(ILogger logger);
+
+    [LoggerMessage(EventId = 121, Level = LogLevel.Information, Message = "Ent.Consent policy {PolicyVersion} loaded: {ServiceCount} services, undeclared cookies {Mode}, Global Privacy Control {Gpc}.")]
+    public static partial void PolicyLoaded(ILogger logger, string policyVersion, int serviceCount, UndeclaredCookieMode mode, bool gpc);
+}

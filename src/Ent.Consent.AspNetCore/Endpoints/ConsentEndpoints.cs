@@ -1,0 +1,231 @@
+using System.Globalization;
+using System.Text.Json;
+using Ent.Consent.AspNetCore.Diagnostics;
+using Ent.Consent.AspNetCore.Enforcement;
+using Ent.Consent.AspNetCore.Proofs;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Net.Http.Headers;
+
+namespace Ent.Consent.AspNetCore.Endpoints;
+
+/// <summary>The <c>GET</c> and <c>POST</c> handlers under the prefix given to <c>MapEntConsent</c>.</summary>
+internal static class ConsentEndpoints
+{
+    public static Task GetAsync(HttpContext context)
+    {
+        var feature = FeatureOf(context);
+        return WriteStateAsync(context, feature);
+    }
+
+    public static async Task PostAsync(HttpContext context)
+    {
+        var feature = FeatureOf(context);
+        var runtime = context.RequestServices.GetRequiredService<ConsentRuntime>();
+        var request = context.Request;
+
+        if (CrossOriginReason(request) is { } crossOrigin)
+        {
+            await ProblemAsync(context, runtime, StatusCodes.Status403Forbidden, "Cross-origin choice refused", crossOrigin).ConfigureAwait(false);
+            return;
+        }
+
+        var isForm = false;
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
+            || !(mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+                 || (isForm = mediaType.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))))
+        {
+            await ProblemAsync(context, runtime, StatusCodes.Status400BadRequest, "Unsupported content type",
+                $"Content-Type must be application/json or application/x-www-form-urlencoded, not '{request.ContentType}'.").ConfigureAwait(false);
+            return;
+        }
+
+        var limit = runtime.Options.MaxChoiceBodySize;
+        var body = await ReadBodyAsync(request, limit, context.RequestAborted).ConfigureAwait(false);
+        if (body is null)
+        {
+            await ProblemAsync(context, runtime, StatusCodes.Status400BadRequest, "Choice too large",
+                $"The body exceeds {limit.ToString(CultureInfo.InvariantCulture)} bytes.").ConfigureAwait(false);
+            return;
+        }
+
+        if (isForm)
+        {
+            // Antiforgery reads the token from the form, so it gets the body back.
+            request.Body = new MemoryStream(body, writable: false);
+        }
+
+        try
+        {
+            await context.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(context).ConfigureAwait(false);
+        }
+        catch (AntiforgeryValidationException exception)
+        {
+            await ProblemAsync(context, runtime, StatusCodes.Status400BadRequest, "Antiforgery token missing or invalid", exception.Message).ConfigureAwait(false);
+            return;
+        }
+
+        var policy = feature.Policy;
+        var choice = isForm ? ChoiceRequest.FromForm(body, policy, out var error) : ChoiceRequest.FromJson(body, policy, out error);
+        if (choice is null)
+        {
+            await ProblemAsync(context, runtime, StatusCodes.Status400BadRequest, "Invalid choice", error!).ConfigureAwait(false);
+            return;
+        }
+
+        var previous = feature.State;
+        var state = choice.ApplyTo(previous, policy, runtime.Time.GetUtcNow());
+        if (runtime.ProofStore is { } store)
+        {
+            var draft = ProofDraftFactory.Create(context, state, policy, feature.Tenant, feature.Subject, runtime.Options.RecordTruncatedIpAddress);
+            if (GrantsSomethingNew(state, previous))
+            {
+                // A grant takes effect only once its proof is durable: without proof there is no consent.
+                try
+                {
+                    await store.AppendAsync(draft, context.RequestAborted).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+                {
+                    ConsentLog.GrantNotDurable(runtime.Logger, exception, state.ConsentId);
+                    context.Response.Headers.RetryAfter = "5";
+                    await ProblemAsync(context, runtime, StatusCodes.Status503ServiceUnavailable, "Choice not recorded",
+                        "The choice could not be recorded durably, so it was not applied; the previous choice still holds. Try again in a moment.").ConfigureAwait(false);
+                    return;
+                }
+            }
+            else
+            {
+                // A refusal or withdrawal takes effect now; its proof follows as soon as the store takes it.
+                runtime.RefusalQueue!.Enqueue(draft);
+            }
+        }
+
+        feature.Apply(state);
+        runtime.RecordChoice(state);
+        if (isForm)
+        {
+            context.Response.Headers.CacheControl = "no-store";
+            context.Response.StatusCode = StatusCodes.Status303SeeOther;
+            context.Response.Headers.Location = choice.ReturnUrl;
+            return;
+        }
+
+        await WriteStateAsync(context, feature).ConfigureAwait(false);
+    }
+
+    private static bool GrantsSomethingNew(ConsentState state, ConsentState? previous)
+    {
+        foreach (var (serviceId, decision) in state.Decisions)
+        {
+            if (decision == ConsentDecision.Granted && previous?.GetDecision(serviceId) != ConsentDecision.Granted)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static async Task WriteStateAsync(HttpContext context, IConsentFeature feature)
+    {
+        var state = feature.State;
+        var policy = feature.Policy;
+        var services = new Dictionary<string, ServiceStateDocument>(policy.Services.Count, StringComparer.Ordinal);
+        foreach (var service in policy.Services)
+        {
+            services[service.Id] = new ServiceStateDocument
+            {
+                Category = service.Category switch
+                {
+                    ServiceCategory.Essential => "essential",
+                    ServiceCategory.ExemptAudience => "exemptAudience",
+                    _ => "consentRequired",
+                },
+                Decision = (state?.GetDecision(service.Id) ?? ConsentDecision.NotAsked) switch
+                {
+                    ConsentDecision.Granted => "granted",
+                    ConsentDecision.Denied => "denied",
+                    _ => "notAsked",
+                },
+                Allowed = policy.IsAllowed(service.Id, state, feature.SubjectIsMinor),
+            };
+        }
+
+        var document = new ConsentStateDocument
+        {
+            PolicyVersion = policy.Version,
+            Pending = feature.IsPending,
+            ConsentId = state?.ConsentId,
+            GivenAt = state?.GivenAt,
+            ExpiresAt = state?.ExpiresAt,
+            Channel = state?.Channel switch
+            {
+                null => null,
+                ConsentChannel.FirstLayer => "firstLayer",
+                ConsentChannel.PreferenceCentre => "preferenceCentre",
+                ConsentChannel.Api => "api",
+                _ => "privacySignal",
+            },
+            Services = services,
+        };
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        await JsonSerializer.SerializeAsync(context.Response.Body, document, ConsentJsonContext.Default.ConsentStateDocument, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>Why a post is cross-origin, or null when it comes from the page's own origin.</summary>
+    internal static string? CrossOriginReason(HttpRequest request)
+    {
+        if (request.Headers.TryGetValue("Sec-Fetch-Site", out var site) && string.Equals(site, "cross-site", StringComparison.OrdinalIgnoreCase))
+        {
+            return "Sec-Fetch-Site is cross-site: a choice can only be posted from the site itself.";
+        }
+
+        if (!request.Headers.TryGetValue(HeaderNames.Origin, out var origin) || origin.Count == 0)
+        {
+            return null;
+        }
+
+        var own = request.Scheme + "://" + request.Host.Value;
+        return origin.Count == 1 && string.Equals(origin[0], own, StringComparison.OrdinalIgnoreCase)
+            ? null
+            : $"Origin '{origin}' is not this site's origin: a choice can only be posted from the site itself.";
+    }
+
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[4096];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static Task ProblemAsync(HttpContext context, ConsentRuntime runtime, int statusCode, string title, string detail)
+    {
+        ConsentLog.ChoiceRefused(runtime.Logger, statusCode, detail);
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Problem(detail: detail, statusCode: statusCode, title: title).ExecuteAsync(context);
+    }
+
+    private static ConsentFeature FeatureOf(HttpContext context)
+        => context.GetConsent() as ConsentFeature
+            ?? throw new InvalidOperationException("The consent endpoints need the feature set by app.UseEntConsent().");
+}

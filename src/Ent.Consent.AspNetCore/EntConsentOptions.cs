@@ -1,0 +1,114 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
+
+namespace Ent.Consent.AspNetCore;
+
+/// <summary>
+/// How Ent.Consent runs in an ASP.NET Core application: the policy (bound from the <c>EntConsent</c> configuration
+/// section, or set in code) and how the server enforces it. Validated when the host starts.
+/// </summary>
+public sealed class EntConsentOptions
+{
+    /// <summary>The configuration section bound by <c>AddEntConsent(IConfiguration)</c>: <c>EntConsent</c>.</summary>
+    public const string SectionName = "EntConsent";
+
+    /// <summary>
+    /// The portal's declaration (services, purposes, texts, validity, cookie name), compiled once into the
+    /// <see cref="ConsentPolicy"/> of the default <see cref="IConsentPolicyResolver"/>.
+    /// </summary>
+    public ConsentPolicyOptions Policy { get; set; } = new();
+
+    /// <summary>
+    /// What happens to a <c>Set-Cookie</c> no service declares. <see cref="UndeclaredCookieMode.Enforce"/> (default)
+    /// drops it, because an unknown tracker is consent-required; <see cref="UndeclaredCookieMode.Report"/> lets it
+    /// pass while a site owner inventories. Both log a warning and count it.
+    /// </summary>
+    public UndeclaredCookieMode UndeclaredCookies { get; set; } = UndeclaredCookieMode.Enforce;
+
+    /// <summary>
+    /// Whether <c>Sec-GPC: 1</c> (Global Privacy Control) counts as a refusal of every consent-required service
+    /// until the user grants one explicitly. On by default: it is the privacy-protective reading of the signal.
+    /// </summary>
+    public bool HonorGlobalPrivacyControl { get; set; } = true;
+
+    /// <summary>
+    /// The key of the keyed hash that binds a choice to a signed-in user (shared computers) and names the subject
+    /// in proofs: at least 32 characters, the same on every node, kept secret (a secret store, not
+    /// <c>appsettings.json</c>). When null a random key is made at start-up: choices of signed-in users then stop
+    /// being recognised at each restart and on other nodes, and a warning is logged.
+    /// </summary>
+    public string? SubjectKey { get; set; }
+
+    /// <summary>
+    /// Reads the signed-in user's stable id, hashed with <see cref="SubjectKey"/>. Default: the
+    /// <see cref="ClaimTypes.NameIdentifier"/> claim, then <c>sub</c>, then the identity's name; null for an
+    /// anonymous visitor.
+    /// </summary>
+    public Func<ClaimsPrincipal, string?> SubjectId { get; set; } = DefaultSubjectId;
+
+    /// <summary>
+    /// Whether the current subject is a minor (in France, under 15: loi Informatique et Libertés art. 45). When
+    /// true, consent-required services stay off unless <see cref="ConsentPolicyOptions.AllowConsentForMinors"/>.
+    /// Default: <see cref="MinorClaimType"/> if set, otherwise never.
+    /// </summary>
+    public Func<HttpContext, bool>? IsMinor { get; set; }
+
+    /// <summary>
+    /// A claim whose value <c>true</c> (or <c>1</c>) flags the signed-in user as a minor, for hosts whose identity
+    /// provider says so (for example an ENT profile claim). Ignored when <see cref="IsMinor"/> is set.
+    /// </summary>
+    public string? MinorClaimType { get; set; }
+
+    /// <summary>
+    /// Whether a signed-in user's latest recorded choice follows them to a new device: when the request carries no
+    /// valid consent cookie, the proof store's latest record for the subject and tenant is restored (if it was made
+    /// under the current policy version and is still valid). Off by default; needs an
+    /// <see cref="IConsentProofStore"/> and <see cref="SubjectKey"/>.
+    /// </summary>
+    public bool PerUserConsent { get; set; }
+
+    /// <summary>
+    /// Whether proofs record a truncated IP address (/24 for IPv4, /48 for IPv6). Off by default: a proof does not
+    /// need the address, and the less personal data it holds the better.
+    /// </summary>
+    public bool RecordTruncatedIpAddress { get; set; }
+
+    /// <summary>The largest request body the consent endpoint accepts, in bytes. Default 16 KiB, enough for
+    /// a form with a hundred services and its antiforgery token.</summary>
+    public int MaxChoiceBodySize { get; set; } = 16 * 1024;
+
+    /// <summary>
+    /// How many refusal proofs may wait for the proof store while it is unavailable. Refusals are applied at once
+    /// and their records retried in the background; beyond this many, new ones are dropped with an error logged.
+    /// Default 10,000.
+    /// </summary>
+    public int ProofRetryQueueCapacity { get; set; } = 10_000;
+
+    /// <summary>
+    /// How many verified consent cookies are remembered so a returning value is not verified again. Default 10,000;
+    /// 0 turns the cache off.
+    /// </summary>
+    public int VerifiedCookieCacheSize { get; set; } = 10_000;
+
+    private static string? DefaultSubjectId(ClaimsPrincipal user)
+    {
+        if (user.Identity?.IsAuthenticated != true)
+        {
+            return null;
+        }
+
+        return user.FindFirst(ClaimTypes.NameIdentifier)?.Value
+            ?? user.FindFirst("sub")?.Value
+            ?? user.Identity.Name;
+    }
+}
+
+/// <summary>What the server does with a cookie no service declares.</summary>
+public enum UndeclaredCookieMode
+{
+    /// <summary>Drop it (an unknown tracker is consent-required), log a warning and count it.</summary>
+    Enforce = 0,
+
+    /// <summary>Let it pass, log a warning and count it: for inventorying a site before enforcing.</summary>
+    Report = 1,
+}

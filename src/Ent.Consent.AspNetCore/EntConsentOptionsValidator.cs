@@ -1,0 +1,60 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+
+namespace Ent.Consent.AspNetCore;
+
+/// <summary>
+/// Checks <see cref="EntConsentOptions"/> at start-up: the policy with <see cref="ConsentPolicyOptionsValidator"/>
+/// (every problem listed), and the integration's own settings.
+/// </summary>
+internal sealed class EntConsentOptionsValidator : IValidateOptions<EntConsentOptions>
+{
+    private readonly ConsentPolicyOptionsValidator _policyValidator = new();
+
+    public ValidateOptionsResult Validate(string? name, EntConsentOptions options)
+    {
+        var errors = new List<string>();
+        var policy = _policyValidator.Validate(name, options.Policy);
+        if (policy.Failed)
+        {
+            errors.AddRange(policy.Failures);
+        }
+
+        if (!Enum.IsDefined(options.UndeclaredCookies))
+        {
+            errors.Add($"UndeclaredCookies {(int)options.UndeclaredCookies} is not Enforce or Report.");
+        }
+
+        if (options.SubjectKey is { Length: < 32 })
+        {
+            errors.Add($"SubjectKey has {options.SubjectKey.Length.ToString(CultureInfo.InvariantCulture)} characters; use a random secret of at least 32.");
+        }
+
+        if (options.PerUserConsent && options.SubjectKey is null)
+        {
+            errors.Add("PerUserConsent needs SubjectKey: the same secret on every node, so a user's proofs can be found again.");
+        }
+
+        if (options.SubjectId is null)
+        {
+            errors.Add("SubjectId is null: it must read the signed-in user's id (or return null for anonymous visitors).");
+        }
+
+        if (options.MaxChoiceBodySize is < 1024 or > 1024 * 1024)
+        {
+            errors.Add($"MaxChoiceBodySize {options.MaxChoiceBodySize.ToString(CultureInfo.InvariantCulture)} is outside 1 KiB to 1 MiB.");
+        }
+
+        if (options.ProofRetryQueueCapacity < 1)
+        {
+            errors.Add($"ProofRetryQueueCapacity {options.ProofRetryQueueCapacity.ToString(CultureInfo.InvariantCulture)} must be at least 1.");
+        }
+
+        if (options.VerifiedCookieCacheSize < 0)
+        {
+            errors.Add($"VerifiedCookieCacheSize {options.VerifiedCookieCacheSize.ToString(CultureInfo.InvariantCulture)} must be 0 (off) or more.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

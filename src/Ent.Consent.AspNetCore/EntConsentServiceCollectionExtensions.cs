@@ -1,0 +1,85 @@
+using Ent.Consent;
+using Ent.Consent.AspNetCore;
+using Ent.Consent.AspNetCore.Diagnostics;
+using Ent.Consent.AspNetCore.Enforcement;
+using Ent.Consent.AspNetCore.Proofs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Ent.Consent in an ASP.NET Core application.</summary>
+public static class EntConsentServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds Ent.Consent with options set in code. The options are validated when the host starts; an invalid
+    /// declaration stops it with every problem listed.
+    /// </summary>
+    public static IServiceCollection AddEntConsent(this IServiceCollection services, Action<EntConsentOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var builder = services.AddOptions<EntConsentOptions>();
+        if (configure is not null)
+        {
+            builder.Configure(configure);
+        }
+
+        return AddCore(services);
+    }
+
+    /// <summary>
+    /// Adds Ent.Consent with options bound from <paramref name="configuration"/>'s <c>EntConsent</c> section (policy
+    /// keys such as <c>Controllers</c> and <c>Services</c> sit directly in it, beside the integration's own keys),
+    /// then <paramref name="configure"/>.
+    /// </summary>
+    public static IServiceCollection AddEntConsent(this IServiceCollection services, IConfiguration configuration, Action<EntConsentOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(EntConsentOptions.SectionName);
+        var builder = services.AddOptions<EntConsentOptions>().Configure(options =>
+        {
+            section.Bind(options);
+            section.Bind(options.Policy);
+        });
+        if (configure is not null)
+        {
+            builder.Configure(configure);
+        }
+
+        return AddCore(services);
+    }
+
+    private static IServiceCollection AddCore(IServiceCollection services)
+    {
+        services.AddOptions<EntConsentOptions>()
+            .PostConfigure(static options =>
+            {
+                // The consent endpoint needs the antiforgery cookie; its declaration comes with the ASP.NET Core
+                // essentials unless the host declares that service itself.
+                if (!options.Policy.BuiltInServices.Contains("aspnetcore") && !options.Policy.Services.Exists(static s => s.Id == "aspnetcore"))
+                {
+                    options.Policy.BuiltInServices.Add("aspnetcore");
+                }
+            })
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EntConsentOptions>, EntConsentOptionsValidator>());
+        services.AddAntiforgery();
+        services.AddDataProtection();
+        services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(static provider => ConsentPolicy.Create(
+            provider.GetRequiredService<IOptions<EntConsentOptions>>().Value.Policy,
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger("Ent.Consent")));
+        services.TryAddSingleton<IConsentPolicyResolver, SingleConsentPolicyResolver>();
+        services.TryAddSingleton<ConsentMetrics>();
+        services.TryAddSingleton<ConsentRuntime>();
+        services.TryAddSingleton(static provider => new RefusalProofQueue(
+            provider.GetRequiredService<IOptions<EntConsentOptions>>().Value.ProofRetryQueueCapacity,
+            provider.GetRequiredService<ILogger<RefusalProofQueue>>()));
+        services.AddHostedService<RefusalProofWriter>();
+        return services;
+    }
+}

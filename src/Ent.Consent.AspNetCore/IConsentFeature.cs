@@ -1,0 +1,39 @@
+namespace Ent.Consent.AspNetCore;
+
+/// <summary>
+/// The consent of the current request, on <c>HttpContext.Features</c> (or through
+/// <see cref="ConsentHttpContextExtensions.GetConsent"/>). Read lazily: nothing is parsed until asked.
+/// </summary>
+public interface IConsentFeature
+{
+    /// <summary>The policy of the request.</summary>
+    ConsentPolicy Policy { get; }
+
+    /// <summary>The tenant of the request, or null.</summary>
+    string? Tenant { get; }
+
+    /// <summary>
+    /// The user's valid choice, or null when there is none: no cookie, or one that is tampered, truncated, expired,
+    /// from another policy version or given by another signed-in user. A <c>Sec-GPC: 1</c> refusal counts as a
+    /// choice (channel <see cref="ConsentChannel.PrivacySignal"/>).
+    /// </summary>
+    ConsentState? State { get; }
+
+    /// <summary>Whether the user still has to choose (the banner shows).</summary>
+    bool IsPending { get; }
+
+    /// <summary>Whether the current subject is flagged as a minor.</summary>
+    bool SubjectIsMinor { get; }
+
+    /// <summary>The policy version the choice must match.</summary>
+    string PolicyVersion => Policy.Version;
+
+    /// <summary>The decision for a service (not asked when there is no valid choice).</summary>
+    ConsentDecision GetDecision(string serviceId) => State?.GetDecision(serviceId) ?? ConsentDecision.NotAsked;
+
+    /// <summary>
+    /// Whether the service may run now: essential always, exempt audience unless the user objected,
+    /// consent-required only when granted (and allowed for a minor). Unknown services never.
+    /// </summary>
+    bool IsGranted(string serviceId) => Policy.IsAllowed(serviceId, State, SubjectIsMinor);
+}
