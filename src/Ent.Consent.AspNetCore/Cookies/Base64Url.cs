@@ -5,6 +5,19 @@ namespace Ent.Consent.AspNetCore.Cookies;
 /// <summary>Base64url without padding, decoded strictly: only the canonical spelling of some bytes is accepted.</summary>
 internal static class Base64UrlText
 {
+    private static bool TryDecode(ReadOnlySpan<char> text, Span<byte> destination, out int written)
+    {
+        try
+        {
+            return Base64Url.TryDecodeFromChars(text, destination, out written);
+        }
+        catch (FormatException)
+        {
+            written = 0;
+            return false;
+        }
+    }
+
     public static string Encode(ReadOnlySpan<byte> bytes) => Base64Url.EncodeToString(bytes);
 
     public static bool IsBase64UrlCharacters(ReadOnlySpan<char> text)
@@ -32,7 +45,8 @@ internal static class Base64UrlText
             return false;
         }
 
-        if (!Base64Url.TryDecodeFromChars(text, destination, out written))
+        // Refuses non-zero unused bits by throwing rather than returning false.
+        if (!Base64Url.IsValid(text) || !TryDecode(text, destination, out written))
         {
             return false;
         }

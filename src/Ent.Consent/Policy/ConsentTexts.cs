@@ -69,6 +69,75 @@ public sealed class ConsentTexts
     /// <summary>The placeholder's button that grants the one service.</summary>
     public LocalizedText AllowService { get; set; } = new("Autoriser {service}", "Allow {service}");
 
+    /// <summary>The preference centre's button that closes it without saving.</summary>
+    public LocalizedText Close { get; set; } = new("Fermer", "Close");
+
+    /// <summary>The link from the stand-alone preferences page back to the page the user came from.</summary>
+    public LocalizedText Back { get; set; } = new("Retour au site", "Back to the site");
+
+    /// <summary>Label of a service's category on the cookie page.</summary>
+    public LocalizedText CategoryLabel { get; set; } = new("Catégorie", "Category");
+
+    /// <summary>Label of a service's provider.</summary>
+    public LocalizedText ProviderLabel { get; set; } = new("Fournisseur", "Provider");
+
+    /// <summary>Label of a service's purpose.</summary>
+    public LocalizedText PurposeLabel { get; set; } = new("Finalité", "Purpose");
+
+    /// <summary>Label of a service's legal basis.</summary>
+    public LocalizedText LegalBasisLabel { get; set; } = new("Base légale", "Legal basis");
+
+    /// <summary>Label of the reason an essential or exempt service needs no consent.</summary>
+    public LocalizedText JustificationLabel { get; set; } = new("Pourquoi sans consentement", "Why no consent is needed");
+
+    /// <summary>The link to a provider's privacy policy.</summary>
+    public LocalizedText PrivacyPolicyLabel { get; set; } = new("Politique de confidentialité de {provider}", "Privacy policy of {provider}");
+
+    /// <summary>Caption of a service's cookie table; <c>{service}</c> is the service's name.</summary>
+    public LocalizedText CookiesCaption { get; set; } = new("Cookies de {service}", "Cookies of {service}");
+
+    /// <summary>Column heading: a cookie's name.</summary>
+    public LocalizedText CookieNameLabel { get; set; } = new("Nom", "Name");
+
+    /// <summary>Column heading: a cookie's lifetime.</summary>
+    public LocalizedText CookieLifetimeLabel { get; set; } = new("Durée de vie", "Lifetime");
+
+    /// <summary>Column heading: what a cookie holds.</summary>
+    public LocalizedText CookieRoleLabel { get; set; } = new("Rôle", "Role");
+
+    /// <summary>The lifetime of a cookie deleted when the browser closes.</summary>
+    public LocalizedText SessionCookie { get; set; } = new("Jusqu'à la fermeture du navigateur", "Until the browser is closed");
+
+    /// <summary>Shown for a service that sets no cookie.</summary>
+    public LocalizedText NoCookies { get; set; } = new("Aucun cookie", "No cookie");
+
+    /// <summary>Name of the essential category.</summary>
+    public LocalizedText CategoryEssential { get; set; } = new("Indispensable, sans consentement", "Essential, no consent needed");
+
+    /// <summary>Name of the exempt audience measurement category.</summary>
+    public LocalizedText CategoryExemptAudience { get; set; } = new("Mesure d'audience exemptée de consentement, avec droit d'opposition", "Audience measurement exempt from consent, which you can object to");
+
+    /// <summary>Name of the consent-required category.</summary>
+    public LocalizedText CategoryConsentRequired { get; set; } = new("Soumis à votre consentement", "Subject to your consent");
+
+    /// <summary>GDPR art. 6(1)(a).</summary>
+    public LocalizedText LegalBasisConsent { get; set; } = new("Consentement (RGPD, art. 6.1.a)", "Consent (GDPR, art. 6(1)(a))");
+
+    /// <summary>GDPR art. 6(1)(b).</summary>
+    public LocalizedText LegalBasisContract { get; set; } = new("Exécution d'un contrat (RGPD, art. 6.1.b)", "Performance of a contract (GDPR, art. 6(1)(b))");
+
+    /// <summary>GDPR art. 6(1)(c).</summary>
+    public LocalizedText LegalBasisLegalObligation { get; set; } = new("Obligation légale (RGPD, art. 6.1.c)", "Legal obligation (GDPR, art. 6(1)(c))");
+
+    /// <summary>GDPR art. 6(1)(d).</summary>
+    public LocalizedText LegalBasisVitalInterests { get; set; } = new("Sauvegarde des intérêts vitaux (RGPD, art. 6.1.d)", "Vital interests (GDPR, art. 6(1)(d))");
+
+    /// <summary>GDPR art. 6(1)(e).</summary>
+    public LocalizedText LegalBasisPublicInterest { get; set; } = new("Mission d'intérêt public (RGPD, art. 6.1.e)", "Task in the public interest (GDPR, art. 6(1)(e))");
+
+    /// <summary>GDPR art. 6(1)(f).</summary>
+    public LocalizedText LegalBasisLegitimateInterests { get; set; } = new("Intérêt légitime (RGPD, art. 6.1.f)", "Legitimate interests (GDPR, art. 6(1)(f))");
+
     /// <summary>Every text with a stable key, for hashing and for hosts that render their own widget.</summary>
     public IEnumerable<KeyValuePair<string, LocalizedText>> All()
     {
@@ -88,6 +157,29 @@ public sealed class ConsentTexts
         yield return new(nameof(CookiePageIntro), CookiePageIntro);
         yield return new(nameof(BlockedContent), BlockedContent);
         yield return new(nameof(AllowService), AllowService);
+        yield return new(nameof(Close), Close);
+        yield return new(nameof(Back), Back);
+        yield return new(nameof(CategoryLabel), CategoryLabel);
+        yield return new(nameof(ProviderLabel), ProviderLabel);
+        yield return new(nameof(PurposeLabel), PurposeLabel);
+        yield return new(nameof(LegalBasisLabel), LegalBasisLabel);
+        yield return new(nameof(JustificationLabel), JustificationLabel);
+        yield return new(nameof(PrivacyPolicyLabel), PrivacyPolicyLabel);
+        yield return new(nameof(CookiesCaption), CookiesCaption);
+        yield return new(nameof(CookieNameLabel), CookieNameLabel);
+        yield return new(nameof(CookieLifetimeLabel), CookieLifetimeLabel);
+        yield return new(nameof(CookieRoleLabel), CookieRoleLabel);
+        yield return new(nameof(SessionCookie), SessionCookie);
+        yield return new(nameof(NoCookies), NoCookies);
+        yield return new(nameof(CategoryEssential), CategoryEssential);
+        yield return new(nameof(CategoryExemptAudience), CategoryExemptAudience);
+        yield return new(nameof(CategoryConsentRequired), CategoryConsentRequired);
+        yield return new(nameof(LegalBasisConsent), LegalBasisConsent);
+        yield return new(nameof(LegalBasisContract), LegalBasisContract);
+        yield return new(nameof(LegalBasisLegalObligation), LegalBasisLegalObligation);
+        yield return new(nameof(LegalBasisVitalInterests), LegalBasisVitalInterests);
+        yield return new(nameof(LegalBasisPublicInterest), LegalBasisPublicInterest);
+        yield return new(nameof(LegalBasisLegitimateInterests), LegalBasisLegitimateInterests);
     }
 
     internal ConsentTexts Clone()

@@ -26,8 +26,9 @@ public interface IConsentProofStore
     Task<ChainVerification> VerifyAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Deletes the records made before <paramref name="cutoff"/> and re-anchors the chain so that
-    /// <see cref="VerifyAsync"/> still passes. Returns the number of records deleted.
+    /// Deletes the records taken before <paramref name="cutoff"/> (by <see cref="ConsentProof.RecordedAt"/>, always a
+    /// prefix of the chain) and re-anchors the chain so that <see cref="VerifyAsync"/> still passes. Returns the
+    /// number of records deleted.
     /// </summary>
     Task<long> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default);
 }
@@ -38,7 +39,17 @@ public interface IConsentProofStore
 /// <param name="FirstBrokenSequence">The sequence of the first record whose link does not hold, or null.</param>
 /// <param name="FirstBrokenRecordId">The id of that record, or null.</param>
 /// <param name="Reason">What is wrong with it, or null.</param>
-public sealed record ChainVerification(bool IsValid, long RecordCount, long? FirstBrokenSequence, string? FirstBrokenRecordId, string? Reason);
+public sealed record ChainVerification(bool IsValid, long RecordCount, long? FirstBrokenSequence, string? FirstBrokenRecordId, string? Reason)
+{
+    /// <summary>The sequence of the chain's head (the last record ever appended, purged or not).</summary>
+    public long HeadSequence { get; init; }
+
+    /// <summary>
+    /// The hash of the chain's head. Publishing it somewhere the database's administrators cannot write (a log, a
+    /// signed mail) pins every record up to it.
+    /// </summary>
+    public string? HeadHash { get; init; }
+}
 
 /// <summary>Thrown when a proof store cannot durably take a record (down, full, locked for too long).</summary>
 public sealed class ConsentProofStoreUnavailableException : Exception

@@ -1,0 +1,32 @@
+using Ent.Consent;
+using Ent.Consent.AspNetCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the retention job.</summary>
+public static class RetentionServiceCollectionExtensions
+{
+    /// <summary>
+    /// Runs retention in the background: consent proofs older than <see cref="ConsentRetentionOptions.ProofRetention"/>
+    /// (default 5 years) are purged, and the exempt audience data purges registered with
+    /// <see cref="ConsentRetentionOptions.RegisterAudienceDataPurge(string, CalendarPeriod, Func{DateTimeOffset, CancellationToken, Task{long}})"/>
+    /// run with their own cutoff, at start-up and then every <see cref="ConsentRetentionOptions.Interval"/>.
+    /// </summary>
+    public static IServiceCollection AddEntConsentRetention(this IServiceCollection services, Action<ConsentRetentionOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<ConsentRetentionOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConsentRetentionOptions>, ConsentRetentionOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ConsentRetention>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Hosting.IHostedService, ConsentRetentionService>());
+        return services;
+    }
+}

@@ -1,1 +1,0 @@
-// Placeholder so the empty project builds; replaced by real code.

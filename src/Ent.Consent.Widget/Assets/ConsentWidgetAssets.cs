@@ -1,0 +1,20 @@
+namespace Ent.Consent.Widget;
+
+/// <summary>
+/// The widget's script and stylesheet as served under <c>{ConsentPath}/widget.js</c> and <c>/widget.css</c>: their
+/// Subresource Integrity values, for hosts that write their own tags or a Content-Security-Policy with hashes.
+/// </summary>
+public static class ConsentWidgetAssets
+{
+    /// <summary>The SRI value (<c>sha384-…</c>) of <c>widget.js</c>.</summary>
+    public static string ScriptIntegrity => WidgetAsset.Script.Integrity;
+
+    /// <summary>The SRI value (<c>sha384-…</c>) of <c>widget.css</c>.</summary>
+    public static string StyleIntegrity => WidgetAsset.Style.Integrity;
+
+    /// <summary>The size in bytes of <c>widget.js</c>, uncompressed and gzipped.</summary>
+    public static (int Raw, int Gzipped) ScriptSize => (WidgetAsset.Script.Content.Length, WidgetAsset.Script.Gzipped.Length);
+
+    /// <summary>The size in bytes of <c>widget.css</c>, uncompressed and gzipped.</summary>
+    public static (int Raw, int Gzipped) StyleSize => (WidgetAsset.Style.Content.Length, WidgetAsset.Style.Gzipped.Length);
+}

@@ -1,0 +1,234 @@
+/* Ent.Consent widget. Enhances the server-rendered banner and preference centre (fetch instead of reload), runs
+   blocked scripts and iframes once their service is allowed, deletes a withdrawn service's cookies and storage.
+   No dependency. Hooks and API: docs/widget.md. */
+(function () {
+  'use strict';
+  var d = document, w = window, A = 'data-ent-consent';
+  var cfgEl = d.getElementById('ent-consent-config');
+  if (!cfgEl || w.EntConsent) return;
+  var cfg = JSON.parse(cfgEl.textContent);
+  var state = cfg.state, listeners = [], opener = null;
+  var banner = d.querySelector('[' + A + '-banner]');
+  var dialog = d.getElementById('ent-consent-preferences');
+  var SEL = 'script[type="text/plain"][' + A + '],iframe[' + A + ']';
+
+  function each(root, sel, fn) { Array.prototype.forEach.call(root.querySelectorAll(sel), fn); }
+  function allowed(id) { var s = state.services[id]; return s ? s.allowed : cfg.essential.indexOf(id) >= 0; }
+  function matches(pattern, name) {
+    return pattern.slice(-1) === '*' ? name.indexOf(pattern.slice(0, -1)) === 0 : pattern === name;
+  }
+  function fill(text, id) {
+    var s = cfg.services[id] || { n: id, p: id };
+    return text.replace('{service}', s.n).replace('{provider}', s.p);
+  }
+
+  // Blocked content: <script type="text/plain" data-ent-consent="id"> and <iframe data-ent-consent="id" data-src>.
+  function handle(el) {
+    var id = el.getAttribute(A);
+    if (el.tagName === 'SCRIPT') {
+      if (!allowed(id)) return;
+      var s = d.createElement('script');
+      Array.prototype.forEach.call(el.attributes, function (a) {
+        if (a.name !== 'type' && a.name !== A && a.name !== 'data-type') s.setAttribute(a.name, a.value);
+      });
+      if (el.getAttribute('data-type')) s.type = el.getAttribute('data-type');
+      s.nonce = el.nonce;
+      s.text = el.text;
+      el.parentNode.replaceChild(s, el);
+      return;
+    }
+    var ph = el.previousElementSibling;
+    ph = ph && ph.getAttribute(A + '-placeholder') === id ? ph : null;
+    if (allowed(id)) {
+      if (ph) ph.remove();
+      el.hidden = false;
+      if (el.getAttribute('data-src') && el.getAttribute('src') !== el.getAttribute('data-src')) el.src = el.getAttribute('data-src');
+      return;
+    }
+    if (el.getAttribute('src')) el.removeAttribute('src');
+    el.hidden = true;
+    if (ph) return;
+    ph = d.createElement('div');
+    ph.className = 'ec ec-placeholder';
+    ph.setAttribute(A + '-placeholder', id);
+    ph.setAttribute('role', 'group');
+    ph.setAttribute('aria-label', fill('{service}', id));
+    var p = d.createElement('p'), b = d.createElement('button');
+    p.textContent = fill(cfg.texts.blocked, id);
+    b.type = 'button';
+    b.className = 'ec-btn';
+    b.setAttribute(A + '-allow', id);
+    b.textContent = fill(cfg.texts.allow, id);
+    ph.appendChild(p);
+    ph.appendChild(b);
+    el.parentNode.insertBefore(ph, el);
+  }
+  function scan(root) {
+    if (root.matches && root.matches(SEL)) handle(root);
+    each(root, SEL, handle);
+  }
+
+  // Withdrawal: delete what script can reach; the server expires the HttpOnly cookies in the same response.
+  function wipe(id) {
+    var s = cfg.services[id];
+    if (!s) return;
+    d.cookie.split(/; */).forEach(function (c) {
+      var name = c.split('=')[0];
+      s.k.forEach(function (k) {
+        if (!matches(k[0], name)) return;
+        var base = name + '=; Max-Age=0; Path=' + k[1];
+        d.cookie = base;
+        if (k[2]) d.cookie = base + '; Domain=' + k[2];
+      });
+    });
+    [w.localStorage, w.sessionStorage].forEach(function (store) {
+      try {
+        for (var i = store.length - 1; i >= 0; i--) {
+          var key = store.key(i);
+          if (s.s.some(function (p) { return matches(p, key); })) store.removeItem(key);
+        }
+      } catch (e) { /* storage disabled */ }
+    });
+  }
+
+  function apply(next) {
+    var before = state;
+    state = next;
+    Object.keys(cfg.services).forEach(function (id) {
+      var was = before.services[id], now = next.services[id];
+      if (was && was.allowed && !(now && now.allowed)) wipe(id);
+    });
+    each(d, 'input[' + A + '-service]', function (i) {
+      var s = next.services[i.getAttribute(A + '-service')];
+      if (s) i.checked = s.allowed;
+    });
+    scan(d);
+    if (dialog && dialog.open) dialog.close();
+    if (banner && !next.pending && !banner.hidden) {
+      var inside = banner.contains(d.activeElement);
+      banner.hidden = true;
+      if (inside) focusAfter();
+    }
+    listeners.slice().forEach(function (fn) { fn(next); });
+    d.dispatchEvent(new CustomEvent('entconsent:change', { detail: next }));
+  }
+  function focusAfter() {
+    var m = d.querySelector('[' + A + '-action="open"]');
+    if (m) m.focus(); else d.body.focus();
+  }
+
+  function token() {
+    var t = d.querySelector('input[name="__RequestVerificationToken"]');
+    return t ? t.value : '';
+  }
+  function post(body) {
+    return fetch(cfg.endpoint, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'RequestVerificationToken': token() },
+      body: JSON.stringify(body)
+    }).then(function (r) {
+      if (!r.ok) throw new Error('Ent.Consent: ' + r.status);
+      return r.json();
+    }).then(apply);
+  }
+
+  function open(from) {
+    if (!dialog) return false;
+    opener = from || d.activeElement;
+    each(dialog, 'input[' + A + '-service]', function (i) {
+      var s = state.services[i.getAttribute(A + '-service')];
+      if (s) i.checked = s.allowed;
+    });
+    dialog.showModal();
+    return true;
+  }
+  if (dialog) {
+    dialog.addEventListener('close', function () {
+      var back = banner && !banner.hidden ? opener : null;
+      if (back && back.isConnected && !back.closest('[hidden]')) back.focus(); else if (!banner || banner.hidden) focusAfter();
+    });
+  }
+
+  d.addEventListener('submit', function (e) {
+    var f = e.target, b = e.submitter;
+    if (!f.hasAttribute(A + '-form') || !b || !b.value) return;
+    e.preventDefault();
+    var body = { action: b.value }, services = {};
+    if (f.getAttribute(A + '-channel')) body.channel = f.getAttribute(A + '-channel');
+    if (b.value === 'save') {
+      each(f, 'input[' + A + '-service]', function (i) { services[i.getAttribute(A + '-service')] = i.checked; });
+      body.services = services;
+    }
+    post(body).catch(function () {
+      // Let the server answer the plain form post instead.
+      var h = d.createElement('input');
+      h.type = 'hidden';
+      h.name = 'action';
+      h.value = b.value;
+      f.appendChild(h);
+      f.submit();
+    });
+  });
+
+  d.addEventListener('click', function (e) {
+    var t = e.target.closest && e.target.closest('[' + A + '-action],[' + A + '-allow]');
+    if (!t) return;
+    var a = t.getAttribute(A + '-action'), id = t.getAttribute(A + '-allow');
+    if ((a === 'customize' || a === 'open') && open(t)) e.preventDefault();
+    else if (a === 'close' && dialog) { e.preventDefault(); dialog.close(); }
+    else if (id) {
+      var services = {};
+      services[id] = true;
+      post({ action: 'save', channel: 'preferenceCentre', services: services });
+    }
+  });
+
+  // A page restored from the back-forward cache may hold an older choice: the cookie (fields 1 to 7) is newer.
+  w.addEventListener('pageshow', function (e) {
+    if (!e.persisted) return;
+    var f = null;
+    d.cookie.split(/; */).forEach(function (c) {
+      var i = c.indexOf('=');
+      if (c.slice(0, i) === cfg.cookie) f = decodeURIComponent(c.slice(i + 1)).split('.');
+    });
+    if (!f || f.length < 7 || f[0] !== '1' || f[1] !== state.policyVersion || f[2] === state.consentId || f[4] * 1000 <= Date.now()) return;
+    var decisions = {}, services = {};
+    f[6].split('|').forEach(function (p) { var kv = p.split(':'); decisions[kv[0]] = kv[1]; });
+    Object.keys(state.services).forEach(function (id) {
+      var s = state.services[id], dec = decisions[id] === 'g' ? 'granted' : decisions[id] === 'd' ? 'denied' : 'notAsked';
+      services[id] = {
+        category: s.category,
+        decision: dec,
+        allowed: s.category === 'exemptAudience' ? dec !== 'denied' : dec === 'granted'
+      };
+    });
+    apply({
+      policyVersion: f[1], pending: false, consentId: f[2],
+      givenAt: new Date(f[3] * 1000).toISOString(), expiresAt: new Date(f[4] * 1000).toISOString(),
+      channel: ['firstLayer', 'preferenceCentre', 'api', 'privacySignal'][f[5]] || null, services: services
+    });
+  });
+
+  w.EntConsent = {
+    /** The current state, in the shape of GET {prefix}. */
+    get state() { return state; },
+    /** Whether the service may run now. */
+    isAllowed: allowed,
+    /** Opens the preference centre; false when the page has none. */
+    open: function () { return open(null); },
+    /** Calls fn(state) after each change; returns a function that unsubscribes. */
+    onChange: function (fn) {
+      listeners.push(fn);
+      return function () { listeners = listeners.filter(function (l) { return l !== fn; }); };
+    }
+  };
+
+  scan(d);
+  new MutationObserver(function (records) {
+    records.forEach(function (r) {
+      Array.prototype.forEach.call(r.addedNodes, function (n) { if (n.nodeType === 1) scan(n); });
+    });
+  }).observe(d.documentElement, { childList: true, subtree: true });
+  if (banner && !banner.hidden) banner.focus();
+})();

@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Html;
+using Microsoft.AspNetCore.Http;
+
+namespace Ent.Consent.Widget;
+
+/// <summary>
+/// Renders the consent widget into a page, from the request's policy, choice and culture. Usable from Razor Pages,
+/// MVC views (<c>@Widget.RenderBanner(Context)</c>) and minimal APIs (<c>.ToString()</c> gives the HTML). Each call
+/// renders a form with an antiforgery token, so call it before the response starts.
+/// </summary>
+public interface IConsentWidget
+{
+    /// <summary>
+    /// The first layer (only while a choice is pending: no valid choice for this policy version and user) followed by
+    /// the preference centre in a closed <c>&lt;dialog&gt;</c> that the script opens. Put it first in the body.
+    /// </summary>
+    IHtmlContent RenderBanner(HttpContext context);
+
+    /// <summary>The preference centre as a region of the host's own page, with a heading of <paramref name="headingLevel"/>.</summary>
+    IHtmlContent RenderPreferences(HttpContext context, int headingLevel = 1);
+
+    /// <summary>The cookie information page's content generated from the catalogue, with a heading of <paramref name="headingLevel"/>.</summary>
+    IHtmlContent RenderCookiePage(HttpContext context, int headingLevel = 1);
+
+    /// <summary>The persistent "Gérer mes cookies" control that reopens the choices; put it on every page (a footer).</summary>
+    IHtmlContent RenderManageButton(HttpContext context);
+
+    /// <summary>The stylesheet link with its integrity value, for the head.</summary>
+    /// <param name="context">The request.</param>
+    /// <param name="nonce">The page's Content-Security-Policy nonce, if it uses one.</param>
+    IHtmlContent RenderHeadTags(HttpContext context, string? nonce = null);
+
+    /// <summary>The widget's configuration data block and its deferred script with its integrity value, for the end of the body.</summary>
+    /// <param name="context">The request.</param>
+    /// <param name="nonce">The page's Content-Security-Policy nonce, if it uses one.</param>
+    IHtmlContent RenderScriptTags(HttpContext context, string? nonce = null);
+}

@@ -1,0 +1,61 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Html;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Options;
+
+namespace Ent.Consent.Widget;
+
+/// <summary>The <see cref="IConsentWidget"/> registered by <see cref="Microsoft.Extensions.DependencyInjection.ConsentWidgetServiceCollectionExtensions.AddEntConsentWidget"/>.</summary>
+internal sealed class ConsentWidget(IConsentStateReader stateReader, IAntiforgery antiforgery, IOptions<ConsentWidgetOptions> options) : IConsentWidget
+{
+    private readonly ConsentWidgetOptions _options = options.Value;
+
+    public IHtmlContent RenderBanner(HttpContext context)
+    {
+        var request = CreateRequest(context);
+        return new HtmlString(WidgetRenderer.Banner(request) + WidgetRenderer.PreferencesDialog(request));
+    }
+
+    public IHtmlContent RenderPreferences(HttpContext context, int headingLevel = 1)
+        => new HtmlString(WidgetRenderer.Preferences(CreateRequest(context), headingLevel));
+
+    public IHtmlContent RenderCookiePage(HttpContext context, int headingLevel = 1)
+        => new HtmlString(WidgetRenderer.CookiePage(CreateRequest(context), headingLevel));
+
+    public IHtmlContent RenderManageButton(HttpContext context)
+        => new HtmlString(WidgetRenderer.ManageButton(CreateRequest(context, withToken: false)));
+
+    public IHtmlContent RenderHeadTags(HttpContext context, string? nonce = null)
+        => new HtmlString(WidgetRenderer.HeadTags(CreateRequest(context, withToken: false), nonce));
+
+    public IHtmlContent RenderScriptTags(HttpContext context, string? nonce = null)
+        => new HtmlString(WidgetRenderer.ScriptTags(CreateRequest(context, withToken: false), nonce));
+
+    internal WidgetRequest CreateRequest(HttpContext context, bool withToken = true, string? returnUrl = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var view = stateReader.Read(context);
+        var consentUrl = context.Request.PathBase.Add(_options.ConsentPath).Value ?? string.Empty;
+        return new WidgetRequest
+        {
+            Policy = view.Policy,
+            State = view.State,
+            SubjectIsMinor = view.SubjectIsMinor,
+            Culture = context.Features.Get<IRequestCultureFeature>()?.RequestCulture.UICulture ?? CultureInfo.CurrentUICulture,
+            AntiforgeryToken = withToken ? antiforgery.GetAndStoreTokens(context).RequestToken ?? string.Empty : string.Empty,
+            ReturnUrl = returnUrl ?? CurrentUrl(context),
+            ConsentUrl = consentUrl,
+            CookiePageUrl = _options.CookiePageUrl ?? consentUrl + "/cookies",
+            Theme = _options.Theme,
+        };
+    }
+
+    /// <summary>The request's own path and query, path base included: where the forms bring the user back.</summary>
+    internal static string CurrentUrl(HttpContext context)
+    {
+        var url = context.Request.PathBase.Add(context.Request.Path).Value ?? "/";
+        return LocalUrl.OrRoot((url.Length == 0 ? "/" : url) + context.Request.QueryString.Value);
+    }
+}

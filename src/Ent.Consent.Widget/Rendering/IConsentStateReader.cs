@@ -1,0 +1,12 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Ent.Consent.Widget;
+
+/// <summary>The request's policy and valid choice, as the server-side enforcement sees them.</summary>
+internal interface IConsentStateReader
+{
+    ConsentView Read(HttpContext context);
+}
+
+/// <summary>A request's policy, its valid choice (null when pending) and whether the subject is a minor.</summary>
+internal readonly record struct ConsentView(ConsentPolicy Policy, ConsentState? State, bool SubjectIsMinor);

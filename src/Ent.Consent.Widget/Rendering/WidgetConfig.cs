@@ -1,0 +1,69 @@
+using System.Text.Json.Serialization;
+
+namespace Ent.Consent.Widget;
+
+/// <summary>The data block the script reads (<c>&lt;script type="application/json" id="ent-consent-config"&gt;</c>).</summary>
+internal sealed class WidgetConfig
+{
+    public required string Endpoint { get; init; }
+
+    public required string Cookie { get; init; }
+
+    public required WidgetState State { get; init; }
+
+    /// <summary>Per choosable service: name, provider, cookies and storage keys the script deletes on withdrawal.</summary>
+    public required Dictionary<string, WidgetService> Services { get; init; }
+
+    /// <summary>Ids of the essential services, which always run.</summary>
+    public required List<string> Essential { get; init; }
+
+    public required Dictionary<string, string> Texts { get; init; }
+}
+
+/// <summary>The consent state in the shape of <c>GET {prefix}</c> (docs/adr/0004-http-contract.md).</summary>
+internal sealed class WidgetState
+{
+    public required string PolicyVersion { get; init; }
+
+    public required bool Pending { get; init; }
+
+    public string? ConsentId { get; init; }
+
+    public DateTimeOffset? GivenAt { get; init; }
+
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    public string? Channel { get; init; }
+
+    public required Dictionary<string, WidgetServiceState> Services { get; init; }
+}
+
+internal sealed class WidgetServiceState
+{
+    public required string Category { get; init; }
+
+    public required string Decision { get; init; }
+
+    public required bool Allowed { get; init; }
+}
+
+internal sealed class WidgetService
+{
+    [JsonPropertyName("n")]
+    public required string Name { get; init; }
+
+    [JsonPropertyName("p")]
+    public required string Provider { get; init; }
+
+    /// <summary>Cookies as [name or prefix*, path, domain or empty].</summary>
+    [JsonPropertyName("k")]
+    public required List<string[]> Cookies { get; init; }
+
+    /// <summary>localStorage / sessionStorage keys, exact or prefix*.</summary>
+    [JsonPropertyName("s")]
+    public required List<string> StorageKeys { get; init; }
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(WidgetConfig))]
+internal sealed partial class WidgetJsonContext : JsonSerializerContext;

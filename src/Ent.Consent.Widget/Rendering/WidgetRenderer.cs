@@ -1,0 +1,439 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Unicode;
+
+namespace Ent.Consent.Widget;
+
+/// <summary>
+/// Writes the widget's HTML from a <see cref="WidgetRequest"/>. Pure: no clock, no randomness, no I/O, so snapshots are
+/// stable. Every text goes through the HTML encoder; ids and hooks are fixed (docs/widget.md).
+/// </summary>
+internal static class WidgetRenderer
+{
+    // Accented letters stay readable in the markup; markup characters are still encoded.
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
+
+    /// <summary>The first layer, only while a choice is pending; empty otherwise.</summary>
+    public static string Banner(WidgetRequest request)
+    {
+        if (!request.Pending)
+        {
+            return string.Empty;
+        }
+
+        var texts = request.Policy.Texts;
+        var html = new StringBuilder(2048);
+        html.Append("<section class=\"ec ec-banner\" id=\"ent-consent-banner\" data-ent-consent-banner")
+            .Append(ThemeAttribute(request))
+            .Append(" role=\"dialog\" aria-modal=\"false\" aria-labelledby=\"ent-consent-banner-title\" aria-describedby=\"ent-consent-banner-body\" tabindex=\"-1\">");
+        html.Append("<h2 class=\"ec-title\" id=\"ent-consent-banner-title\">").Append(Encode(request.Text(texts.BannerTitle))).Append("</h2>");
+        html.Append("<p id=\"ent-consent-banner-body\">").Append(Encode(Fill(request.Text(texts.BannerBody), request))).Append("</p>");
+        html.Append("<form method=\"post\" action=\"").Append(Encode(request.ConsentUrl)).Append("\" data-ent-consent-form>");
+        HiddenFields(html, request);
+        html.Append("<div class=\"ec-actions\">");
+        ActionButton(html, "accept-all", request.Text(texts.AcceptAll));
+        ActionButton(html, "refuse-all", request.Text(texts.RefuseAll));
+        // A GET to the stand-alone preferences page without script; the script opens the in-page dialog instead.
+        html.Append("<button type=\"submit\" class=\"ec-btn\" form=\"ent-consent-customize\" name=\"returnUrl\" value=\"")
+            .Append(Encode(request.ReturnUrl)).Append("\" data-ent-consent-action=\"customize\" aria-haspopup=\"dialog\">")
+            .Append(Encode(request.Text(texts.Customize))).Append("</button>");
+        html.Append("</div></form>");
+        html.Append("<form id=\"ent-consent-customize\" method=\"get\" action=\"").Append(Encode(request.PreferencesUrl)).Append("\"></form>");
+        html.Append("<p class=\"ec-more\"><a href=\"").Append(Encode(request.CookiePageUrl)).Append("\">")
+            .Append(Encode(request.Text(texts.CookiePageLink))).Append("</a></p>");
+        html.Append("</section>");
+        return html.ToString();
+    }
+
+    /// <summary>The preference centre inside a closed <c>&lt;dialog&gt;</c>, opened by the script.</summary>
+    public static string PreferencesDialog(WidgetRequest request)
+    {
+        var html = new StringBuilder(8192);
+        html.Append("<dialog class=\"ec ec-dialog\" id=\"ent-consent-preferences\" data-ent-consent-preferences")
+            .Append(ThemeAttribute(request)).Append(" aria-labelledby=\"ent-consent-preferences-title\">");
+        html.Append("<div class=\"ec-dialog-head\">");
+        Heading(html, 2, "ent-consent-preferences-title", request.Text(request.Policy.Texts.PreferencesTitle));
+        html.Append("<button type=\"button\" class=\"ec-btn ec-close\" data-ent-consent-action=\"close\">")
+            .Append(Encode(request.Text(request.Policy.Texts.Close))).Append("</button></div>");
+        PreferencesForm(html, request, 3);
+        html.Append("</dialog>");
+        return html.ToString();
+    }
+
+    /// <summary>The preference centre as a region of a page (the host's own preferences page).</summary>
+    public static string Preferences(WidgetRequest request, int headingLevel)
+    {
+        var html = new StringBuilder(8192);
+        html.Append("<section class=\"ec ec-preferences\" data-ent-consent-preferences").Append(ThemeAttribute(request))
+            .Append(" aria-labelledby=\"ent-consent-preferences-title\">");
+        Heading(html, headingLevel, "ent-consent-preferences-title", request.Text(request.Policy.Texts.PreferencesTitle));
+        PreferencesForm(html, request, headingLevel + 1);
+        html.Append("</section>");
+        return html.ToString();
+    }
+
+    /// <summary>The persistent control that reopens the choices: a GET form to the preferences page, enhanced by the script.</summary>
+    public static string ManageButton(WidgetRequest request)
+    {
+        var html = new StringBuilder(512);
+        html.Append("<form class=\"ec ec-manage\"").Append(ThemeAttribute(request)).Append(" method=\"get\" action=\"")
+            .Append(Encode(request.PreferencesUrl)).Append("\"><button type=\"submit\" class=\"ec-btn ec-btn-small\" name=\"returnUrl\" value=\"")
+            .Append(Encode(request.ReturnUrl)).Append("\" data-ent-consent-action=\"open\" aria-haspopup=\"dialog\">")
+            .Append(Encode(request.Text(request.Policy.Texts.ManageCookies))).Append("</button></form>");
+        return html.ToString();
+    }
+
+    /// <summary>The cookie information page's content, generated from the catalogue.</summary>
+    public static string CookiePage(WidgetRequest request, int headingLevel)
+    {
+        var texts = request.Policy.Texts;
+        var html = new StringBuilder(16384);
+        html.Append("<section class=\"ec ec-cookies\" data-ent-consent-cookies").Append(ThemeAttribute(request))
+            .Append(" aria-labelledby=\"ent-consent-cookies-title\">");
+        Heading(html, headingLevel, "ent-consent-cookies-title", request.Text(texts.CookiePageTitle));
+        html.Append("<p>").Append(Encode(request.Text(texts.CookiePageIntro))).Append("</p>");
+        foreach (var purpose in request.Policy.Purposes)
+        {
+            var services = request.Policy.Services.Where(s => s.Purpose == purpose.Id).ToList();
+            if (services.Count == 0)
+            {
+                continue;
+            }
+
+            html.Append("<section class=\"ec-purpose\" aria-labelledby=\"ent-consent-purpose-").Append(purpose.Id).Append("\">");
+            Heading(html, headingLevel + 1, "ent-consent-purpose-" + purpose.Id, request.Text(purpose.Name));
+            html.Append("<p>").Append(Encode(request.Text(purpose.Description))).Append("</p>");
+            foreach (var service in services)
+            {
+                CookiePageService(html, request, service, purpose, headingLevel + 2);
+            }
+
+            html.Append("</section>");
+        }
+
+        html.Append("</section>");
+        return html.ToString();
+    }
+
+    /// <summary>
+    /// A whole HTML document around <paramref name="body"/>, for the pages the widget serves itself. Styles only: these
+    /// pages are the no-JavaScript path, their forms post and come back.
+    /// </summary>
+    public static string Document(WidgetRequest request, string title, string body, string backUrl)
+    {
+        var html = new StringBuilder(body.Length + 1024);
+        html.Append("<!DOCTYPE html><html lang=\"").Append(Encode(LanguageTag(request.Culture))).Append("\"><head><meta charset=\"utf-8\">")
+            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>").Append(Encode(title)).Append("</title>")
+            .Append(HeadTags(request, nonce: null)).Append("</head><body class=\"ec-page\"><main>")
+            .Append(body)
+            .Append("<p class=\"ec-back\"><a href=\"").Append(Encode(backUrl)).Append("\">")
+            .Append(Encode(request.Text(request.Policy.Texts.Back))).Append("</a></p></main></body></html>");
+        return html.ToString();
+    }
+
+    /// <summary>The stylesheet link, for the page's head.</summary>
+    public static string HeadTags(WidgetRequest request, string? nonce)
+    {
+        var asset = WidgetAsset.Style;
+        return $"<link rel=\"stylesheet\" href=\"{Encode(AssetUrl(request, asset))}\" integrity=\"{asset.Integrity}\"{NonceAttribute(nonce)}>";
+    }
+
+    /// <summary>The configuration data block and the deferred script, for the end of the body.</summary>
+    public static string ScriptTags(WidgetRequest request, string? nonce)
+    {
+        var asset = WidgetAsset.Script;
+        var json = JsonSerializer.Serialize(Config(request), WidgetJsonContext.Default.WidgetConfig);
+        return $"<script type=\"application/json\" id=\"ent-consent-config\"{NonceAttribute(nonce)}>{json}</script>"
+            + $"<script src=\"{Encode(AssetUrl(request, asset))}\" integrity=\"{asset.Integrity}\" defer{NonceAttribute(nonce)}></script>";
+    }
+
+    /// <summary>The state in the shape of <c>GET {prefix}</c>, so the script reads one format.</summary>
+    public static WidgetState State(WidgetRequest request)
+    {
+        var services = new Dictionary<string, WidgetServiceState>(StringComparer.Ordinal);
+        foreach (var service in request.Policy.ChoosableServices)
+        {
+            services[service.Id] = new WidgetServiceState
+            {
+                Category = CamelCase(service.Category.ToString()),
+                Decision = CamelCase((request.State?.GetDecision(service.Id) ?? ConsentDecision.NotAsked).ToString()),
+                Allowed = request.IsAllowed(service.Id),
+            };
+        }
+
+        return new WidgetState
+        {
+            PolicyVersion = request.Policy.Version,
+            Pending = request.Pending,
+            ConsentId = request.State?.ConsentId,
+            GivenAt = request.State?.GivenAt,
+            ExpiresAt = request.State?.ExpiresAt,
+            Channel = request.State is { } state ? CamelCase(state.Channel.ToString()) : null,
+            Services = services,
+        };
+    }
+
+    internal static string AssetUrl(WidgetRequest request, WidgetAsset asset) => $"{request.ConsentUrl}/{asset.FileName}?v={asset.Version}";
+
+    private static WidgetConfig Config(WidgetRequest request)
+    {
+        var services = new Dictionary<string, WidgetService>(StringComparer.Ordinal);
+        foreach (var service in request.Policy.ChoosableServices)
+        {
+            services[service.Id] = new WidgetService
+            {
+                Name = request.Text(service.Name),
+                Provider = service.Provider,
+                Cookies = service.Cookies.Select(static c => new[] { c.Name, c.Path ?? "/", c.Domain ?? string.Empty }).ToList(),
+                StorageKeys = [.. service.StorageKeys],
+            };
+        }
+
+        return new WidgetConfig
+        {
+            Endpoint = request.ConsentUrl,
+            Cookie = request.Policy.ConsentCookieName,
+            State = State(request),
+            Services = services,
+            Essential = request.Policy.Services.Where(static s => s.Category == ServiceCategory.Essential).Select(static s => s.Id).ToList(),
+            Texts = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["blocked"] = request.Text(request.Policy.Texts.BlockedContent),
+                ["allow"] = request.Text(request.Policy.Texts.AllowService),
+            },
+        };
+    }
+
+    private static void PreferencesForm(StringBuilder html, WidgetRequest request, int headingLevel)
+    {
+        var texts = request.Policy.Texts;
+        html.Append("<p>").Append(Encode(request.Text(texts.PreferencesIntro))).Append("</p>");
+        html.Append("<form method=\"post\" action=\"").Append(Encode(request.ConsentUrl))
+            .Append("\" data-ent-consent-form data-ent-consent-channel=\"preferenceCentre\">");
+        HiddenFields(html, request);
+        foreach (var purpose in request.Policy.Purposes)
+        {
+            var services = request.Policy.Services.Where(s => s.Purpose == purpose.Id).ToList();
+            if (services.Count == 0)
+            {
+                continue;
+            }
+
+            html.Append("<fieldset class=\"ec-purpose\"><legend>");
+            html.Append("<span class=\"ec-h").Append(headingLevel).Append("\">").Append(Encode(request.Text(purpose.Name))).Append("</span></legend>");
+            html.Append("<p class=\"ec-hint\">").Append(Encode(request.Text(purpose.Description))).Append("</p>");
+            foreach (var service in services)
+            {
+                PreferencesService(html, request, service);
+            }
+
+            html.Append("</fieldset>");
+        }
+
+        html.Append("<div class=\"ec-actions\">");
+        ActionButton(html, "save", request.Text(texts.Save));
+        ActionButton(html, "accept-all", request.Text(texts.AcceptAll));
+        ActionButton(html, "refuse-all", request.Text(texts.RefuseAll));
+        html.Append("</div></form>");
+    }
+
+    private static void PreferencesService(StringBuilder html, WidgetRequest request, ServiceDefinition service)
+    {
+        var texts = request.Policy.Texts;
+        var id = "ent-consent-service-" + service.Id;
+        html.Append("<div class=\"ec-service\">");
+        if (service.Category == ServiceCategory.Essential)
+        {
+            html.Append("<p class=\"ec-service-name\"><strong>").Append(Encode(request.Text(service.Name))).Append("</strong> <span class=\"ec-badge\">")
+                .Append(Encode(request.Text(texts.AlwaysActive))).Append("</span></p>");
+        }
+        else
+        {
+            // Consent-required services are checked only when granted; exempt audience only when not objected to.
+            var isChecked = service.Category == ServiceCategory.ExemptAudience
+                ? request.State?.GetDecision(service.Id) != ConsentDecision.Denied
+                : request.State?.GetDecision(service.Id) == ConsentDecision.Granted;
+            html.Append("<input type=\"hidden\" name=\"decide\" value=\"").Append(Encode(service.Id)).Append("\">");
+            html.Append("<p class=\"ec-service-name ec-toggle\"><input type=\"checkbox\" id=\"").Append(Encode(id))
+                .Append("\" name=\"grant\" value=\"").Append(Encode(service.Id)).Append("\" data-ent-consent-service=\"").Append(Encode(service.Id))
+                .Append("\" aria-describedby=\"").Append(Encode(id)).Append("-about\"").Append(isChecked ? " checked" : string.Empty).Append('>')
+                .Append("<label for=\"").Append(Encode(id)).Append("\">").Append(Encode(request.Text(service.Name))).Append("</label></p>");
+        }
+
+        html.Append("<p class=\"ec-hint\" id=\"").Append(Encode(id)).Append("-about\">");
+        if (service.Category == ServiceCategory.ExemptAudience)
+        {
+            html.Append(Encode(request.Text(texts.AudienceOptOut))).Append(". ");
+        }
+
+        html.Append(Encode(request.Text(service.Description))).Append(' ')
+            .Append(Encode(request.Text(texts.ProviderLabel))).Append(Colon(request)).Append(Encode(service.Provider)).Append('.');
+        html.Append("</p>");
+        if (service.Cookies.Count > 0)
+        {
+            html.Append("<details class=\"ec-details\"><summary>").Append(Encode(Fill(request.Text(texts.CookiesCaption), request, service)))
+                .Append("</summary><ul>");
+            foreach (var cookie in service.Cookies)
+            {
+                html.Append("<li><code>").Append(Encode(cookie.Name)).Append("</code>").Append(Colon(request)).Append(Encode(Lifetime(request, cookie)));
+                var role = request.Text(cookie.Description);
+                if (role.Length > 0)
+                {
+                    html.Append(". ").Append(Encode(role));
+                }
+
+                html.Append("</li>");
+            }
+
+            html.Append("</ul></details>");
+        }
+
+        html.Append("</div>");
+    }
+
+    private static void CookiePageService(StringBuilder html, WidgetRequest request, ServiceDefinition service, PurposeDefinition purpose, int headingLevel)
+    {
+        var texts = request.Policy.Texts;
+        var id = "ent-consent-about-" + service.Id;
+        html.Append("<article class=\"ec-service\" aria-labelledby=\"").Append(Encode(id)).Append("\">");
+        Heading(html, headingLevel, id, request.Text(service.Name));
+        html.Append("<p>").Append(Encode(request.Text(service.Description))).Append("</p><dl class=\"ec-facts\">");
+        Fact(html, request.Text(texts.CategoryLabel), request.Text(CategoryText(texts, service.Category)));
+        Fact(html, request.Text(texts.ProviderLabel), service.Provider);
+        Fact(html, request.Text(texts.PurposeLabel), request.Text(purpose.Name));
+        Fact(html, request.Text(texts.LegalBasisLabel), request.Text(LegalBasisText(texts, service.LegalBasis)));
+        var justification = request.Text(service.Justification);
+        if (service.Category != ServiceCategory.ConsentRequired && justification.Length > 0)
+        {
+            Fact(html, request.Text(texts.JustificationLabel), justification);
+        }
+
+        html.Append("</dl>");
+        if (service.PrivacyPolicyUrl is { } privacy)
+        {
+            html.Append("<p><a href=\"").Append(Encode(privacy.OriginalString)).Append("\">")
+                .Append(Encode(Fill(request.Text(texts.PrivacyPolicyLabel), request, service))).Append("</a></p>");
+        }
+
+        if (service.Cookies.Count == 0)
+        {
+            html.Append("<p>").Append(Encode(request.Text(texts.NoCookies))).Append("</p>");
+        }
+        else
+        {
+            html.Append("<div class=\"ec-table\"><table><caption>").Append(Encode(Fill(request.Text(texts.CookiesCaption), request, service))).Append("</caption>")
+                .Append("<thead><tr><th scope=\"col\">").Append(Encode(request.Text(texts.CookieNameLabel)))
+                .Append("</th><th scope=\"col\">").Append(Encode(request.Text(texts.CookieLifetimeLabel)))
+                .Append("</th><th scope=\"col\">").Append(Encode(request.Text(texts.CookieRoleLabel))).Append("</th></tr></thead><tbody>");
+            foreach (var cookie in service.Cookies)
+            {
+                html.Append("<tr><th scope=\"row\"><code>").Append(Encode(cookie.Name)).Append("</code></th><td>")
+                    .Append(Encode(Lifetime(request, cookie))).Append("</td><td>").Append(Encode(request.Text(cookie.Description))).Append("</td></tr>");
+            }
+
+            html.Append("</tbody></table></div>");
+        }
+
+        if (service.Category == ServiceCategory.ExemptAudience)
+        {
+            // The opt-out, right where the measurement is described.
+            var toggleId = "ent-consent-optout-" + service.Id;
+            html.Append("<form class=\"ec-optout\" method=\"post\" action=\"").Append(Encode(request.ConsentUrl))
+                .Append("\" data-ent-consent-form data-ent-consent-channel=\"preferenceCentre\">");
+            HiddenFields(html, request);
+            html.Append("<input type=\"hidden\" name=\"decide\" value=\"").Append(Encode(service.Id)).Append("\">")
+                .Append("<p class=\"ec-toggle\"><input type=\"checkbox\" id=\"").Append(Encode(toggleId)).Append("\" name=\"grant\" value=\"")
+                .Append(Encode(service.Id)).Append("\" data-ent-consent-service=\"").Append(Encode(service.Id)).Append('"')
+                .Append(request.State?.GetDecision(service.Id) != ConsentDecision.Denied ? " checked" : string.Empty)
+                .Append("><label for=\"").Append(Encode(toggleId)).Append("\">").Append(Encode(request.Text(texts.AudienceOptOut)))
+                .Append("</label></p>");
+            ActionButton(html, "save", request.Text(texts.Save));
+            html.Append("</form>");
+        }
+
+        html.Append("</article>");
+    }
+
+    private static void HiddenFields(StringBuilder html, WidgetRequest request)
+    {
+        html.Append("<input type=\"hidden\" name=\"__RequestVerificationToken\" value=\"").Append(Encode(request.AntiforgeryToken)).Append("\">")
+            .Append("<input type=\"hidden\" name=\"returnUrl\" value=\"").Append(Encode(request.ReturnUrl)).Append("\">");
+    }
+
+    private static void ActionButton(StringBuilder html, string action, string label)
+    {
+        html.Append("<button type=\"submit\" class=\"ec-btn\" name=\"action\" value=\"").Append(action)
+            .Append("\" data-ent-consent-action=\"").Append(action).Append("\">").Append(Encode(label)).Append("</button>");
+    }
+
+    private static void Heading(StringBuilder html, int level, string id, string text)
+    {
+        level = Math.Clamp(level, 1, 6);
+        html.Append("<h").Append(level).Append(" class=\"ec-title\" id=\"").Append(Encode(id)).Append("\">").Append(Encode(text))
+            .Append("</h").Append(level).Append('>');
+    }
+
+    private static void Fact(StringBuilder html, string label, string value)
+        => html.Append("<dt>").Append(Encode(label)).Append("</dt><dd>").Append(Encode(value)).Append("</dd>");
+
+    private static LocalizedText CategoryText(ConsentTexts texts, ServiceCategory category) => category switch
+    {
+        ServiceCategory.Essential => texts.CategoryEssential,
+        ServiceCategory.ExemptAudience => texts.CategoryExemptAudience,
+        _ => texts.CategoryConsentRequired,
+    };
+
+    private static LocalizedText LegalBasisText(ConsentTexts texts, LegalBasis basis) => basis switch
+    {
+        LegalBasis.Contract => texts.LegalBasisContract,
+        LegalBasis.LegalObligation => texts.LegalBasisLegalObligation,
+        LegalBasis.VitalInterests => texts.LegalBasisVitalInterests,
+        LegalBasis.PublicInterest => texts.LegalBasisPublicInterest,
+        LegalBasis.LegitimateInterests => texts.LegalBasisLegitimateInterests,
+        _ => texts.LegalBasisConsent,
+    };
+
+    private static string Lifetime(WidgetRequest request, CookieDeclaration cookie)
+        => cookie.Lifetime is { } lifetime ? LifetimeText.Format(lifetime, request.Culture) : request.Text(request.Policy.Texts.SessionCookie);
+
+    private static string Fill(string text, WidgetRequest request, ServiceDefinition? service = null)
+    {
+        text = text.Replace("{controllers}", JoinControllers(request), StringComparison.Ordinal);
+        if (service is not null)
+        {
+            text = text.Replace("{service}", request.Text(service.Name), StringComparison.Ordinal)
+                .Replace("{provider}", service.Provider, StringComparison.Ordinal);
+        }
+
+        return text;
+    }
+
+    private static string JoinControllers(WidgetRequest request)
+    {
+        var controllers = request.Policy.Controllers;
+        if (controllers.Count <= 1)
+        {
+            return controllers.Count == 1 ? controllers[0] : string.Empty;
+        }
+
+        var and = LifetimeText.IsEnglish(request.Culture) ? " and " : " et ";
+        return string.Join(", ", controllers.Take(controllers.Count - 1)) + and + controllers[^1];
+    }
+
+    // French typography puts a space before the colon.
+    private static string Colon(WidgetRequest request) => LifetimeText.IsEnglish(request.Culture) ? ": " : "\u00a0: ";
+
+    private static string ThemeAttribute(WidgetRequest request)
+        => request.Theme == ConsentWidgetTheme.Dsfr ? " data-ent-consent-theme=\"dsfr\"" : string.Empty;
+
+    private static string NonceAttribute(string? nonce)
+        => string.IsNullOrEmpty(nonce) ? string.Empty : $" nonce=\"{Encode(nonce)}\"";
+
+    private static string LanguageTag(CultureInfo culture) => string.IsNullOrEmpty(culture.Name) ? LocalizedText.DefaultCulture : culture.Name;
+
+    private static string CamelCase(string name) => char.ToLowerInvariant(name[0]) + name[1..];
+
+    private static string Encode(string text) => Encoder.Encode(text);
+}

@@ -1,0 +1,37 @@
+using System.Globalization;
+
+namespace Ent.Consent.Widget;
+
+/// <summary>Everything one rendering depends on; the renderer reads nothing else, so equal inputs give equal HTML.</summary>
+internal sealed class WidgetRequest
+{
+    public required ConsentPolicy Policy { get; init; }
+
+    /// <summary>The request's valid choice, or null when a choice is pending (none, expired, tampered, other policy or user).</summary>
+    public required ConsentState? State { get; init; }
+
+    /// <summary>Whether the signed-in subject is a minor (consent-required services then stay off unless the policy allows).</summary>
+    public bool SubjectIsMinor { get; init; }
+
+    public required CultureInfo Culture { get; init; }
+
+    public required string AntiforgeryToken { get; init; }
+
+    /// <summary>A local URL (path and query) the forms come back to.</summary>
+    public required string ReturnUrl { get; init; }
+
+    /// <summary>The consent endpoint, path base included (<c>/consent</c>).</summary>
+    public required string ConsentUrl { get; init; }
+
+    public required string CookiePageUrl { get; init; }
+
+    public ConsentWidgetTheme Theme { get; init; }
+
+    public bool Pending => State is null;
+
+    public string PreferencesUrl => ConsentUrl + "/preferences";
+
+    public string Text(LocalizedText text) => text.Resolve(Culture);
+
+    public bool IsAllowed(string serviceId) => Policy.IsAllowed(serviceId, State, SubjectIsMinor);
+}

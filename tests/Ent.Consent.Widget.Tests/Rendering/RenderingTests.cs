@@ -1,0 +1,170 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Ent.Consent.Widget.Tests;
+
+public sealed class RenderingTests
+{
+    private static readonly ConsentPolicy Policy = TestPolicies.Portal();
+
+    [Fact]
+    public void Banner_is_rendered_while_a_choice_is_pending_and_not_after()
+    {
+        Assert.Contains("data-ent-consent-banner", WidgetRenderer.Banner(Renderings.Request(Policy)));
+        var choice = Renderings.Choice(Policy, ("youtube", ConsentDecision.Denied));
+        Assert.Equal(string.Empty, WidgetRenderer.Banner(Renderings.Request(Policy, state: choice)));
+    }
+
+    [Fact]
+    public void Accept_and_refuse_are_submit_buttons_of_one_look_in_the_same_form()
+    {
+        var banner = WidgetRenderer.Banner(Renderings.Request(Policy));
+        var accept = Regex.Match(banner, "<button ([^>]*)data-ent-consent-action=\"accept-all\">").Groups[1].Value;
+        var refuse = Regex.Match(banner, "<button ([^>]*)data-ent-consent-action=\"refuse-all\">").Groups[1].Value;
+        Assert.Equal(accept.Replace("accept-all", "X"), refuse.Replace("refuse-all", "X"));
+        Assert.Contains("type=\"submit\"", accept);
+        Assert.Contains("class=\"ec-btn\"", accept);
+    }
+
+    [Fact]
+    public void Consent_required_toggles_start_off_and_exempt_audience_starts_on()
+    {
+        var html = WidgetRenderer.PreferencesDialog(Renderings.Request(Policy));
+        foreach (var service in Policy.ChoosableServices)
+        {
+            var toggle = Toggle(html, service.Id);
+            Assert.Equal(service.Category == ServiceCategory.ExemptAudience, toggle.Contains(" checked", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void Toggles_show_the_current_choice()
+    {
+        var state = Renderings.Choice(Policy, ("youtube", ConsentDecision.Granted), ("matomo-exempt", ConsentDecision.Denied));
+        var html = WidgetRenderer.PreferencesDialog(Renderings.Request(Policy, state: state));
+        Assert.Contains(" checked", Toggle(html, "youtube"));
+        Assert.DoesNotContain(" checked", Toggle(html, "matomo-exempt"));
+        Assert.DoesNotContain(" checked", Toggle(html, "dailymotion"));
+    }
+
+    [Fact]
+    public void Every_choosable_service_is_declared_to_the_form_so_an_unchecked_one_means_denied()
+    {
+        var html = WidgetRenderer.PreferencesDialog(Renderings.Request(Policy));
+        foreach (var service in Policy.ChoosableServices)
+        {
+            Assert.Contains($"<input type=\"hidden\" name=\"decide\" value=\"{service.Id}\">", html);
+        }
+    }
+
+    [Fact]
+    public void Essential_services_are_listed_as_always_active_without_a_toggle()
+    {
+        var html = WidgetRenderer.PreferencesDialog(Renderings.Request(Policy));
+        Assert.Contains("<strong>Session ENT</strong> <span class=\"ec-badge\">Toujours actif</span>", html);
+        Assert.DoesNotContain("data-ent-consent-service=\"ent-session\"", html);
+        Assert.DoesNotContain("data-ent-consent-service=\"ent-consent\"", html);
+    }
+
+    [Fact]
+    public void Forms_carry_the_antiforgery_token_and_the_return_url()
+    {
+        var request = Renderings.Request(Policy);
+        foreach (var html in new[] { WidgetRenderer.Banner(request), WidgetRenderer.PreferencesDialog(request) })
+        {
+            Assert.Contains("<form method=\"post\" action=\"/consent\"", html);
+            Assert.Contains("name=\"__RequestVerificationToken\" value=\"TEST-TOKEN\"", html);
+            Assert.Contains("name=\"returnUrl\" value=\"/cours?id=4\"", html);
+        }
+    }
+
+    [Fact]
+    public void Cookie_page_lists_every_service_with_its_category_legal_basis_and_every_cookie_with_its_lifetime()
+    {
+        var html = WidgetRenderer.CookiePage(Renderings.Request(Policy, "en"), 1);
+        foreach (var service in Policy.Services)
+        {
+            Assert.Contains($"id=\"ent-consent-about-{service.Id}\">", html);
+            foreach (var cookie in service.Cookies)
+            {
+                Assert.Contains($"<th scope=\"row\"><code>{System.Net.WebUtility.HtmlEncode(cookie.Name)}</code></th>", html);
+            }
+        }
+
+        Assert.Contains("<dd>Audience measurement exempt from consent, which you can object to</dd>", html);
+        Assert.Contains("<dd>Consent (GDPR, art. 6(1)(a))</dd>", html);
+        Assert.Contains("<td>6 months</td>", html);
+        Assert.Contains("data-ent-consent-service=\"matomo-exempt\" checked>", html);
+    }
+
+    [Fact]
+    public void Host_texts_replace_the_defaults_and_markup_in_them_is_encoded()
+    {
+        var policy = TestPolicies.Portal(o =>
+        {
+            o.Texts.AcceptAll = new("J'accepte <b>tout</b>", "I accept");
+            o.Services[0].Name = new("Stats </script><script>alert(1)</script>", "Stats");
+        });
+        var request = Renderings.Request(policy);
+        Assert.Contains(">J&#x27;accepte &lt;b&gt;tout&lt;/b&gt;</button>", WidgetRenderer.Banner(request));
+        Assert.DoesNotContain("<script>alert", WidgetRenderer.PreferencesDialog(request));
+        var tags = WidgetRenderer.ScriptTags(request, null);
+        Assert.Equal(2, Regex.Matches(tags, "</script>").Count);
+    }
+
+    [Fact]
+    public void Texts_follow_the_request_culture_and_fall_back_to_french()
+    {
+        Assert.Contains(">Accept all<", WidgetRenderer.Banner(Renderings.Request(Policy, "en-GB")));
+        Assert.Contains(">Tout accepter<", WidgetRenderer.Banner(Renderings.Request(Policy, "de-DE")));
+    }
+
+    [Fact]
+    public void Nonce_is_written_on_every_tag_when_given_and_absent_otherwise()
+    {
+        var request = Renderings.Request(Policy);
+        var tags = WidgetRenderer.HeadTags(request, "abc123") + WidgetRenderer.ScriptTags(request, "abc123");
+        Assert.Equal(3, Regex.Matches(tags, "nonce=\"abc123\"").Count);
+        Assert.DoesNotContain("nonce", WidgetRenderer.HeadTags(request, null) + WidgetRenderer.ScriptTags(request, null));
+    }
+
+    [Fact]
+    public void Rendering_has_no_inline_script_or_style()
+    {
+        var request = Renderings.Request(Policy);
+        var all = WidgetRenderer.Banner(request) + WidgetRenderer.PreferencesDialog(request) + WidgetRenderer.CookiePage(request, 1)
+            + WidgetRenderer.ManageButton(request) + WidgetRenderer.HeadTags(request, null) + WidgetRenderer.ScriptTags(request, null);
+        Assert.DoesNotContain(" style=", all);
+        Assert.DoesNotContain("<style", all);
+        Assert.DoesNotMatch(@"<[^>]+\son[a-z]+=", all);
+        Assert.Empty(Regex.Matches(all, @"<script(?![^>]*application/json)(?![^>]*\ssrc=)"));
+        Assert.Equal(2, Regex.Matches(all, "<script").Count);
+    }
+
+    [Theory]
+    [InlineData("P13M", "fr", "1 an et 1 mois")]
+    [InlineData("P13M", "en", "1 year and 1 month")]
+    [InlineData("P6M", "fr-FR", "6 mois")]
+    [InlineData("P1D", "en", "1 day")]
+    [InlineData("PT30M", "fr", "30 minutes")]
+    [InlineData("P2Y3DT1H", "en", "2 years, 3 days and 1 hour")]
+    public void Cookie_lifetimes_are_written_in_words(string period, string culture, string expected)
+        => Assert.Equal(expected, LifetimeText.Format(CalendarPeriod.Parse(period, CultureInfo.InvariantCulture), CultureInfo.GetCultureInfo(culture)));
+
+    [Theory]
+    [InlineData("/cours?id=4", "/cours?id=4")]
+    [InlineData("/", "/")]
+    [InlineData("//evil.example/x", "/")]
+    [InlineData("/\\evil.example", "/")]
+    [InlineData("https://evil.example/", "/")]
+    [InlineData("javascript:alert(1)", "/")]
+    [InlineData("/a\nb", "/")]
+    [InlineData("", "/")]
+    [InlineData(null, "/")]
+    public void Return_urls_stay_on_the_site(string? url, string expected) => Assert.Equal(expected, LocalUrl.OrRoot(url));
+
+    private static string Toggle(string html, string serviceId)
+        => Regex.Match(html, $"<input type=\"checkbox\"[^>]*data-ent-consent-service=\"{serviceId}\"[^>]*>").Value is { Length: > 0 } toggle
+            ? toggle
+            : throw new Xunit.Sdk.XunitException($"No toggle for {serviceId}");
+}
