@@ -5,8 +5,9 @@ namespace Ent.Consent.Sqlite;
 
 /// <summary>
 /// The embedded consent proof store: one SQLite file in WAL mode with <c>synchronous=FULL</c>, so that a record is
-/// on disk before <see cref="AppendAsync"/> returns. Appends go through one writer connection, one at a time, and
-/// read the chain head and write the new record in the same <c>BEGIN IMMEDIATE</c> transaction, which also keeps
+/// on disk before <see cref="AppendAsync"/> returns. Appends go through one writer connection, in batches (group
+/// commit: one sync for every append that arrived meanwhile), and read the chain head and write the new records in
+/// the same <c>BEGIN IMMEDIATE</c> transaction, which also keeps
 /// another process on the same file from forking the chain. See <c>docs/proofs.md</c>.
 /// </summary>
 public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
@@ -17,7 +18,11 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
     private readonly int _busyTimeoutMilliseconds;
     private readonly string _path;
     private readonly TimeProvider _timeProvider;
+    private const int MaxBatchSize = 512;
+
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly Lock _pendingLock = new();
+    private readonly List<PendingAppend> _pending = [];
     private SqliteConnection? _writer;
     private volatile bool _schemaReady;
     private bool _disposed;
@@ -50,43 +55,133 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
     public string Path => _path;
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Group commit: appends that arrive while a commit is being synced wait, then the next writer puts all of them
+    /// in one transaction, so one sync covers many records. Each caller is answered only once the transaction that
+    /// holds its record has committed; if that transaction fails, every caller in it gets the error and none of its
+    /// records exists.
+    /// </remarks>
     public async Task<ConsentProof> AppendAsync(ConsentProofDraft draft, CancellationToken cancellationToken = default)
     {
-        var content = ProofChain.Normalize(draft);
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var append = new PendingAppend(ProofChain.Normalize(draft));
+        lock (_pendingLock)
+        {
+            _pending.Add(append);
+        }
+
+        try
+        {
+            await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (append.TryCancel())
+        {
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled too late: a writer had already taken the record, so its outcome is that write's.
+            return await append.Task.ConfigureAwait(false);
+        }
+
+        try
+        {
+            // Holding the lock, no batch is in flight: the record was either committed by an earlier writer or is
+            // still waiting, and then this caller writes it with everything else that waits.
+            if (!append.Task.IsCompleted)
+            {
+                WritePendingBatch();
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+
+        return await append.Task.ConfigureAwait(false);
+    }
+
+    private void WritePendingBatch()
+    {
+        List<PendingAppend> batch;
+        lock (_pendingLock)
+        {
+            var count = Math.Min(_pending.Count, MaxBatchSize);
+            batch = new List<PendingAppend>(count);
+            foreach (var waiting in _pending.Take(count))
+            {
+                if (waiting.TryTake())
+                {
+                    batch.Add(waiting);
+                }
+            }
+
+            _pending.RemoveRange(0, count);
+        }
+
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        var proofs = new ConsentProof[batch.Count];
         try
         {
             var writer = OpenWriter();
             using var transaction = writer.BeginTransaction(deferred: false);
             var head = ReadHead(writer, transaction);
-            var now = ProofChain.TruncateToMicroseconds(_timeProvider.GetUtcNow());
-            // Never earlier than the record before: retention cuts a prefix of the chain, never a hole in it.
-            var recordedAt = now > head.RecordedAt ? now : head.RecordedAt;
-            var sequence = head.Sequence + 1;
-            var recordId = Guid.CreateVersion7(now).ToString("N", CultureInfo.InvariantCulture);
-            var proof = new ConsentProof
+            using var insert = CreateInsertCommand(writer, transaction);
+            var (sequence, previousHash, previousRecordedAt) = head;
+            for (var i = 0; i < batch.Count; i++)
             {
-                Sequence = sequence,
-                RecordId = recordId,
-                RecordedAt = recordedAt,
-                Content = content,
-                PreviousHash = head.Hash,
-                Hash = ProofChain.ComputeRecordHash(sequence, recordId, recordedAt, content, head.Hash),
-            };
-            InsertRecord(writer, transaction, proof);
+                var content = batch[i].Content;
+                var now = ProofChain.TruncateToMicroseconds(_timeProvider.GetUtcNow());
+                // Never earlier than the record before: retention cuts a prefix of the chain, never a hole in it.
+                var recordedAt = now > previousRecordedAt ? now : previousRecordedAt;
+                sequence++;
+                var recordId = Guid.CreateVersion7(now).ToString("N", CultureInfo.InvariantCulture);
+                var proof = new ConsentProof
+                {
+                    Sequence = sequence,
+                    RecordId = recordId,
+                    RecordedAt = recordedAt,
+                    Content = content,
+                    PreviousHash = previousHash,
+                    Hash = ProofChain.ComputeRecordHash(sequence, recordId, recordedAt, content, previousHash),
+                };
+                InsertRecord(insert, proof);
+                proofs[i] = proof;
+                previousHash = proof.Hash;
+                previousRecordedAt = recordedAt;
+            }
+
             Execute(writer, transaction, "UPDATE consent_proof_head SET sequence = $sequence, hash = $hash, recorded_at = $recorded_at WHERE id = 1",
-                ("$sequence", sequence), ("$hash", proof.Hash), ("$recorded_at", ProofRecordCodec.ToUnixMicroseconds(recordedAt)));
+                ("$sequence", sequence), ("$hash", previousHash), ("$recorded_at", ProofRecordCodec.ToUnixMicroseconds(previousRecordedAt)));
             transaction.Commit();
-            return proof;
         }
         catch (SqliteException exception)
         {
             ResetWriter();
-            throw Unavailable("append a consent proof", exception);
+            var unavailable = Unavailable("append a consent proof", exception);
+            foreach (var failed in batch)
+            {
+                failed.Fail(unavailable);
+            }
+
+            return;
         }
-        finally
+        catch (Exception exception)
         {
-            _writeLock.Release();
+            foreach (var failed in batch)
+            {
+                failed.Fail(exception);
+            }
+
+            return;
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            batch[i].Complete(proofs[i]);
         }
     }
 
@@ -369,27 +464,54 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
         return anchors;
     }
 
-    private static void InsertRecord(SqliteConnection connection, SqliteTransaction transaction, ConsentProof proof)
+    private static readonly string[] InsertParameters =
+    [
+        "$sequence", "$record_id", "$recorded_at", "$consent_id", "$subject_key", "$tenant", "$timestamp", "$decisions",
+        "$policy_version", "$texts_hash", "$locale", "$channel", "$user_agent_family", "$ip_prefix", "$previous_hash", "$hash",
+    ];
+
+    /// <summary>One prepared insert for a whole batch: its parameters are set again for each record.</summary>
+    private static SqliteCommand CreateInsertCommand(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        var command = CreateCommand(connection, transaction,
+            $"INSERT INTO consent_proofs ({RecordColumns}) VALUES ({string.Join(", ", InsertParameters)})");
+        foreach (var name in InsertParameters)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        command.Prepare();
+        return command;
+    }
+
+    private static void InsertRecord(SqliteCommand insert, ConsentProof proof)
     {
         var content = proof.Content;
-        Execute(connection, transaction,
-            $"INSERT INTO consent_proofs ({RecordColumns}) VALUES ($sequence, $record_id, $recorded_at, $consent_id, $subject_key, $tenant, $timestamp, $decisions, $policy_version, $texts_hash, $locale, $channel, $user_agent_family, $ip_prefix, $previous_hash, $hash)",
-            ("$sequence", proof.Sequence),
-            ("$record_id", proof.RecordId),
-            ("$recorded_at", ProofRecordCodec.ToUnixMicroseconds(proof.RecordedAt)),
-            ("$consent_id", content.ConsentId),
-            ("$subject_key", content.SubjectKey),
-            ("$tenant", content.Tenant),
-            ("$timestamp", ProofRecordCodec.ToUnixMicroseconds(content.Timestamp)),
-            ("$decisions", ProofRecordCodec.FormatDecisions(content.Decisions)),
-            ("$policy_version", content.PolicyVersion),
-            ("$texts_hash", content.TextsHash),
-            ("$locale", content.Locale),
-            ("$channel", ProofChain.ChannelName(content.Channel)),
-            ("$user_agent_family", content.UserAgentFamily),
-            ("$ip_prefix", content.IpPrefix),
-            ("$previous_hash", proof.PreviousHash),
-            ("$hash", proof.Hash));
+        object?[] values =
+        [
+            proof.Sequence,
+            proof.RecordId,
+            ProofRecordCodec.ToUnixMicroseconds(proof.RecordedAt),
+            content.ConsentId,
+            content.SubjectKey,
+            content.Tenant,
+            ProofRecordCodec.ToUnixMicroseconds(content.Timestamp),
+            ProofRecordCodec.FormatDecisions(content.Decisions),
+            content.PolicyVersion,
+            content.TextsHash,
+            content.Locale,
+            ProofChain.ChannelName(content.Channel),
+            content.UserAgentFamily,
+            content.IpPrefix,
+            proof.PreviousHash,
+            proof.Hash,
+        ];
+        for (var i = 0; i < values.Length; i++)
+        {
+            insert.Parameters[i].Value = values[i] ?? DBNull.Value;
+        }
+
+        insert.ExecuteNonQuery();
     }
 
     private static List<ConsentProof> ReadRecords(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
@@ -452,5 +574,27 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
         using var command = CreateCommand(connection, transaction, sql, parameters);
         var value = command.ExecuteScalar();
         return value is DBNull ? null : value;
+    }
+
+    /// <summary>A record waiting for a writer: taken by one, or cancelled by its caller before that, never both.</summary>
+    private sealed class PendingAppend(ConsentProofDraft content)
+    {
+        private const int Waiting = 0;
+        private const int Taken = 1;
+        private const int Cancelled = 2;
+        private readonly TaskCompletionSource<ConsentProof> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _state;
+
+        public ConsentProofDraft Content { get; } = content;
+
+        public Task<ConsentProof> Task => _outcome.Task;
+
+        public bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Waiting) == Waiting;
+
+        public bool TryCancel() => Interlocked.CompareExchange(ref _state, Cancelled, Waiting) == Waiting;
+
+        public void Complete(ConsentProof proof) => _outcome.SetResult(proof);
+
+        public void Fail(Exception exception) => _outcome.SetException(exception);
     }
 }
