@@ -24,7 +24,11 @@ public sealed class PostgreSqlConsentProofStore : IConsentProofStore, IAsyncDisp
     private readonly ConcurrentDictionary<DateTimeOffset, bool> _knownPartitions = new();
     private readonly SemaphoreSlim _schemaLock = new(1, 1);
     // Appends of this node queue here rather than each holding a pooled connection while it waits for the head row.
+    private const int MaxBatchSize = 512;
+
     private readonly SemaphoreSlim _appendLock = new(1, 1);
+    private readonly Lock _pendingLock = new();
+    private readonly List<PendingAppend> _pending = [];
     private volatile bool _schemaReady;
 
     /// <summary>Creates the store with its own data source, built from <see cref="PostgreSqlConsentProofStoreOptions.ConnectionString"/>.</summary>
@@ -56,10 +60,77 @@ public sealed class PostgreSqlConsentProofStore : IConsentProofStore, IAsyncDisp
     public string Schema => _schema;
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Group commit: appends that arrive while a commit is in flight wait, then the next writer puts all of them in
+    /// one transaction under the head row's lock, so one commit covers many records. Each caller is answered only once
+    /// the transaction that holds its record has committed; if it fails, every caller in it gets the error and none
+    /// of its records exists.
+    /// </remarks>
     public async Task<ConsentProof> AppendAsync(ConsentProofDraft draft, CancellationToken cancellationToken = default)
     {
-        var content = ProofChain.Normalize(draft);
-        await _appendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var append = new PendingAppend(ProofChain.Normalize(draft));
+        lock (_pendingLock)
+        {
+            _pending.Add(append);
+        }
+
+        try
+        {
+            await _appendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (append.TryCancel())
+        {
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled too late: a writer had already taken the record, so its outcome is that write's.
+            return await append.Task.ConfigureAwait(false);
+        }
+
+        try
+        {
+            // Holding the lock, no batch is in flight: the record was either committed by an earlier writer or is
+            // still waiting, and then this caller writes it with everything else that waits.
+            if (!append.Task.IsCompleted)
+            {
+                await WritePendingBatchAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _appendLock.Release();
+        }
+
+        return await append.Task.ConfigureAwait(false);
+    }
+
+    private async Task WritePendingBatchAsync()
+    {
+        List<PendingAppend> batch;
+        lock (_pendingLock)
+        {
+            var count = Math.Min(_pending.Count, MaxBatchSize);
+            batch = new List<PendingAppend>(count);
+            foreach (var waiting in _pending.Take(count))
+            {
+                if (waiting.TryTake())
+                {
+                    batch.Add(waiting);
+                }
+            }
+
+            _pending.RemoveRange(0, count);
+        }
+
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        // The batch belongs to every caller in it: no single caller's cancellation may abort it.
+        var cancellationToken = CancellationToken.None;
+        var proofs = new ConsentProof[batch.Count];
         try
         {
             await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
@@ -67,46 +138,75 @@ public sealed class PostgreSqlConsentProofStore : IConsentProofStore, IAsyncDisp
             await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
             // The head row's lock serializes appends from every node; it is held until commit.
             var head = await ReadHeadAsync(connection, transaction, forUpdate: true, cancellationToken).ConfigureAwait(false);
-            var now = ProofChain.TruncateToMicroseconds(_timeProvider.GetUtcNow());
-            // Never earlier than the record before (node clocks differ): retention cuts a prefix, never a hole.
-            var recordedAt = now > head.RecordedAt ? now : head.RecordedAt;
-            var createdPartition = await EnsurePartitionAsync(connection, transaction, recordedAt, cancellationToken).ConfigureAwait(false);
-            var sequence = head.Sequence + 1;
-            var recordId = Guid.CreateVersion7(now).ToString("N", CultureInfo.InvariantCulture);
-            var proof = new ConsentProof
+            var (sequence, previousHash, previousRecordedAt) = (head.Sequence, head.Hash, head.RecordedAt);
+            var createdPartitions = new List<DateTimeOffset>();
+            for (var i = 0; i < batch.Count; i++)
             {
-                Sequence = sequence,
-                RecordId = recordId,
-                RecordedAt = recordedAt,
-                Content = content,
-                PreviousHash = head.Hash,
-                Hash = ProofChain.ComputeRecordHash(sequence, recordId, recordedAt, content, head.Hash),
-            };
-            await InsertRecordAsync(connection, transaction, proof, cancellationToken).ConfigureAwait(false);
+                var content = batch[i].Content;
+                var now = ProofChain.TruncateToMicroseconds(_timeProvider.GetUtcNow());
+                // Never earlier than the record before (node clocks differ): retention cuts a prefix, never a hole.
+                var recordedAt = now > previousRecordedAt ? now : previousRecordedAt;
+                var month = new DateTimeOffset(recordedAt.Year, recordedAt.Month, 1, 0, 0, 0, TimeSpan.Zero);
+                if (!createdPartitions.Contains(month) && await EnsurePartitionAsync(connection, transaction, recordedAt, cancellationToken).ConfigureAwait(false) is { } created)
+                {
+                    createdPartitions.Add(created);
+                }
+
+                sequence++;
+                var recordId = Guid.CreateVersion7(now).ToString("N", CultureInfo.InvariantCulture);
+                var proof = new ConsentProof
+                {
+                    Sequence = sequence,
+                    RecordId = recordId,
+                    RecordedAt = recordedAt,
+                    Content = content,
+                    PreviousHash = previousHash,
+                    Hash = ProofChain.ComputeRecordHash(sequence, recordId, recordedAt, content, previousHash),
+                };
+                await InsertRecordAsync(connection, transaction, proof, cancellationToken).ConfigureAwait(false);
+                proofs[i] = proof;
+                previousHash = proof.Hash;
+                previousRecordedAt = recordedAt;
+            }
+
             await ExecuteAsync(connection, transaction, $"UPDATE {_schema}.consent_proof_head SET sequence = @sequence, hash = @hash, recorded_at = @recorded_at WHERE id = 1", cancellationToken,
-                ("sequence", sequence), ("hash", proof.Hash), ("recorded_at", recordedAt)).ConfigureAwait(false);
-            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-            if (createdPartition is { } month)
+                ("sequence", sequence), ("hash", previousHash), ("recorded_at", previousRecordedAt)).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var month in createdPartitions)
             {
                 // Remembered only once the transaction that created it has committed.
                 _knownPartitions.TryAdd(month, true);
             }
-
-            return proof;
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.CheckViolation)
         {
             // No partition for the row: someone dropped it behind this node's back; recreate it next time.
             _knownPartitions.Clear();
-            throw Unavailable("append a consent proof", exception);
+            Fail(batch, Unavailable("append a consent proof", exception));
+            return;
         }
         catch (NpgsqlException exception)
         {
-            throw Unavailable("append a consent proof", exception);
+            Fail(batch, Unavailable("append a consent proof", exception));
+            return;
         }
-        finally
+        catch (Exception exception)
         {
-            _appendLock.Release();
+            Fail(batch, exception);
+            return;
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            batch[i].Complete(proofs[i]);
+        }
+    }
+
+    private static void Fail(List<PendingAppend> batch, Exception exception)
+    {
+        foreach (var failed in batch)
+        {
+            failed.Fail(exception);
         }
     }
 
@@ -526,4 +626,26 @@ public sealed class PostgreSqlConsentProofStore : IConsentProofStore, IAsyncDisp
 
     private ConsentProofStoreUnavailableException Unavailable(string action, NpgsqlException exception)
         => new($"The PostgreSQL proof store (schema {_schema}) could not {action}: {exception.Message}", exception);
+
+    /// <summary>A record waiting for a writer: taken by one, or cancelled by its caller before that, never both.</summary>
+    private sealed class PendingAppend(ConsentProofDraft content)
+    {
+        private const int Waiting = 0;
+        private const int Taken = 1;
+        private const int Cancelled = 2;
+        private readonly TaskCompletionSource<ConsentProof> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _state;
+
+        public ConsentProofDraft Content { get; } = content;
+
+        public Task<ConsentProof> Task => _outcome.Task;
+
+        public bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Waiting) == Waiting;
+
+        public bool TryCancel() => Interlocked.CompareExchange(ref _state, Cancelled, Waiting) == Waiting;
+
+        public void Complete(ConsentProof proof) => _outcome.SetResult(proof);
+
+        public void Fail(Exception exception) => _outcome.SetException(exception);
+    }
 }
