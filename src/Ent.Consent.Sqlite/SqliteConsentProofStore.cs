@@ -23,9 +23,11 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly Lock _pendingLock = new();
     private readonly List<PendingAppend> _pending = [];
+    private readonly ManualResetEventSlim _workWaiting = new(false);
+    private Thread? _writerThread;
     private SqliteConnection? _writer;
     private volatile bool _schemaReady;
-    private bool _disposed;
+    private volatile bool _disposed;
 
     /// <summary>Creates the store.</summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
@@ -56,48 +58,78 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
 
     /// <inheritdoc />
     /// <remarks>
-    /// Group commit: appends that arrive while a commit is being synced wait, then the next writer puts all of them
-    /// in one transaction, so one sync covers many records. Each caller is answered only once the transaction that
+    /// Group commit: appends that arrive while a commit is being synced wait, then the writer puts all of them in
+    /// one transaction, so one sync covers many records. Each caller is answered only once the transaction that
     /// holds its record has committed; if that transaction fails, every caller in it gets the error and none of its
     /// records exists.
     /// </remarks>
-    public async Task<ConsentProof> AppendAsync(ConsentProofDraft draft, CancellationToken cancellationToken = default)
+    public Task<ConsentProof> AppendAsync(ConsentProofDraft draft, CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var append = new PendingAppend(ProofChain.Normalize(draft));
+        cancellationToken.ThrowIfCancellationRequested();
         lock (_pendingLock)
         {
             _pending.Add(append);
+            _writerThread ??= StartWriterThread();
         }
 
-        try
+        _workWaiting.Set();
+        return cancellationToken.CanBeCanceled ? WaitAsync(append, cancellationToken) : append.Task;
+    }
+
+    private static async Task<ConsentProof> WaitAsync(PendingAppend append, CancellationToken cancellationToken)
+    {
+        // Cancelling withdraws the record only while no writer has taken it; after that, the write's outcome stands.
+        using (cancellationToken.Register(static state => ((PendingAppend)state!).CancelIfWaiting(), append))
         {
-            await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (append.TryCancel())
-        {
-            throw;
-        }
-        catch (OperationCanceledException)
-        {
-            // Cancelled too late: a writer had already taken the record, so its outcome is that write's.
             return await append.Task.ConfigureAwait(false);
         }
+    }
 
-        try
+    /// <summary>
+    /// The one writer: a thread of its own, because each commit blocks on the disk sync, and blocking a thread-pool
+    /// thread for that would starve the requests (and hand the lock from waiter to waiter behind them).
+    /// </summary>
+    private Thread StartWriterThread()
+    {
+        var thread = new Thread(WriteLoop) { IsBackground = true, Name = "Ent.Consent SQLite proof writer" };
+        thread.Start();
+        return thread;
+    }
+
+    private void WriteLoop()
+    {
+        while (true)
         {
-            // Holding the lock, no batch is in flight: the record was either committed by an earlier writer or is
-            // still waiting, and then this caller writes it with everything else that waits.
-            if (!append.Task.IsCompleted)
+            _workWaiting.Wait();
+            _workWaiting.Reset();
+            while (HasPending())
             {
-                WritePendingBatch();
+                _writeLock.Wait();
+                try
+                {
+                    WritePendingBatch();
+                }
+                finally
+                {
+                    _writeLock.Release();
+                }
+            }
+
+            if (_disposed)
+            {
+                return;
             }
         }
-        finally
-        {
-            _writeLock.Release();
-        }
+    }
 
-        return await append.Task.ConfigureAwait(false);
+    private bool HasPending()
+    {
+        lock (_pendingLock)
+        {
+            return _pending.Count > 0;
+        }
     }
 
     private void WritePendingBatch()
@@ -295,8 +327,27 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
         }
 
         _disposed = true;
-        ResetWriter();
+        Thread? writer;
+        lock (_pendingLock)
+        {
+            writer = _writerThread;
+        }
+
+        // The writer fails whatever still waits (the store is disposed) and stops.
+        _workWaiting.Set();
+        writer?.Join();
+        _writeLock.Wait();
+        try
+        {
+            ResetWriter();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+
         _writeLock.Dispose();
+        _workWaiting.Dispose();
     }
 
     private async Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken cancellationToken)
@@ -591,7 +642,13 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
 
         public bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Waiting) == Waiting;
 
-        public bool TryCancel() => Interlocked.CompareExchange(ref _state, Cancelled, Waiting) == Waiting;
+        public void CancelIfWaiting()
+        {
+            if (Interlocked.CompareExchange(ref _state, Cancelled, Waiting) == Waiting)
+            {
+                _outcome.TrySetCanceled();
+            }
+        }
 
         public void Complete(ConsentProof proof) => _outcome.SetResult(proof);
 
