@@ -93,6 +93,11 @@ load() {
   LAST_RPS=$rps
 }
 
+# Runs wrk briefly and throws the figures away: JIT and tiered compilation settle before anything is measured.
+warm_up() {
+  wrk -t1 -c"$CONNECTIONS" -d3s "$@" >/dev/null
+}
+
 say ""
 say "## 3. Loopback load: wrk -t1 -c$CONNECTIONS -d${SECONDS_PER_RUN}s --latency, 127.0.0.1 only"
 start_server 5181 --consent off
@@ -104,6 +109,8 @@ CONSENT_COOKIE=$(curl -fs -D - -o /dev/null -X POST -H 'Content-Type: applicatio
   http://127.0.0.1:5182/consent | tr -d '\r' | grep -i '^set-cookie: ent_consent=' | sed 's/^[^:]*: //; s/;.*//')
 VISITOR="JSESSIONID=8F2A61C0E1D94B7A; $CONSENT_COOKIE"
 say "page: GET /page (2 KB of HTML, no Set-Cookie), request Cookie: JSESSIONID + a valid ent_consent (${#CONSENT_COOKIE} chars)"
+warm_up -H "Cookie: $VISITOR" http://127.0.0.1:5181/page
+warm_up -H "Cookie: $VISITOR" http://127.0.0.1:5182/page
 say "load: $(uptime)"
 BARE_TOTAL=0
 CONSENT_TOTAL=0
@@ -120,11 +127,21 @@ SERVERS=()
 
 say ""
 say "durable consent: POST /consent {\"action\":\"accept-all\"} (JSON + antiforgery token), each one appended to the proof store before the answer"
+say "(each server warmed up with 3 s of the same load first; its records are in the ledger counts below)"
 start_server 5183 --consent on --store sqlite --sqlite "$WORK/proofs.db"
 antiforgery 5183
+ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE warm_up -s benchmarks/load/post-choice.lua http://127.0.0.1:5183/consent
 ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE \
   load "POST choice, SQLite (WAL, FULL)" -s benchmarks/load/post-choice.lua http://127.0.0.1:5183/consent
 say "SQLite ledger after the run: $(curl -fs http://127.0.0.1:5183/verify) (wrk counts only completed requests)"
+say "load: $(uptime)"
+start_server 5185 --consent on --store none
+antiforgery 5185
+ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE warm_up -s benchmarks/load/post-choice.lua http://127.0.0.1:5185/consent
+ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE \
+  load "POST choice, no proof store" -s benchmarks/load/post-choice.lua http://127.0.0.1:5185/consent
+say "SQLite store alone (no HTTP), 64 concurrent writers, ${SECONDS_PER_RUN} s:"
+"${LOADRUN[@]}" --store-only "$WORK/store-only.db" --seconds "$SECONDS_PER_RUN" | tee -a "$OUT/summary.txt"
 say "load: $(uptime)"
 
 # A private server, never one named by the environment (the test runs own 55432 and 55433).
@@ -134,6 +151,7 @@ source eng/test-deps.sh start >"$OUT/postgres.log" 2>&1 || true
 if [ -n "${ENT_CONSENT_POSTGRES:-}" ]; then
   start_server 5184 --consent on --store postgres --postgres "$ENT_CONSENT_POSTGRES"
   antiforgery 5184
+  ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE warm_up -s benchmarks/load/post-choice.lua http://127.0.0.1:5184/consent
   ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE \
     load "POST choice, PostgreSQL (fsync on)" -s benchmarks/load/post-choice.lua http://127.0.0.1:5184/consent
   say "PostgreSQL ledger after the run: $(curl -fs http://127.0.0.1:5184/verify)"

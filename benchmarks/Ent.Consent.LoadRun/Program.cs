@@ -3,6 +3,7 @@
 //   --consent on|off         with or without UseEntConsent/MapEntConsent (the page is the same)
 //   --store none|sqlite|postgres, --sqlite PATH, --postgres CONNECTION-STRING
 //   --log                    keeps the default console logging
+//   --store-only PATH        appends straight into a SQLite store from 64 writers (no HTTP) and exits
 //   --payload                prints the widget's script and stylesheet sizes and exits
 using System.Globalization;
 using Ent.Consent;
@@ -22,6 +23,13 @@ if (settings.ContainsKey("payload"))
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"widget.js  raw {jsRaw} B, gzip {jsGzip} B"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"widget.css raw {cssRaw} B, gzip {cssGzip} B"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"total      raw {jsRaw + cssRaw} B, gzip {jsGzip + cssGzip} B ({(jsGzip + cssGzip) / 1024.0:0.00} KiB)"));
+    return;
+}
+
+if (settings.TryGetValue("store-only", out var storeOnlyPath))
+{
+    // The SQLite store alone, without HTTP: how many durable appends per second 64 concurrent writers get.
+    await StoreOnly.RunAsync(storeOnlyPath, int.Parse(Setting("seconds", "5"), CultureInfo.InvariantCulture));
     return;
 }
 
