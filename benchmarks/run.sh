@@ -140,7 +140,9 @@ antiforgery 5185
 ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE warm_up -s benchmarks/load/post-choice.lua http://127.0.0.1:5185/consent
 ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE \
   load "POST choice, no proof store" -s benchmarks/load/post-choice.lua http://127.0.0.1:5185/consent
-say "SQLite store alone (no HTTP), 64 concurrent writers, ${SECONDS_PER_RUN} s:"
+for pid in "${SERVERS[@]}"; do kill "$pid" 2>/dev/null || true; done
+SERVERS=()
+say "SQLite store alone (no HTTP), 64 concurrent writers, 2 s warm-up then ${SECONDS_PER_RUN} s:"
 "${LOADRUN[@]}" --store-only "$WORK/store-only.db" --seconds "$SECONDS_PER_RUN" | tee -a "$OUT/summary.txt"
 say "load: $(uptime)"
 
