@@ -17,38 +17,36 @@ public static class EntConsentServiceCollectionExtensions
     /// Adds Ent.Consent with options set in code. The options are validated when the host starts; an invalid
     /// declaration stops it with every problem listed.
     /// </summary>
-    public static IServiceCollection AddEntConsent(this IServiceCollection services, Action<EntConsentOptions>? configure = null)
+    public static IServiceCollection AddEntConsent(this IServiceCollection services, Action<EntConsentOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var builder = services.AddOptions<EntConsentOptions>();
-        if (configure is not null)
-        {
-            builder.Configure(configure);
-        }
-
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<EntConsentOptions>().Configure(configure);
         return AddCore(services);
     }
+
+    /// <summary>Adds Ent.Consent with options bound from <paramref name="configuration"/>'s <c>EntConsent</c> section.</summary>
+    public static IServiceCollection AddEntConsent(this IServiceCollection services, IConfiguration configuration)
+        => services.AddEntConsent(configuration, static _ => { });
 
     /// <summary>
     /// Adds Ent.Consent with options bound from <paramref name="configuration"/>'s <c>EntConsent</c> section (policy
     /// keys such as <c>Controllers</c> and <c>Services</c> sit directly in it, beside the integration's own keys),
     /// then <paramref name="configure"/>.
     /// </summary>
-    public static IServiceCollection AddEntConsent(this IServiceCollection services, IConfiguration configuration, Action<EntConsentOptions>? configure = null)
+    public static IServiceCollection AddEntConsent(this IServiceCollection services, IConfiguration configuration, Action<EntConsentOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(configure);
         var section = configuration.GetSection(EntConsentOptions.SectionName);
-        var builder = services.AddOptions<EntConsentOptions>().Configure(options =>
-        {
-            section.Bind(options);
-            section.Bind(options.Policy);
-        });
-        if (configure is not null)
-        {
-            builder.Configure(configure);
-        }
-
+        services.AddOptions<EntConsentOptions>()
+            .Configure(options =>
+            {
+                section.Bind(options);
+                section.Bind(options.Policy);
+            })
+            .Configure(configure);
         return AddCore(services);
     }
 

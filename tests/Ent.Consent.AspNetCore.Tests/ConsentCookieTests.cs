@@ -115,6 +115,9 @@ public sealed class ConsentCookieTests
 
         Assert.StartsWith("pending=True;videos=False", state);
         Assert.Null(CookieJar.FindSetCookie(raw, "vid_pref"));
+        var mac = jar["ent_consent"]!.Split('.')[8];
+        Assert.DoesNotContain(app.Logs.Entries, e => e.Message.Contains(mac));
+        Assert.Contains(app.Logs.OwnEntries, e => e.Id.Id == 104);
     }
 
     [Fact]
@@ -149,6 +152,32 @@ public sealed class ConsentCookieTests
             var state = await (await after.GetAsync("/state", jar)).Content.ReadAsStringAsync();
 
             Assert.StartsWith("pending=True;videos=False", state);
+        }
+        finally
+        {
+            keys.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Objection_to_exempt_audience_outlives_a_policy_change_while_grants_do_not()
+    {
+        var keys = Directory.CreateTempSubdirectory("ent-consent-keys");
+        try
+        {
+            void SharedKeys(IDataProtectionBuilder builder) => builder.PersistKeysToFileSystem(keys).SetApplicationName("portal");
+            var jar = new CookieJar();
+            await using (var before = await ConsentTestApp.StartAsync(dataProtection: SharedKeys))
+            {
+                await before.PostChoiceAsync(jar, new { action = "save", services = new { stats = false, videos = true } });
+            }
+
+            await using var after = await ConsentTestApp.StartAsync(o => o.Policy.Texts.BannerTitle["fr"] = "Nouvelle version", dataProtection: SharedKeys);
+            var state = await (await after.GetAsync("/state", jar)).Content.ReadAsStringAsync();
+            var raw = await after.GetAsync("/raw?h=" + Uri.EscapeDataString("_pk_id.1.x=v") + "&h=" + Uri.EscapeDataString("vid_pref=v"), jar);
+
+            Assert.StartsWith("pending=True;videos=False;stats=False", state);
+            Assert.Empty(CookieJar.SetCookies(raw));
         }
         finally
         {

@@ -79,6 +79,41 @@ public sealed class SetCookieEnforcementTests
     }
 
     [Fact]
+    public async Task First_deposit_cookie_is_written_once_httponly_and_ends_with_the_deadline()
+    {
+        await using var app = await ConsentTestApp.StartAsync();
+        var jar = new CookieJar();
+        var url = "/raw?h=" + Uri.EscapeDataString("_pk_id.1.ab12=visitor; path=/; max-age=" + (400 * 24 * 3600));
+
+        var first = CookieJar.FindSetCookie(await app.GetAsync(url, jar), "ent_consent_audience");
+        app.Time.Advance(TimeSpan.FromMinutes(1));
+        var second = CookieJar.FindSetCookie(await app.GetAsync(url, jar), "ent_consent_audience");
+
+        Assert.NotNull(first);
+        Assert.True(first.HttpOnly);
+        Assert.Equal(ConsentTestApp.Start.AddMonths(13), first.Expires);
+        Assert.Null(second);
+    }
+
+    [Fact]
+    public async Task Tampered_first_deposit_cookie_is_not_trusted_and_counts_as_deleted()
+    {
+        await using var app = await ConsentTestApp.StartAsync();
+        var jar = new CookieJar();
+        var url = "/raw?h=" + Uri.EscapeDataString("_pk_id.1.ab12=visitor; path=/; max-age=" + (400 * 24 * 3600));
+        await app.GetAsync(url, jar);
+        var genuine = jar["ent_consent_audience"]!;
+        // Any edited date breaks the MAC: the cookie counts as deleted, and the next deposit starts a new cycle.
+        jar["ent_consent_audience"] = "1." + (long.Parse(genuine.Split('.')[1]) + 86400) + "." + genuine.Split('.')[2];
+        app.Time.Advance(TimeSpan.FromDays(2));
+
+        var capped = CookieJar.FindSetCookie(await app.GetAsync(url, jar), "_pk_id.1.ab12");
+
+        Assert.Equal(app.Time.GetUtcNow().AddMonths(13), capped?.Expires);
+        Assert.NotEqual(genuine, jar["ent_consent_audience"]);
+    }
+
+    [Fact]
     public async Task Exempt_cookie_expiry_stays_on_the_first_deposit_deadline_months_later()
     {
         await using var app = await ConsentTestApp.StartAsync();

@@ -14,6 +14,8 @@ internal sealed class ConsentCookie
     private const int MaxLength = 4096;
     private const int ConsentIdLength = 22;
     private const int SubjectLength = 22;
+    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
+    private static readonly System.Buffers.SearchValues<char> ServiceIdCharacters = System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
     private const long MaxUnixSeconds = 253_402_300_799; // 9999-12-31T23:59:59Z
 
     public ConsentCookie(ConsentState state, string subject)
@@ -53,9 +55,10 @@ internal sealed class ConsentCookie
     }
 
     /// <summary>
-    /// Reads and verifies a cookie value against <paramref name="policy"/>: exact format, same policy version, known
-    /// choosable services, coherent dates and a valid MAC. Expiry against the clock and the subject are the caller's
-    /// checks, because they change from request to request while this result can be cached.
+    /// Reads and verifies a cookie value against <paramref name="policy"/>: exact format, known choosable services
+    /// (when made under this policy's version), coherent dates and a valid MAC. The version, expiry against the
+    /// clock and the subject are the caller's checks, because they change from request to request while this result
+    /// can be cached.
     /// </summary>
     public static bool TryRead(ReadOnlySpan<char> value, ConsentPolicy policy, ConsentCookieProtector protector, out ConsentCookie? cookie)
     {
@@ -71,10 +74,15 @@ internal sealed class ConsentCookie
             return false;
         }
 
-        if (!value[fields[0]].SequenceEqual("1") || !value[fields[1]].SequenceEqual(policy.Version))
+        var version = value[fields[1]];
+        if (!value[fields[0]].SequenceEqual("1") || version.Length != 16 || version.ContainsAnyExcept(LowerHex))
         {
             return false;
         }
+
+        // A choice made under another version is read too (an objection to exempt audience outlives a policy
+        // change), but its decisions are only checked for spelling: that policy's services are not known here.
+        var isCurrent = version.SequenceEqual(policy.Version);
 
         var consentId = value[fields[2]];
         if (consentId.Length != ConsentIdLength || !Base64UrlText.IsBase64UrlCharacters(consentId))
@@ -98,7 +106,7 @@ internal sealed class ConsentCookie
             return false;
         }
 
-        if (!TryReadDecisions(value[fields[6]], policy, out var decisions))
+        if (!TryReadDecisions(value[fields[6]], isCurrent ? policy : null, out var decisions))
         {
             return false;
         }
@@ -115,7 +123,7 @@ internal sealed class ConsentCookie
             return false;
         }
 
-        var state = new ConsentState(consentId.ToString(), policy.Version, givenAt, expiresAt, (ConsentChannel)(channelField[0] - '0'), decisions);
+        var state = new ConsentState(consentId.ToString(), isCurrent ? policy.Version : version.ToString(), givenAt, expiresAt, (ConsentChannel)(channelField[0] - '0'), decisions);
         cookie = new ConsentCookie(state, subject.ToString());
         return true;
     }
@@ -149,7 +157,7 @@ internal sealed class ConsentCookie
         return true;
     }
 
-    private static bool TryReadDecisions(ReadOnlySpan<char> text, ConsentPolicy policy, out List<KeyValuePair<string, ConsentDecision>> decisions)
+    private static bool TryReadDecisions(ReadOnlySpan<char> text, ConsentPolicy? policy, out List<KeyValuePair<string, ConsentDecision>> decisions)
     {
         decisions = [];
         if (text.IsEmpty)
@@ -184,7 +192,9 @@ internal sealed class ConsentCookie
                 return false;
             }
 
-            if (policy.FindService(serviceId) is not { Category: not ServiceCategory.Essential })
+            if (policy is not null
+                ? policy.FindService(serviceId) is not { Category: not ServiceCategory.Essential }
+                : serviceId.Length > 64 || serviceId.AsSpan().ContainsAnyExcept(ServiceIdCharacters) || serviceId[0] == '-')
             {
                 return false;
             }

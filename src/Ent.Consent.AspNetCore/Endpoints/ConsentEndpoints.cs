@@ -149,7 +149,7 @@ internal static class ConsentEndpoints
                     ConsentDecision.Denied => "denied",
                     _ => "notAsked",
                 },
-                Allowed = policy.IsAllowed(service.Id, state, feature.SubjectIsMinor),
+                Allowed = feature.IsGranted(service.Id),
             };
         }
 

@@ -187,11 +187,7 @@ internal sealed class ConsentFeature : IConsentFeature, ITrackingConsentFeature
 
         var state = cookie!.State;
         var now = _runtime.Time.GetUtcNow();
-        if (state.PolicyVersion != Policy.Version)
-        {
-            Reject("another policy version");
-        }
-        else if (state.IsExpired(now))
+        if (state.IsExpired(now))
         {
             Reject("expired");
         }
@@ -204,10 +200,25 @@ internal sealed class ConsentFeature : IConsentFeature, ITrackingConsentFeature
             // Given by a signed-in user: trusted for that user only, never for another one or a signed-out visitor.
             Reject("given by another user");
         }
+        else if (state.PolicyVersion != Policy.Version)
+        {
+            // Asked again; meanwhile its objections to exempt audience measurement still count (ConsentPolicy.IsAllowed).
+            EarlierState = state;
+            Reject("another policy version");
+        }
         else
         {
             _state = state;
         }
+    }
+
+    /// <summary>A genuine choice made under another policy version: it grants nothing, but its objections hold.</summary>
+    public ConsentState? EarlierState { get; private set; }
+
+    public bool IsGranted(string serviceId)
+    {
+        var state = State;
+        return Policy.IsAllowed(serviceId, state ?? EarlierState, SubjectIsMinor);
     }
 
     /// <summary>The first deposit of the exempt audience cookies: from the request's deposit cookie, or now.</summary>

@@ -68,6 +68,16 @@ internal static class SetCookieFilter
     private static Outcome Decide(string header, ConsentFeature feature, ConsentRuntime runtime, DateTimeOffset now, out string? rewritten)
     {
         rewritten = null;
+        var policy = feature.Policy;
+
+        // Fast path, no allocation: essential cookies and granted consent-required ones pass on their name and domain.
+        if (TryReadNameAndDomain(header, out var fastName, out var fastDomain)
+            && policy.Classifier.Classify(fastName, fastDomain) is { Service: { } known } fast
+            && (fast.Category == ServiceCategory.Essential || (fast.Category == ServiceCategory.ConsentRequired && feature.IsGranted(known.Id))))
+        {
+            return Outcome.Keep;
+        }
+
         if (!SetCookieHeaderValue.TryParse(header, out var cookie) || cookie.Name.Length == 0)
         {
             var keep = runtime.Options.UndeclaredCookies == UndeclaredCookieMode.Report;
@@ -82,7 +92,6 @@ internal static class SetCookieFilter
         }
 
         var name = cookie.Name.Value!;
-        var policy = feature.Policy;
         var classification = policy.Classifier.Classify(name, cookie.Domain.HasValue ? cookie.Domain.Value : null);
         if (classification.Service is not { } service)
         {
@@ -97,7 +106,7 @@ internal static class SetCookieFilter
             return Outcome.Keep;
         }
 
-        if (!policy.IsAllowed(service.Id, feature.State, feature.SubjectIsMinor))
+        if (!feature.IsGranted(service.Id))
         {
             ConsentLog.CookieBlocked(runtime.Logger, name, service.Id);
             runtime.Metrics.CookieBlocked(name, "no-consent");
@@ -123,6 +132,34 @@ internal static class SetCookieFilter
         rewritten = cookie.ToString();
         ConsentLog.ExemptExpiryCapped(runtime.Logger, name, capped!.Value);
         return Outcome.Rewrite;
+    }
+
+    /// <summary>The cookie's name and its <c>Domain</c> attribute (empty when absent), read in place.</summary>
+    private static bool TryReadNameAndDomain(ReadOnlySpan<char> header, out ReadOnlySpan<char> name, out ReadOnlySpan<char> domain)
+    {
+        domain = default;
+        var end = header.IndexOf(';');
+        var pair = end < 0 ? header : header[..end];
+        var equals = pair.IndexOf('=');
+        name = equals < 0 ? default : pair[..equals].Trim(' ');
+        if (name.IsEmpty)
+        {
+            return false;
+        }
+
+        var attributes = end < 0 ? default : header[(end + 1)..];
+        while (!attributes.IsEmpty)
+        {
+            var next = attributes.IndexOf(';');
+            var attribute = (next < 0 ? attributes : attributes[..next]).Trim(' ');
+            attributes = next < 0 ? default : attributes[(next + 1)..];
+            if (attribute.StartsWith("domain=", StringComparison.OrdinalIgnoreCase))
+            {
+                domain = attribute["domain=".Length..].Trim(' ');
+            }
+        }
+
+        return true;
     }
 
     private static bool IsDeletion(SetCookieHeaderValue cookie, DateTimeOffset now)

@@ -44,8 +44,11 @@ public sealed class TrackerClassifier
             .ToArray();
     }
 
-    /// <summary>Classifies a cookie by name, and by the domain it is set for when known.</summary>
-    public TrackerClassification Classify(string cookieName, string? domain = null)
+    /// <summary>Classifies a cookie by name alone, as read from a request's <c>Cookie</c> header: every declaration counts.</summary>
+    public TrackerClassification Classify(string cookieName) => Classify(cookieName, null);
+
+    /// <summary>Classifies a cookie by name, and by the domain it is set for when known (null when not).</summary>
+    public TrackerClassification Classify(string cookieName, string? domain)
     {
         ArgumentNullException.ThrowIfNull(cookieName);
         return Classify(cookieName.AsSpan(), domain.AsSpan());

@@ -105,17 +105,24 @@ public sealed class ConsentState
     }
 
     /// <summary>A copy of this choice with some decisions changed, given again at <paramref name="now"/> with a new id.</summary>
+    /// <remarks>
+    /// Earlier decisions about services the policy no longer has (or that became essential) are dropped; the
+    /// <paramref name="changes"/> themselves are checked as in <see cref="Create"/>.
+    /// </remarks>
+    /// <exception cref="ArgumentException">A change names an unknown or essential service.</exception>
     public ConsentState With(ConsentPolicy policy, IEnumerable<KeyValuePair<string, ConsentDecision>> changes, ConsentChannel channel, DateTimeOffset now)
     {
+        ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(changes);
-        var merged = new Dictionary<string, ConsentDecision>(_decisions, StringComparer.Ordinal);
+        var merged = _decisions
+            .Where(d => policy.FindService(d.Key) is { Category: not ServiceCategory.Essential })
+            .ToDictionary(StringComparer.Ordinal);
         foreach (var (serviceId, decision) in changes)
         {
             merged[serviceId] = decision;
         }
 
-        // Decisions about services the policy no longer has are dropped rather than refused.
-        return Create(policy, merged.Where(d => policy.FindService(d.Key) is { Category: not ServiceCategory.Essential }), channel, now);
+        return Create(policy, merged, channel, now);
     }
 
     /// <summary>When a choice made at <paramref name="givenAt"/> expires: the policy's validity, capped at 13 months.</summary>

@@ -43,22 +43,31 @@ public readonly struct CalendarPeriod : IEquatable<CalendarPeriod>, ISpanParsabl
     /// <exception cref="ArgumentOutOfRangeException">The count is negative.</exception>
     public static CalendarPeriod FromDays(int days) => Create(0, days, TimeSpan.Zero);
 
-    /// <summary>A period of a fixed duration (hours, minutes, seconds).</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The duration is negative.</exception>
-    public static CalendarPeriod FromTime(TimeSpan time)
-    {
-        // Whole days of a TimeSpan are kept as days so that the ISO form stays canonical.
-        return Create(0, time.Days, time - TimeSpan.FromDays(time.Days));
-    }
+    /// <summary>A period of a fixed duration (hours, minutes, seconds); whole days are kept as days.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The duration is negative or has a fraction of a second.</exception>
+    public static CalendarPeriod FromTime(TimeSpan time) => Create(0, 0, time);
 
-    /// <summary>A period of months, then days, then a time of day.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A part is negative.</exception>
+    /// <summary>
+    /// A period of months, then days, then a time. Whole days of <paramref name="time"/> are moved into the days, so
+    /// that equal periods compare equal and the ISO form stays canonical (<c>PT36H</c> is <c>P1DT12H</c>).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// A part is negative, the days overflow, or the time has a fraction of a second (the ISO form written by
+    /// <see cref="ToString"/> counts whole seconds, so it could not be read back).
+    /// </exception>
     public static CalendarPeriod Create(int months, int days, TimeSpan time)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(months);
         ArgumentOutOfRangeException.ThrowIfNegative(days);
         ArgumentOutOfRangeException.ThrowIfLessThan(time, TimeSpan.Zero);
-        return new CalendarPeriod(months, days, time);
+        if (time.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(time), time, "A period counts whole seconds.");
+        }
+
+        var totalDays = (long)days + time.Days;
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(totalDays, int.MaxValue, nameof(days));
+        return new CalendarPeriod(months, (int)totalDays, time - TimeSpan.FromDays(time.Days));
     }
 
     /// <summary>
@@ -68,58 +77,115 @@ public readonly struct CalendarPeriod : IEquatable<CalendarPeriod>, ISpanParsabl
     public DateTimeOffset AddTo(DateTimeOffset start) => start.AddMonths(Months).AddDays(Days).Add(Time);
 
     /// <summary>
-    /// Whether this period ends no later than <paramref name="limit"/> whatever the start date.
+    /// Whether this period ends no later than <paramref name="limit"/> whatever the start date: <c>P12M28D</c> is
+    /// within <c>P13M</c>, <c>P394D</c> is not (31 January + 13 months is only 393 days later).
     /// </summary>
     /// <remarks>
-    /// Periods made only of months compare by months. Mixed periods compare their longest possible length (31-day
-    /// months) against the shortest possible length of the limit, so the answer is never "yes" by luck of the
-    /// calendar.
+    /// The answer is exact. Clear cases are decided from the parts or from the shortest and longest possible lengths;
+    /// close ones by adding both periods to every day of a 400-year Gregorian cycle (the calendar repeats after it, and
+    /// the time of day does not change the comparison). Periods too long for the calendar to add are compared by
+    /// their bounds, answering "no" when the bounds cannot tell.
     /// </remarks>
     public bool IsWithin(CalendarPeriod limit)
     {
-        if (Days == 0 && Time == TimeSpan.Zero && limit.Days == 0 && limit.Time == TimeSpan.Zero)
+        if (Months <= limit.Months && Days <= limit.Days && Time <= limit.Time)
         {
-            return Months <= limit.Months;
+            return true;
         }
 
-        return MaximumLength() <= limit.MinimumLength();
+        if (Months >= limit.Months && Days >= limit.Days && Time >= limit.Time)
+        {
+            return false; // Longer in some part and shorter in none: later from every start.
+        }
+
+        if (MaximumDays() <= limit.MinimumDays())
+        {
+            return true;
+        }
+
+        if (MinimumDays() > limit.MaximumDays())
+        {
+            return false;
+        }
+
+        return EndsNoLaterFromEveryStart(limit);
     }
 
     /// <summary>The longest this period can last (every month counted as 31 days).</summary>
-    public TimeSpan MaximumLength() => TimeSpan.FromDays((Months * 31d) + Days) + Time;
+    /// <exception cref="OverflowException">The period is longer than a <see cref="TimeSpan"/> can hold.</exception>
+    public TimeSpan MaximumLength() => TimeSpan.FromDays(Months * 31d) + TimeSpan.FromDays(Days) + Time;
 
     /// <summary>The shortest this period can last, whatever the start date.</summary>
-    public TimeSpan MinimumLength()
-    {
-        // The shortest run of N calendar months, with day-of-month clamping, starts on 31 January of a common year
-        // or is otherwise bounded below by 28 + 30 * (N - 1) days; computing it exactly over a 400-year cycle is
-        // cheap and leaves no room for error.
-        return MinimumMonthsLength(Months) + TimeSpan.FromDays(Days) + Time;
-    }
+    /// <exception cref="OverflowException">The period is longer than a <see cref="TimeSpan"/> can hold.</exception>
+    public TimeSpan MinimumLength() => TimeSpan.FromDays(MinimumMonthsDays(Months)) + TimeSpan.FromDays(Days) + Time;
 
-    private static TimeSpan MinimumMonthsLength(int months)
+    // Lengths in days as doubles: they cannot overflow, whatever the parts.
+    private double MaximumDays() => (Months * 31d) + Days + Time.TotalDays;
+
+    private double MinimumDays() => MinimumMonthsDays(Months) + Days + Time.TotalDays;
+
+    private const int CycleMonths = 400 * 12;
+
+    private const int CycleDays = 146_097;
+
+    // Month lengths over two 400-year cycles from January 2000, as running totals: a run of months is a subtraction.
+    private static readonly int[] MonthLengths = Enumerable.Range(0, 2 * CycleMonths)
+        .Select(static i => DateTime.DaysInMonth(2000 + (i / 12), (i % 12) + 1))
+        .ToArray();
+
+    private static readonly long[] MonthStarts = MonthLengths.Aggregate(new List<long> { 0 }, static (starts, length) =>
     {
+        starts.Add(starts[^1] + length);
+        return starts;
+    }).ToArray();
+
+    private static double MinimumMonthsDays(int months)
+        => ((double)(months / CycleMonths) * CycleDays) + ShortestRun(months % CycleMonths);
+
+    private static long ShortestRun(int months)
+    {
+        // The shortest run of N calendar months starts on the last day of a month (day-of-month clamping can only
+        // shorten a run, most from the last day); the calendar repeats every 400 years, so every month end of one
+        // cycle is tried: the month lengths it spans, minus the clamp at its end.
         if (months == 0)
         {
-            return TimeSpan.Zero;
+            return 0;
         }
 
-        var shortest = TimeSpan.MaxValue;
-        // Month lengths repeat every 400 years; the extreme lengths appear within any 8-year window.
-        for (var year = 2000; year < 2008; year++)
+        var shortest = long.MaxValue;
+        for (var start = 0; start < CycleMonths; start++)
         {
-            for (var month = 1; month <= 12; month++)
-            {
-                var start = new DateTimeOffset(year, month, DateTime.DaysInMonth(year, month), 0, 0, 0, TimeSpan.Zero);
-                var length = start.AddMonths(months) - start;
-                if (length < shortest)
-                {
-                    shortest = length;
-                }
-            }
+            var length = MonthStarts[start + months] - MonthStarts[start] - Math.Max(0, MonthLengths[start] - MonthLengths[start + months]);
+            shortest = Math.Min(shortest, length);
         }
 
         return shortest;
+    }
+
+    private bool EndsNoLaterFromEveryStart(CalendarPeriod limit)
+    {
+        // Whole 400-year cycles common to both periods shift both ends alike, so they are taken out of both first.
+        var commonCycles = Math.Min(Months, limit.Months) / CycleMonths;
+        var commonDayCycles = Math.Min(Days, limit.Days) / CycleDays;
+        var period = new CalendarPeriod(Months - (commonCycles * CycleMonths), Days - (commonDayCycles * CycleDays), Time);
+        var bound = new CalendarPeriod(limit.Months - (commonCycles * CycleMonths), limit.Days - (commonDayCycles * CycleDays), limit.Time);
+        var first = new DateTimeOffset(1, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        try
+        {
+            for (var start = first; start < first.AddYears(400); start = start.AddDays(1))
+            {
+                if (period.AddTo(start) > bound.AddTo(start))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return false; // Beyond year 9999: the bounds could not tell, so the answer errs on the side of "no".
+        }
     }
 
     /// <summary>The ISO 8601 form, for example <c>P13M</c>, <c>P1Y1M</c> or <c>P1DT12H</c>.</summary>
@@ -268,7 +334,8 @@ public readonly struct CalendarPeriod : IEquatable<CalendarPeriod>, ISpanParsabl
             }
         }
 
-        if (!sawPart || months > int.MaxValue || days > int.MaxValue)
+        // "P1DT" has a time designator with no time after it.
+        if (!sawPart || (inTime && lastRank < 4) || months > int.MaxValue || days > int.MaxValue)
         {
             return false;
         }

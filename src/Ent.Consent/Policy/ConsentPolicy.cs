@@ -82,10 +82,16 @@ public sealed partial class ConsentPolicy
         => _purposesById.TryGetValue(purposeId, out var purpose) ? purpose : null;
 
     /// <summary>
-    /// Whether the service may run for a user whose current choice is <paramref name="state"/> (null when there is no
-    /// valid choice): essential services always, exempt audience unless the user objected, consent-required only
-    /// when granted (and, for a minor, only if <see cref="AllowConsentForMinors"/>). Unknown services never.
+    /// Whether the service may run for a user whose latest choice is <paramref name="state"/> (null when there is none
+    /// or it expired): essential services always, exempt audience unless the user objected, consent-required only
+    /// when granted under this policy's <see cref="Version"/> (and, for a minor, only if
+    /// <see cref="AllowConsentForMinors"/>). Unknown services never.
     /// </summary>
+    /// <remarks>
+    /// A choice made under another version grants nothing, since consent is only informed for the texts shown; but an
+    /// objection to exempt audience measurement made under it still holds until the user decides again, so that a
+    /// policy change does not switch measurement back on for someone who refused it.
+    /// </remarks>
     public bool IsAllowed(string serviceId, ConsentState? state, bool subjectIsMinor = false)
     {
         if (!_servicesById.TryGetValue(serviceId, out var service))
@@ -93,12 +99,13 @@ public sealed partial class ConsentPolicy
             return false;
         }
 
-        var decision = state is not null && state.PolicyVersion == Version ? state.GetDecision(serviceId) : ConsentDecision.NotAsked;
+        var decision = state?.GetDecision(serviceId) ?? ConsentDecision.NotAsked;
+        var isCurrent = state is not null && state.PolicyVersion == Version;
         return service.Category switch
         {
             ServiceCategory.Essential => true,
             ServiceCategory.ExemptAudience => decision != ConsentDecision.Denied,
-            _ => decision == ConsentDecision.Granted && (!subjectIsMinor || AllowConsentForMinors),
+            _ => isCurrent && decision == ConsentDecision.Granted && (!subjectIsMinor || AllowConsentForMinors),
         };
     }
 

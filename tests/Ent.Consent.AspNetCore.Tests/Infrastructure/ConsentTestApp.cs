@@ -70,7 +70,7 @@ internal sealed class ConsentTestApp : IAsyncDisposable
         if (configuration is not null)
         {
             builder.Configuration.AddInMemoryCollection(configuration);
-            builder.Services.AddEntConsent(builder.Configuration, configure);
+            builder.Services.AddEntConsent(builder.Configuration, configure ?? (static _ => { }));
         }
         else
         {

@@ -1,0 +1,58 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Ent.Consent.AspNetCore.Tests.Infrastructure;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Ent.Consent.AspNetCore.Tests;
+
+/// <summary>The same rules over a real socket: Kestrel on 127.0.0.1, a real HttpClient with its own cookie container.</summary>
+public sealed class KestrelTests
+{
+    [Fact]
+    public async Task Over_real_HTTP_a_raw_consent_required_cookie_is_stripped_until_the_user_accepts()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddEntConsent(o =>
+        {
+            TestPolicy.Configure(o.Policy);
+            o.SubjectKey = "a-test-subject-key-of-at-least-32-characters";
+        });
+        await using var app = builder.Build();
+        app.UseEntConsent();
+        app.MapEntConsent("/consent");
+        app.MapGet("/token", (HttpContext context, IAntiforgery antiforgery) => antiforgery.GetAndStoreTokens(context).RequestToken!);
+        app.MapGet("/video", (HttpContext context) =>
+        {
+            context.Response.Headers.Append("Set-Cookie", "vid_pref=hd; path=/; max-age=3600");
+            return "video";
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var cookies = new CookieContainer();
+        using var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = new Uri(address) };
+
+        await client.GetAsync("/video");
+        Assert.Null(cookies.GetCookies(client.BaseAddress)["vid_pref"]);
+
+        var token = await client.GetStringAsync("/token");
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/consent") { Content = JsonContent.Create(new { action = "accept-all" }) };
+        post.Headers.Add("RequestVerificationToken", token);
+        var answer = await client.SendAsync(post);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.False((await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("pending").GetBoolean());
+
+        await client.GetAsync("/video");
+        Assert.Equal("hd", cookies.GetCookies(client.BaseAddress)["vid_pref"]?.Value);
+        await app.StopAsync();
+    }
+}

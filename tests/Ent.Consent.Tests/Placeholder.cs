@@ -1,1 +1,0 @@
-namespace Ent.Consent.Tests; public class Placeholder { [Fact] public void Builds() => Assert.True(true); }
