@@ -15,6 +15,7 @@ public sealed class PostgreSqlConsentProofStore : IConsentProofStore, IAsyncDisp
 {
     private const string RecordColumns = "sequence, record_id, recorded_at, consent_id, subject_key, tenant, \"timestamp\", decisions, policy_version, texts_hash, locale, channel, user_agent_family, ip_prefix, previous_hash, hash";
     private const string PartitionPrefix = "consent_proofs_y";
+    private const int MaxBatch = 256;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
@@ -24,11 +25,7 @@ public sealed class PostgreSqlConsentProofStore : IConsentProofStore, IAsyncDisp
     private readonly ConcurrentDictionary<DateTimeOffset, bool> _knownPartitions = new();
     private readonly SemaphoreSlim _schemaLock = new(1, 1);
     // Appends of this node queue here rather than each holding a pooled connection while it waits for the head row.
-    private const int MaxBatchSize = 512;
-
-    private readonly SemaphoreSlim _appendLock = new(1, 1);
-    private readonly Lock _pendingLock = new();
-    private readonly List<PendingAppend> _pending = [];
+    private readonly GroupCommitQueue _appends = new(MaxBatch);
     private volatile bool _schemaReady;
 
     /// <summary>Creates the store with its own data source, built from <see cref="PostgreSqlConsentProofStoreOptions.ConnectionString"/>.</summary>
@@ -59,78 +56,35 @@ public sealed class PostgreSqlConsentProofStore : IConsentProofStore, IAsyncDisp
     /// <summary>The schema holding the store's tables.</summary>
     public string Schema => _schema;
 
-    /// <inheritdoc />
-    /// <remarks>
-    /// Group commit: appends that arrive while a commit is in flight wait, then the next writer puts all of them in
-    /// one transaction under the head row's lock, so one commit covers many records. Each caller is answered only once
-    /// the transaction that holds its record has committed; if it fails, every caller in it gets the error and none
-    /// of its records exists.
-    /// </remarks>
-    public async Task<ConsentProof> AppendAsync(ConsentProofDraft draft, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Creates the schema and tables if they are missing and <see cref="PostgreSqlConsentProofStoreOptions.CreateSchema"/>
+    /// allows it (done at host start-up by <c>AddEntConsentPostgreSql</c>, otherwise on first use).
+    /// </summary>
+    /// <exception cref="ConsentProofStoreUnavailableException">The server cannot be reached or refuses.</exception>
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
-        var append = new PendingAppend(ProofChain.Normalize(draft));
-        lock (_pendingLock)
-        {
-            _pending.Add(append);
-        }
-
         try
         {
-            await _appendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (append.TryCancel())
+        catch (NpgsqlException exception)
         {
-            throw;
+            throw Unavailable("create its schema", exception);
         }
-        catch (OperationCanceledException)
-        {
-            // Cancelled too late: a writer had already taken the record, so its outcome is that write's.
-            return await append.Task.ConfigureAwait(false);
-        }
-
-        try
-        {
-            // Holding the lock, no batch is in flight: the record was either committed by an earlier writer or is
-            // still waiting, and then this caller writes it with everything else that waits.
-            if (!append.Task.IsCompleted)
-            {
-                await WritePendingBatchAsync().ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            _appendLock.Release();
-        }
-
-        return await append.Task.ConfigureAwait(false);
     }
 
-    private async Task WritePendingBatchAsync()
+    /// <inheritdoc />
+    /// <remarks>
+    /// Appends of this node that arrive while another batch is being written are committed together in the next
+    /// transaction (group commit): one head lock and one commit for many records, each acknowledged once committed.
+    /// </remarks>
+    public Task<ConsentProof> AppendAsync(ConsentProofDraft draft, CancellationToken cancellationToken = default)
+        => _appends.AppendAsync(ProofChain.Normalize(draft), WriteBatchAsync, cancellationToken);
+
+    private async Task<IReadOnlyList<ConsentProof>> WriteBatchAsync(IReadOnlyList<ConsentProofDraft> drafts)
     {
-        List<PendingAppend> batch;
-        lock (_pendingLock)
-        {
-            var count = Math.Min(_pending.Count, MaxBatchSize);
-            batch = new List<PendingAppend>(count);
-            foreach (var waiting in _pending.Take(count))
-            {
-                if (waiting.TryTake())
-                {
-                    batch.Add(waiting);
-                }
-            }
-
-            _pending.RemoveRange(0, count);
-        }
-
-        if (batch.Count == 0)
-        {
-            return;
-        }
-
-        // The batch belongs to every caller in it: no single caller's cancellation may abort it.
+        // Once a batch is taken it is written or failed as a whole; a single caller's cancellation does not stop it.
         var cancellationToken = CancellationToken.None;
-        var proofs = new ConsentProof[batch.Count];
         try
         {
             await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
@@ -138,20 +92,14 @@ public sealed class PostgreSqlConsentProofStore : IConsentProofStore, IAsyncDisp
             await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
             // The head row's lock serializes appends from every node; it is held until commit.
             var head = await ReadHeadAsync(connection, transaction, forUpdate: true, cancellationToken).ConfigureAwait(false);
-            var (sequence, previousHash, previousRecordedAt) = (head.Sequence, head.Hash, head.RecordedAt);
-            var createdPartitions = new List<DateTimeOffset>();
-            for (var i = 0; i < batch.Count; i++)
+            var now = ProofChain.TruncateToMicroseconds(_timeProvider.GetUtcNow());
+            // Never earlier than the record before (node clocks differ): retention cuts a prefix, never a hole.
+            var recordedAt = now > head.RecordedAt ? now : head.RecordedAt;
+            var createdPartition = await EnsurePartitionAsync(connection, transaction, recordedAt, cancellationToken).ConfigureAwait(false);
+            var (sequence, previousHash) = (head.Sequence, head.Hash);
+            var proofs = new List<ConsentProof>(drafts.Count);
+            foreach (var content in drafts)
             {
-                var content = batch[i].Content;
-                var now = ProofChain.TruncateToMicroseconds(_timeProvider.GetUtcNow());
-                // Never earlier than the record before (node clocks differ): retention cuts a prefix, never a hole.
-                var recordedAt = now > previousRecordedAt ? now : previousRecordedAt;
-                var month = new DateTimeOffset(recordedAt.Year, recordedAt.Month, 1, 0, 0, 0, TimeSpan.Zero);
-                if (!createdPartitions.Contains(month) && await EnsurePartitionAsync(connection, transaction, recordedAt, cancellationToken).ConfigureAwait(false) is { } created)
-                {
-                    createdPartitions.Add(created);
-                }
-
                 sequence++;
                 var recordId = Guid.CreateVersion7(now).ToString("N", CultureInfo.InvariantCulture);
                 var proof = new ConsentProof
@@ -164,49 +112,30 @@ public sealed class PostgreSqlConsentProofStore : IConsentProofStore, IAsyncDisp
                     Hash = ProofChain.ComputeRecordHash(sequence, recordId, recordedAt, content, previousHash),
                 };
                 await InsertRecordAsync(connection, transaction, proof, cancellationToken).ConfigureAwait(false);
-                proofs[i] = proof;
+                proofs.Add(proof);
                 previousHash = proof.Hash;
-                previousRecordedAt = recordedAt;
             }
 
             await ExecuteAsync(connection, transaction, $"UPDATE {_schema}.consent_proof_head SET sequence = @sequence, hash = @hash, recorded_at = @recorded_at WHERE id = 1", cancellationToken,
-                ("sequence", sequence), ("hash", previousHash), ("recorded_at", previousRecordedAt)).ConfigureAwait(false);
+                ("sequence", sequence), ("hash", previousHash), ("recorded_at", recordedAt)).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var month in createdPartitions)
+            if (createdPartition is { } month)
             {
                 // Remembered only once the transaction that created it has committed.
                 _knownPartitions.TryAdd(month, true);
             }
+
+            return proofs;
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.CheckViolation)
         {
             // No partition for the row: someone dropped it behind this node's back; recreate it next time.
             _knownPartitions.Clear();
-            Fail(batch, Unavailable("append a consent proof", exception));
-            return;
+            throw Unavailable("append a consent proof", exception);
         }
         catch (NpgsqlException exception)
         {
-            Fail(batch, Unavailable("append a consent proof", exception));
-            return;
-        }
-        catch (Exception exception)
-        {
-            Fail(batch, exception);
-            return;
-        }
-
-        for (var i = 0; i < batch.Count; i++)
-        {
-            batch[i].Complete(proofs[i]);
-        }
-    }
-
-    private static void Fail(List<PendingAppend> batch, Exception exception)
-    {
-        foreach (var failed in batch)
-        {
-            failed.Fail(exception);
+            throw Unavailable("append a consent proof", exception);
         }
     }
 
@@ -385,7 +314,7 @@ public sealed class PostgreSqlConsentProofStore : IConsentProofStore, IAsyncDisp
         }
 
         _schemaLock.Dispose();
-        _appendLock.Dispose();
+        _appends.Dispose();
     }
 
     /// <inheritdoc />
@@ -397,7 +326,7 @@ public sealed class PostgreSqlConsentProofStore : IConsentProofStore, IAsyncDisp
         }
 
         _schemaLock.Dispose();
-        _appendLock.Dispose();
+        _appends.Dispose();
     }
 
     private static NpgsqlDataSource CreateDataSource(PostgreSqlConsentProofStoreOptions options)
@@ -626,26 +555,4 @@ public sealed class PostgreSqlConsentProofStore : IConsentProofStore, IAsyncDisp
 
     private ConsentProofStoreUnavailableException Unavailable(string action, NpgsqlException exception)
         => new($"The PostgreSQL proof store (schema {_schema}) could not {action}: {exception.Message}", exception);
-
-    /// <summary>A record waiting for a writer: taken by one, or cancelled by its caller before that, never both.</summary>
-    private sealed class PendingAppend(ConsentProofDraft content)
-    {
-        private const int Waiting = 0;
-        private const int Taken = 1;
-        private const int Cancelled = 2;
-        private readonly TaskCompletionSource<ConsentProof> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _state;
-
-        public ConsentProofDraft Content { get; } = content;
-
-        public Task<ConsentProof> Task => _outcome.Task;
-
-        public bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Waiting) == Waiting;
-
-        public bool TryCancel() => Interlocked.CompareExchange(ref _state, Cancelled, Waiting) == Waiting;
-
-        public void Complete(ConsentProof proof) => _outcome.SetResult(proof);
-
-        public void Fail(Exception exception) => _outcome.SetException(exception);
-    }
 }

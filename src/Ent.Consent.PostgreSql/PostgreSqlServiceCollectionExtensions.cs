@@ -1,6 +1,7 @@
 using Ent.Consent;
 using Ent.Consent.PostgreSql;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -25,6 +26,7 @@ public static class PostgreSqlServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(static sp => new PostgreSqlConsentProofStore(sp.GetRequiredService<IOptions<PostgreSqlConsentProofStoreOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.Replace(ServiceDescriptor.Singleton<IConsentProofStore>(static sp => sp.GetRequiredService<PostgreSqlConsentProofStore>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgreSqlStoreInitializer>());
         return services;
     }
 }

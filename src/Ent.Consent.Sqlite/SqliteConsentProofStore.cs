@@ -5,9 +5,8 @@ namespace Ent.Consent.Sqlite;
 
 /// <summary>
 /// The embedded consent proof store: one SQLite file in WAL mode with <c>synchronous=FULL</c>, so that a record is
-/// on disk before <see cref="AppendAsync"/> returns. Appends go through one writer connection, in batches (group
-/// commit: one sync for every append that arrived meanwhile), and read the chain head and write the new records in
-/// the same <c>BEGIN IMMEDIATE</c> transaction, which also keeps
+/// on disk before <see cref="AppendAsync"/> returns. Appends go through one writer connection, one at a time, and
+/// read the chain head and write the new record in the same <c>BEGIN IMMEDIATE</c> transaction, which also keeps
 /// another process on the same file from forking the chain. See <c>docs/proofs.md</c>.
 /// </summary>
 public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
@@ -18,16 +17,12 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
     private readonly int _busyTimeoutMilliseconds;
     private readonly string _path;
     private readonly TimeProvider _timeProvider;
-    private const int MaxBatchSize = 512;
+    private const int MaxBatch = 256;
 
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly Lock _pendingLock = new();
-    private readonly List<PendingAppend> _pending = [];
-    private readonly ManualResetEventSlim _workWaiting = new(false);
-    private Thread? _writerThread;
+    private readonly GroupCommitQueue _appends = new(MaxBatch);
     private SqliteConnection? _writer;
     private volatile bool _schemaReady;
-    private volatile bool _disposed;
+    private bool _disposed;
 
     /// <summary>Creates the store.</summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
@@ -56,119 +51,51 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
     /// <summary>The full path of the database file.</summary>
     public string Path => _path;
 
-    /// <inheritdoc />
-    /// <remarks>
-    /// Group commit: appends that arrive while a commit is being synced wait, then the writer puts all of them in
-    /// one transaction, so one sync covers many records. Each caller is answered only once the transaction that
-    /// holds its record has committed; if that transaction fails, every caller in it gets the error and none of its
-    /// records exists.
-    /// </remarks>
-    public Task<ConsentProof> AppendAsync(ConsentProofDraft draft, CancellationToken cancellationToken = default)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        var append = new PendingAppend(ProofChain.Normalize(draft));
-        cancellationToken.ThrowIfCancellationRequested();
-        lock (_pendingLock)
-        {
-            _pending.Add(append);
-            _writerThread ??= StartWriterThread();
-        }
-
-        _workWaiting.Set();
-        return cancellationToken.CanBeCanceled ? WaitAsync(append, cancellationToken) : append.Task;
-    }
-
-    private static async Task<ConsentProof> WaitAsync(PendingAppend append, CancellationToken cancellationToken)
-    {
-        // Cancelling withdraws the record only while no writer has taken it; after that, the write's outcome stands.
-        using (cancellationToken.Register(static state => ((PendingAppend)state!).CancelIfWaiting(), append))
-        {
-            return await append.Task.ConfigureAwait(false);
-        }
-    }
-
     /// <summary>
-    /// The one writer: a thread of its own, because each commit blocks on the disk sync, and blocking a thread-pool
-    /// thread for that would starve the requests (and hand the lock from waiter to waiter behind them).
+    /// Opens the file and creates the tables if they are missing (done at host start-up by <c>AddEntConsentSqlite</c>,
+    /// otherwise on first use).
     /// </summary>
-    private Thread StartWriterThread()
-    {
-        var thread = new Thread(WriteLoop) { IsBackground = true, Name = "Ent.Consent SQLite proof writer" };
-        thread.Start();
-        return thread;
-    }
-
-    private void WriteLoop()
-    {
-        while (true)
-        {
-            _workWaiting.Wait();
-            _workWaiting.Reset();
-            while (HasPending())
+    /// <exception cref="ConsentProofStoreUnavailableException">The file cannot be opened or written.</exception>
+    public Task InitializeAsync(CancellationToken cancellationToken = default)
+        => _appends.ExclusiveAsync(
+            () =>
             {
-                _writeLock.Wait();
                 try
                 {
-                    WritePendingBatch();
+                    OpenWriter();
+                    return Task.FromResult(true);
                 }
-                finally
+                catch (SqliteException exception)
                 {
-                    _writeLock.Release();
+                    ResetWriter();
+                    throw Unavailable("open the proof store", exception);
                 }
-            }
+            },
+            cancellationToken);
 
-            if (_disposed)
-            {
-                return;
-            }
-        }
-    }
+    /// <inheritdoc />
+    /// <remarks>
+    /// Appends that arrive while another is being written are committed together in the next transaction (group
+    /// commit): one sync for many records, each acknowledged only once that commit is on disk.
+    /// </remarks>
+    public Task<ConsentProof> AppendAsync(ConsentProofDraft draft, CancellationToken cancellationToken = default)
+        => _appends.AppendAsync(ProofChain.Normalize(draft), drafts => Task.FromResult(WriteBatch(drafts)), cancellationToken);
 
-    private bool HasPending()
+    // Runs under the queue's write lock: one transaction for the whole batch, one sync at commit.
+    private IReadOnlyList<ConsentProof> WriteBatch(IReadOnlyList<ConsentProofDraft> drafts)
     {
-        lock (_pendingLock)
-        {
-            return _pending.Count > 0;
-        }
-    }
-
-    private void WritePendingBatch()
-    {
-        List<PendingAppend> batch;
-        lock (_pendingLock)
-        {
-            var count = Math.Min(_pending.Count, MaxBatchSize);
-            batch = new List<PendingAppend>(count);
-            foreach (var waiting in _pending.Take(count))
-            {
-                if (waiting.TryTake())
-                {
-                    batch.Add(waiting);
-                }
-            }
-
-            _pending.RemoveRange(0, count);
-        }
-
-        if (batch.Count == 0)
-        {
-            return;
-        }
-
-        var proofs = new ConsentProof[batch.Count];
         try
         {
             var writer = OpenWriter();
             using var transaction = writer.BeginTransaction(deferred: false);
             var head = ReadHead(writer, transaction);
-            using var insert = CreateInsertCommand(writer, transaction);
-            var (sequence, previousHash, previousRecordedAt) = head;
-            for (var i = 0; i < batch.Count; i++)
+            var now = ProofChain.TruncateToMicroseconds(_timeProvider.GetUtcNow());
+            // Never earlier than the record before: retention cuts a prefix of the chain, never a hole in it.
+            var recordedAt = now > head.RecordedAt ? now : head.RecordedAt;
+            var (sequence, previousHash) = (head.Sequence, head.Hash);
+            var proofs = new List<ConsentProof>(drafts.Count);
+            foreach (var content in drafts)
             {
-                var content = batch[i].Content;
-                var now = ProofChain.TruncateToMicroseconds(_timeProvider.GetUtcNow());
-                // Never earlier than the record before: retention cuts a prefix of the chain, never a hole in it.
-                var recordedAt = now > previousRecordedAt ? now : previousRecordedAt;
                 sequence++;
                 var recordId = Guid.CreateVersion7(now).ToString("N", CultureInfo.InvariantCulture);
                 var proof = new ConsentProof
@@ -180,40 +107,20 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
                     PreviousHash = previousHash,
                     Hash = ProofChain.ComputeRecordHash(sequence, recordId, recordedAt, content, previousHash),
                 };
-                InsertRecord(insert, proof);
-                proofs[i] = proof;
+                InsertRecord(writer, transaction, proof);
+                proofs.Add(proof);
                 previousHash = proof.Hash;
-                previousRecordedAt = recordedAt;
             }
 
             Execute(writer, transaction, "UPDATE consent_proof_head SET sequence = $sequence, hash = $hash, recorded_at = $recorded_at WHERE id = 1",
-                ("$sequence", sequence), ("$hash", previousHash), ("$recorded_at", ProofRecordCodec.ToUnixMicroseconds(previousRecordedAt)));
+                ("$sequence", sequence), ("$hash", previousHash), ("$recorded_at", ProofRecordCodec.ToUnixMicroseconds(recordedAt)));
             transaction.Commit();
+            return proofs;
         }
         catch (SqliteException exception)
         {
             ResetWriter();
-            var unavailable = Unavailable("append a consent proof", exception);
-            foreach (var failed in batch)
-            {
-                failed.Fail(unavailable);
-            }
-
-            return;
-        }
-        catch (Exception exception)
-        {
-            foreach (var failed in batch)
-            {
-                failed.Fail(exception);
-            }
-
-            return;
-        }
-
-        for (var i = 0; i < batch.Count; i++)
-        {
-            batch[i].Complete(proofs[i]);
+            throw Unavailable("append a consent proof", exception);
         }
     }
 
@@ -273,9 +180,11 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<long> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default)
+    public Task<long> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default)
+        => _appends.ExclusiveAsync(() => Task.FromResult(Purge(cutoff)), cancellationToken);
+
+    private long Purge(DateTimeOffset cutoff)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var writer = OpenWriter();
@@ -312,10 +221,6 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
             ResetWriter();
             throw Unavailable("purge consent proofs", exception);
         }
-        finally
-        {
-            _writeLock.Release();
-        }
     }
 
     /// <summary>Closes the writer connection.</summary>
@@ -327,27 +232,8 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
         }
 
         _disposed = true;
-        Thread? writer;
-        lock (_pendingLock)
-        {
-            writer = _writerThread;
-        }
-
-        // The writer fails whatever still waits (the store is disposed) and stops.
-        _workWaiting.Set();
-        writer?.Join();
-        _writeLock.Wait();
-        try
-        {
-            ResetWriter();
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-
-        _writeLock.Dispose();
-        _workWaiting.Dispose();
+        ResetWriter();
+        _appends.Dispose();
     }
 
     private async Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken cancellationToken)
@@ -355,20 +241,7 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         if (!_schemaReady)
         {
-            await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                OpenWriter();
-            }
-            catch (SqliteException exception)
-            {
-                ResetWriter();
-                throw Unavailable("open the proof store", exception);
-            }
-            finally
-            {
-                _writeLock.Release();
-            }
+            await InitializeAsync(cancellationToken).ConfigureAwait(false);
         }
 
         try
@@ -515,54 +388,27 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
         return anchors;
     }
 
-    private static readonly string[] InsertParameters =
-    [
-        "$sequence", "$record_id", "$recorded_at", "$consent_id", "$subject_key", "$tenant", "$timestamp", "$decisions",
-        "$policy_version", "$texts_hash", "$locale", "$channel", "$user_agent_family", "$ip_prefix", "$previous_hash", "$hash",
-    ];
-
-    /// <summary>One prepared insert for a whole batch: its parameters are set again for each record.</summary>
-    private static SqliteCommand CreateInsertCommand(SqliteConnection connection, SqliteTransaction transaction)
-    {
-        var command = CreateCommand(connection, transaction,
-            $"INSERT INTO consent_proofs ({RecordColumns}) VALUES ({string.Join(", ", InsertParameters)})");
-        foreach (var name in InsertParameters)
-        {
-            command.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
-
-        command.Prepare();
-        return command;
-    }
-
-    private static void InsertRecord(SqliteCommand insert, ConsentProof proof)
+    private static void InsertRecord(SqliteConnection connection, SqliteTransaction transaction, ConsentProof proof)
     {
         var content = proof.Content;
-        object?[] values =
-        [
-            proof.Sequence,
-            proof.RecordId,
-            ProofRecordCodec.ToUnixMicroseconds(proof.RecordedAt),
-            content.ConsentId,
-            content.SubjectKey,
-            content.Tenant,
-            ProofRecordCodec.ToUnixMicroseconds(content.Timestamp),
-            ProofRecordCodec.FormatDecisions(content.Decisions),
-            content.PolicyVersion,
-            content.TextsHash,
-            content.Locale,
-            ProofChain.ChannelName(content.Channel),
-            content.UserAgentFamily,
-            content.IpPrefix,
-            proof.PreviousHash,
-            proof.Hash,
-        ];
-        for (var i = 0; i < values.Length; i++)
-        {
-            insert.Parameters[i].Value = values[i] ?? DBNull.Value;
-        }
-
-        insert.ExecuteNonQuery();
+        Execute(connection, transaction,
+            $"INSERT INTO consent_proofs ({RecordColumns}) VALUES ($sequence, $record_id, $recorded_at, $consent_id, $subject_key, $tenant, $timestamp, $decisions, $policy_version, $texts_hash, $locale, $channel, $user_agent_family, $ip_prefix, $previous_hash, $hash)",
+            ("$sequence", proof.Sequence),
+            ("$record_id", proof.RecordId),
+            ("$recorded_at", ProofRecordCodec.ToUnixMicroseconds(proof.RecordedAt)),
+            ("$consent_id", content.ConsentId),
+            ("$subject_key", content.SubjectKey),
+            ("$tenant", content.Tenant),
+            ("$timestamp", ProofRecordCodec.ToUnixMicroseconds(content.Timestamp)),
+            ("$decisions", ProofRecordCodec.FormatDecisions(content.Decisions)),
+            ("$policy_version", content.PolicyVersion),
+            ("$texts_hash", content.TextsHash),
+            ("$locale", content.Locale),
+            ("$channel", ProofChain.ChannelName(content.Channel)),
+            ("$user_agent_family", content.UserAgentFamily),
+            ("$ip_prefix", content.IpPrefix),
+            ("$previous_hash", proof.PreviousHash),
+            ("$hash", proof.Hash));
     }
 
     private static List<ConsentProof> ReadRecords(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
@@ -625,33 +471,5 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
         using var command = CreateCommand(connection, transaction, sql, parameters);
         var value = command.ExecuteScalar();
         return value is DBNull ? null : value;
-    }
-
-    /// <summary>A record waiting for a writer: taken by one, or cancelled by its caller before that, never both.</summary>
-    private sealed class PendingAppend(ConsentProofDraft content)
-    {
-        private const int Waiting = 0;
-        private const int Taken = 1;
-        private const int Cancelled = 2;
-        private readonly TaskCompletionSource<ConsentProof> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _state;
-
-        public ConsentProofDraft Content { get; } = content;
-
-        public Task<ConsentProof> Task => _outcome.Task;
-
-        public bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Waiting) == Waiting;
-
-        public void CancelIfWaiting()
-        {
-            if (Interlocked.CompareExchange(ref _state, Cancelled, Waiting) == Waiting)
-            {
-                _outcome.TrySetCanceled();
-            }
-        }
-
-        public void Complete(ConsentProof proof) => _outcome.SetResult(proof);
-
-        public void Fail(Exception exception) => _outcome.SetException(exception);
     }
 }

@@ -1,6 +1,7 @@
 using Ent.Consent;
 using Ent.Consent.Sqlite;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -26,6 +27,7 @@ public static class SqliteServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(static sp => new SqliteConsentProofStore(sp.GetRequiredService<IOptions<SqliteConsentProofStoreOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.Replace(ServiceDescriptor.Singleton<IConsentProofStore>(static sp => sp.GetRequiredService<SqliteConsentProofStore>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SqliteStoreInitializer>());
         return services;
     }
 }

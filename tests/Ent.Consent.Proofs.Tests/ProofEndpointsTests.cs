@@ -4,6 +4,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
@@ -27,6 +28,8 @@ public sealed class ProofEndpointsTests : IAsyncLifetime
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         builder.Services.AddEntConsentSqlite(DatabasePath, o => o.BusyTimeout = TimeSpan.FromSeconds(1));
+        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        builder.Services.AddEntConsent(TestPortal.Configure);
         builder.Services.AddAuthentication("Test").AddScheme<AuthenticationSchemeOptions, HeaderAuthentication>("Test", null);
         builder.Services.AddAuthorization(o => o.AddPolicy("DpoOnly", p => p.RequireRole("dpo")));
         _app = builder.Build();
@@ -40,6 +43,7 @@ public sealed class ProofEndpointsTests : IAsyncLifetime
         await store.AppendAsync(Drafts.Choice("laptop", subjectKey: "alice"));
         await store.AppendAsync(Drafts.Choice("other", subjectKey: "bob"));
         await store.AppendAsync(Drafts.Choice("laptop", subjectKey: "alice", youtube: ConsentDecision.Denied));
+        await store.AppendAsync(Drafts.Choice("phone", subjectKey: TestPortal.SubjectKeyOf("jdupont@ac-test.fr")));
     }
 
     public async Task DisposeAsync()
@@ -83,11 +87,37 @@ public sealed class ProofEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Dpo_exports_the_records_of_a_user_id_posted_in_the_body_hashed_as_the_consent_cookie_hashes_it()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/consent/proofs/subjects/by-user") { Content = JsonContent.Create(new { userId = "jdupont@ac-test.fr" }) };
+        request.Headers.Add("X-Test-Role", "dpo");
+
+        var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var export = ConsentProofExport.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(TestPortal.SubjectKeyOf("jdupont@ac-test.fr"), export.SubjectKey);
+        Assert.Equal(["phone"], export.Records.Select(r => r.Content.ConsentId));
+    }
+
+    [Fact]
+    public async Task User_lookup_without_a_user_id_is_a_bad_request()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/consent/proofs/subjects/by-user") { Content = JsonContent.Create(new { user = "x" }) };
+        request.Headers.Add("X-Test-Role", "dpo");
+
+        var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task Verification_endpoint_reports_the_first_broken_record()
     {
         var valid = await (await Send("/consent/proofs/verification", role: "dpo")).Content.ReadFromJsonAsync(ConsentProofJsonContext.Default.ChainVerification);
         Assert.True(valid!.IsValid);
-        Assert.Equal(3, valid.RecordCount);
+        Assert.Equal(4, valid.RecordCount);
 
         await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
         {

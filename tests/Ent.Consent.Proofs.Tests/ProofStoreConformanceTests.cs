@@ -164,6 +164,19 @@ public sealed class ProofStoreConformanceTests
     }
 
     [Theory, SqliteStore, PostgresStore]
+    public async Task An_append_cancelled_before_it_is_written_is_never_written(StoreKind kind)
+    {
+        await using var harness = await StoreHarness.CreateAsync(kind, _time);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => harness.Store.AppendAsync(Drafts.Choice("cancelled"), new CancellationToken(canceled: true)));
+        var next = await harness.Store.AppendAsync(Drafts.Choice("next"));
+
+        Assert.Equal(1, next.Sequence);
+        Assert.Empty(await harness.Store.ExportByConsentIdAsync("cancelled"));
+        Assert.Equal(1, await harness.CountRecordsAsync());
+    }
+
+    [Theory, SqliteStore, PostgresStore]
     public async Task Concurrent_appends_from_two_nodes_give_exactly_one_record_each_and_one_valid_chain(StoreKind kind)
     {
         const int PerNode = 100;

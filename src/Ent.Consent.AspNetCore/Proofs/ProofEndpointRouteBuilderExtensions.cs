@@ -10,9 +10,11 @@ public static class ProofEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps, under <paramref name="prefix"/>, <c>GET consents/{consentId}</c> and <c>GET subjects/{subjectKey}</c>
-    /// (every record as JSON, see <see cref="ConsentProofExport"/>) and <c>GET verification</c> (the chain check,
-    /// see <see cref="ChainVerification"/>). The endpoints expose pseudonymous personal data, so the authorization
-    /// policy is a required argument: there is no way to map them open.
+    /// (every record as JSON, see <see cref="ConsentProofExport"/>), <c>POST subjects/by-user</c> with
+    /// <c>{"userId":"…"}</c> (the same for a user's own id, hashed as the consent cookie hashes it, kept out of URLs
+    /// and request logs) and <c>GET verification</c> (the chain check, see <see cref="ChainVerification"/>). The
+    /// endpoints expose pseudonymous personal data, so the authorization policy is a required argument: there is no
+    /// way to map them open.
     /// </summary>
     /// <param name="endpoints">The application.</param>
     /// <param name="prefix">The route prefix, for example <c>/consent/proofs</c>.</param>
@@ -35,6 +37,7 @@ public static class ProofEndpointRouteBuilderExtensions
         group.AddEndpointFilter(ProofEndpoints.NoStoreAndUnavailableFilter);
         group.MapGet("/consents/{consentId}", ProofEndpoints.ExportByConsentIdAsync);
         group.MapGet("/subjects/{subjectKey}", ProofEndpoints.ExportBySubjectAsync);
+        group.MapPost("/subjects/by-user", ProofEndpoints.ExportByUserAsync).DisableAntiforgery();
         group.MapGet("/verification", ProofEndpoints.VerifyAsync);
         return group;
     }

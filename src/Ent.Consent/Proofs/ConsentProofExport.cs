@@ -49,7 +49,7 @@ public sealed class ConsentProofExport
     Converters = [typeof(CamelCaseEnumConverter<ConsentChannel>), typeof(CamelCaseEnumConverter<ConsentDecision>)])]
 [JsonSerializable(typeof(ConsentProofExport))]
 [JsonSerializable(typeof(ChainVerification))]
-public sealed partial class ConsentProofJsonContext : JsonSerializerContext;
+internal sealed partial class ConsentProofJsonContext : JsonSerializerContext;
 
 /// <summary>Writes and reads an enum by its camelCase name, and refuses numbers.</summary>
 internal sealed class CamelCaseEnumConverter<TEnum> : JsonStringEnumConverter<TEnum>
