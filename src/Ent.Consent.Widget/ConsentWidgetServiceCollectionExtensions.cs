@@ -24,7 +24,8 @@ public static class ConsentWidgetServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConsentWidgetOptions>, ConsentWidgetOptionsValidator>());
         services.TryAddSingleton<IConsentStateReader, ConsentFeatureStateReader>();
-        services.TryAddSingleton<IConsentWidget, ConsentWidget>();
+        services.TryAddSingleton<ConsentWidget>();
+        services.TryAddSingleton<IConsentWidget>(static provider => provider.GetRequiredService<ConsentWidget>());
         return services;
     }
 }

@@ -29,7 +29,7 @@
       if (!allowed(id)) return;
       var s = d.createElement('script');
       Array.prototype.forEach.call(el.attributes, function (a) {
-        if (a.name !== 'type' && a.name !== A && a.name !== 'data-type') s.setAttribute(a.name, a.value);
+        if (a.name !== 'type' && a.name !== A && a.name !== 'data-type' && a.name !== 'nonce') s.setAttribute(a.name, a.value);
       });
       if (el.getAttribute('data-type')) s.type = el.getAttribute('data-type');
       s.nonce = el.nonce;

@@ -38,16 +38,19 @@ internal sealed class ConsentWidget(IConsentStateReader stateReader, IAntiforger
         ArgumentNullException.ThrowIfNull(context);
         var view = stateReader.Read(context);
         var consentUrl = context.Request.PathBase.Add(_options.ConsentPath).Value ?? string.Empty;
+        returnUrl ??= CurrentUrl(context);
         return new WidgetRequest
         {
             Policy = view.Policy,
             State = view.State,
+            Pending = view.IsPending,
             SubjectIsMinor = view.SubjectIsMinor,
             Culture = context.Features.Get<IRequestCultureFeature>()?.RequestCulture.UICulture ?? CultureInfo.CurrentUICulture,
             AntiforgeryToken = withToken ? antiforgery.GetAndStoreTokens(context).RequestToken ?? string.Empty : string.Empty,
-            ReturnUrl = returnUrl ?? CurrentUrl(context),
+            ReturnUrl = returnUrl,
             ConsentUrl = consentUrl,
-            CookiePageUrl = _options.CookiePageUrl ?? consentUrl + "/cookies",
+            // The widget's own cookie page links back to where the user came from.
+            CookiePageUrl = _options.CookiePageUrl ?? consentUrl + "/cookies?returnUrl=" + Uri.EscapeDataString(returnUrl),
             Theme = _options.Theme,
         };
     }

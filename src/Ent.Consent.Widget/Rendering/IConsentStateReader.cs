@@ -8,5 +8,5 @@ internal interface IConsentStateReader
     ConsentView Read(HttpContext context);
 }
 
-/// <summary>A request's policy, its valid choice (null when pending) and whether the subject is a minor.</summary>
-internal readonly record struct ConsentView(ConsentPolicy Policy, ConsentState? State, bool SubjectIsMinor);
+/// <summary>A request's policy, its valid choice (or null), whether the banner shows and whether the subject is a minor.</summary>
+internal readonly record struct ConsentView(ConsentPolicy Policy, ConsentState? State, bool IsPending, bool SubjectIsMinor);

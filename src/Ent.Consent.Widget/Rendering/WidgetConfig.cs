@@ -66,4 +66,5 @@ internal sealed class WidgetService
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(WidgetConfig))]
+[JsonSerializable(typeof(WidgetState))]
 internal sealed partial class WidgetJsonContext : JsonSerializerContext;

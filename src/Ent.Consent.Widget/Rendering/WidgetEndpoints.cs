@@ -39,7 +39,7 @@ internal static class WidgetEndpoints
 
     public static Task WritePreferencesPageAsync(HttpContext context)
     {
-        var widget = (ConsentWidget)context.RequestServices.GetRequiredService<IConsentWidget>();
+        var widget = context.RequestServices.GetRequiredService<ConsentWidget>();
         var back = LocalUrl.OrRoot(context.Request.Query["returnUrl"]);
         var request = widget.CreateRequest(context, returnUrl: back);
         var body = WidgetRenderer.Preferences(request, 1);
@@ -48,7 +48,7 @@ internal static class WidgetEndpoints
 
     public static Task WriteCookiePageAsync(HttpContext context)
     {
-        var widget = (ConsentWidget)context.RequestServices.GetRequiredService<IConsentWidget>();
+        var widget = context.RequestServices.GetRequiredService<ConsentWidget>();
         var back = LocalUrl.OrRoot(context.Request.Query["returnUrl"]);
         // The opt-out form comes back to this page.
         var request = widget.CreateRequest(context, returnUrl: ConsentWidget.CurrentUrl(context));

@@ -7,8 +7,11 @@ internal sealed class WidgetRequest
 {
     public required ConsentPolicy Policy { get; init; }
 
-    /// <summary>The request's valid choice, or null when a choice is pending (none, expired, tampered, other policy or user).</summary>
+    /// <summary>The request's valid choice, or null (none, expired, tampered, other policy or user).</summary>
     public required ConsentState? State { get; init; }
+
+    /// <summary>Whether the user still has to choose: the banner shows.</summary>
+    public required bool Pending { get; init; }
 
     /// <summary>Whether the signed-in subject is a minor (consent-required services then stay off unless the policy allows).</summary>
     public bool SubjectIsMinor { get; init; }
@@ -26,8 +29,6 @@ internal sealed class WidgetRequest
     public required string CookiePageUrl { get; init; }
 
     public ConsentWidgetTheme Theme { get; init; }
-
-    public bool Pending => State is null;
 
     public string PreferencesUrl => ConsentUrl + "/preferences";
 

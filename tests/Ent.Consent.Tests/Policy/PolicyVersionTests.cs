@@ -143,8 +143,9 @@ public class PolicyVersionTests
         var options = Options(Essential(), ExemptAudience(), ConsentRequired());
         options.Texts = FixedTexts();
 
-        // a0d0e378…: the built-in ent-consent service declares the {ConsentCookieName}_audience cookie (ADR 0005).
-        Assert.Equal("a0d0e378a346f9cd", ConsentPolicy.Create(options).Version);
+        // The built-in ent-consent service declares the {ConsentCookieName}_audience cookie (ADR 0005), and the
+        // widget's cookie-page texts (CategoryLabel … LegalBasisLegitimateInterests) are part of ConsentTexts.
+        Assert.Equal("e25f295ecd73ca50", ConsentPolicy.Create(options).Version);
     }
 
     [Theory]

@@ -11,6 +11,7 @@ internal static class Renderings
     {
         Policy = policy,
         State = state,
+        Pending = state is null,
         Culture = CultureInfo.GetCultureInfo(culture),
         AntiforgeryToken = "TEST-TOKEN",
         ReturnUrl = "/cours?id=4",

@@ -1,0 +1,99 @@
+using Microsoft.AspNetCore.Html;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Rendering;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
+using Microsoft.AspNetCore.Razor.TagHelpers;
+
+namespace Ent.Consent.Widget.TagHelpers;
+
+/// <summary>
+/// Base of the widget's tag helpers: the element is replaced by what <see cref="IConsentWidget"/> renders. Enable them
+/// with <c>@addTagHelper *, Ent.Consent.Widget</c>.
+/// </summary>
+public abstract class ConsentWidgetTagHelper : TagHelper
+{
+    /// <summary>Creates the tag helper around the registered widget.</summary>
+    protected ConsentWidgetTagHelper(IConsentWidget widget)
+    {
+        Widget = widget;
+    }
+
+    /// <summary>The view being rendered; set by Razor.</summary>
+    [ViewContext]
+    [HtmlAttributeNotBound]
+    public ViewContext ViewContext { get; set; } = null!;
+
+    /// <summary>The widget that renders the content.</summary>
+    protected IConsentWidget Widget { get; }
+
+    /// <inheritdoc />
+    public override void Process(TagHelperContext context, TagHelperOutput output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        output.TagName = null;
+        output.Content.SetHtmlContent(Render(ViewContext.HttpContext));
+    }
+
+    /// <summary>The HTML that replaces the element.</summary>
+    protected abstract IHtmlContent Render(HttpContext context);
+}
+
+/// <summary><c>&lt;ent-consent-banner /&gt;</c>: <see cref="IConsentWidget.RenderBanner"/>.</summary>
+[HtmlTargetElement("ent-consent-banner", TagStructure = TagStructure.WithoutEndTag)]
+public sealed class ConsentBannerTagHelper(IConsentWidget widget) : ConsentWidgetTagHelper(widget)
+{
+    /// <inheritdoc />
+    protected override IHtmlContent Render(HttpContext context) => Widget.RenderBanner(context);
+}
+
+/// <summary><c>&lt;ent-consent-manage /&gt;</c>: <see cref="IConsentWidget.RenderManageButton"/>.</summary>
+[HtmlTargetElement("ent-consent-manage", TagStructure = TagStructure.WithoutEndTag)]
+public sealed class ConsentManageTagHelper(IConsentWidget widget) : ConsentWidgetTagHelper(widget)
+{
+    /// <inheritdoc />
+    protected override IHtmlContent Render(HttpContext context) => Widget.RenderManageButton(context);
+}
+
+/// <summary><c>&lt;ent-consent-head nonce="…" /&gt;</c>: <see cref="IConsentWidget.RenderHeadTags"/>.</summary>
+[HtmlTargetElement("ent-consent-head", TagStructure = TagStructure.WithoutEndTag)]
+public sealed class ConsentHeadTagHelper(IConsentWidget widget) : ConsentWidgetTagHelper(widget)
+{
+    /// <summary>The page's Content-Security-Policy nonce, if any.</summary>
+    public string? Nonce { get; set; }
+
+    /// <inheritdoc />
+    protected override IHtmlContent Render(HttpContext context) => Widget.RenderHeadTags(context, Nonce);
+}
+
+/// <summary><c>&lt;ent-consent-scripts nonce="…" /&gt;</c>: <see cref="IConsentWidget.RenderScriptTags"/>.</summary>
+[HtmlTargetElement("ent-consent-scripts", TagStructure = TagStructure.WithoutEndTag)]
+public sealed class ConsentScriptsTagHelper(IConsentWidget widget) : ConsentWidgetTagHelper(widget)
+{
+    /// <summary>The page's Content-Security-Policy nonce, if any.</summary>
+    public string? Nonce { get; set; }
+
+    /// <inheritdoc />
+    protected override IHtmlContent Render(HttpContext context) => Widget.RenderScriptTags(context, Nonce);
+}
+
+/// <summary><c>&lt;ent-consent-preferences heading-level="1" /&gt;</c>: <see cref="IConsentWidget.RenderPreferences"/>.</summary>
+[HtmlTargetElement("ent-consent-preferences", TagStructure = TagStructure.WithoutEndTag)]
+public sealed class ConsentPreferencesTagHelper(IConsentWidget widget) : ConsentWidgetTagHelper(widget)
+{
+    /// <summary>The level of the preference centre's heading (1 to 6); default 1.</summary>
+    public int HeadingLevel { get; set; } = 1;
+
+    /// <inheritdoc />
+    protected override IHtmlContent Render(HttpContext context) => Widget.RenderPreferences(context, HeadingLevel);
+}
+
+/// <summary><c>&lt;ent-consent-cookie-page heading-level="1" /&gt;</c>: <see cref="IConsentWidget.RenderCookiePage"/>.</summary>
+[HtmlTargetElement("ent-consent-cookie-page", TagStructure = TagStructure.WithoutEndTag)]
+public sealed class ConsentCookiePageTagHelper(IConsentWidget widget) : ConsentWidgetTagHelper(widget)
+{
+    /// <summary>The level of the page's heading (1 to 6); default 1.</summary>
+    public int HeadingLevel { get; set; } = 1;
+
+    /// <inheritdoc />
+    protected override IHtmlContent Render(HttpContext context) => Widget.RenderCookiePage(context, HeadingLevel);
+}

@@ -1,0 +1,117 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Xunit.Abstractions;
+
+namespace Ent.Consent.Widget.Tests;
+
+public sealed class AssetTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private WebApplication? _app;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Services.AddEntConsent(o => o.Policy = TestPolicies.PortalOptions());
+        builder.Services.AddEntConsentWidget();
+        _app = builder.Build();
+        _app.UseEntConsent();
+        _app.MapEntConsent("/consent");
+        _app.MapEntConsentWidget();
+        await _app.StartAsync();
+        _client = _app.GetTestClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public void Script_and_stylesheet_together_weigh_at_most_8_KB_gzipped()
+    {
+        var (scriptRaw, scriptGzip) = ConsentWidgetAssets.ScriptSize;
+        var (styleRaw, styleGzip) = ConsentWidgetAssets.StyleSize;
+        output.WriteLine($"widget.js {scriptRaw} B raw, {scriptGzip} B gzip; widget.css {styleRaw} B raw, {styleGzip} B gzip; total {scriptRaw + styleRaw} B raw, {scriptGzip + styleGzip} B gzip");
+        Assert.InRange(scriptGzip + styleGzip, 1, 8 * 1024);
+    }
+
+    [Theory]
+    [InlineData("widget.js", "text/javascript")]
+    [InlineData("widget.css", "text/css")]
+    public async Task Served_asset_matches_its_published_integrity_and_is_cached_a_year_at_its_hashed_url(string file, string mediaType)
+    {
+        var asset = file == "widget.js" ? WidgetAsset.Script : WidgetAsset.Style;
+        using var response = await _client.GetAsync($"/consent/{file}?v={asset.Version}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
+        var body = await response.Content.ReadAsByteArrayAsync();
+        var integrity = file == "widget.js" ? ConsentWidgetAssets.ScriptIntegrity : ConsentWidgetAssets.StyleIntegrity;
+        Assert.Equal(integrity, "sha384-" + Convert.ToBase64String(SHA384.HashData(body)));
+        Assert.Equal("public, max-age=31536000, immutable", response.Headers.CacheControl?.ToString());
+        Assert.Equal($"\"{asset.Version}\"", response.Headers.ETag?.Tag);
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+    }
+
+    [Fact]
+    public async Task Asset_without_the_current_hash_is_revalidated_and_an_unchanged_copy_gets_304()
+    {
+        using var first = await _client.GetAsync("/consent/widget.js");
+        Assert.Contains("no-cache", first.Headers.CacheControl?.ToString());
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/consent/widget.js");
+        request.Headers.IfNoneMatch.Add(first.Headers.ETag!);
+        using var second = await _client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.NotModified, second.StatusCode);
+        Assert.Empty(await second.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task Asset_is_sent_gzipped_to_clients_that_accept_it()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/consent/widget.js");
+        request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
+        using var response = await _client.SendAsync(request);
+        Assert.Equal("gzip", Assert.Single(response.Content.Headers.ContentEncoding));
+        await using var gzip = new GZipStream(await response.Content.ReadAsStreamAsync(), CompressionMode.Decompress);
+        using var copy = new MemoryStream();
+        await gzip.CopyToAsync(copy);
+        Assert.Equal(WidgetAsset.Script.Content, copy.ToArray());
+    }
+
+    [Fact]
+    public async Task Preferences_page_sends_a_foreign_return_url_home_and_is_not_cached()
+    {
+        using var response = await _client.GetAsync("/consent/preferences?returnUrl=%2F%2Fevil.example%2F");
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        Assert.Contains("name=\"returnUrl\" value=\"/\"", html);
+        Assert.DoesNotContain("evil.example", html);
+        Assert.Contains("<html lang=\"", html);
+        Assert.DoesNotContain("<script", html);
+    }
+
+    [Theory]
+    [InlineData("/consent/", "ConsentPath must be a path such as '/consent' without a trailing slash")]
+    [InlineData("", "ConsentPath must be a path")]
+    public void Invalid_options_are_refused_at_start_up(string path, string message)
+    {
+        var services = new ServiceCollection();
+        services.AddEntConsentWidget(o => o.ConsentPath = path);
+        using var provider = services.BuildServiceProvider();
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<ConsentWidgetOptions>>().Value);
+        Assert.Contains(message, error.Message);
+    }
+}
