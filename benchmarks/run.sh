@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every Ent.Consent benchmark in one bounded run (about 10 minutes on 2 cores), not part of test.sh:
+# Every Ent.Consent benchmark in one bounded run (under 4 minutes on a quiet 2-core machine, BenchmarkDotNet capped
+# at 10), not part of test.sh:
 #   1. widget payload (script + stylesheet, raw and gzipped),
 #   2. BenchmarkDotNet: classification, consent cookie, middleware against the bare pipeline and CookiePolicy,
 #   3. loopback load with wrk on 127.0.0.1: a page with and without UseEntConsent (alternated, same run), then
