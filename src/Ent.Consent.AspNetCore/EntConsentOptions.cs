@@ -85,8 +85,8 @@ public sealed class EntConsentOptions
     public int ProofRetryQueueCapacity { get; set; } = 10_000;
 
     /// <summary>
-    /// How many verified consent cookies are remembered so a returning value is not verified again. Default 10,000;
-    /// 0 turns the cache off.
+    /// How many verified consent cookies (and, apart, audience deposit cookies) are remembered so a returning value
+    /// is not verified again. Default 10,000; 0 turns the caches off.
     /// </summary>
     public int VerifiedCookieCacheSize { get; set; } = 10_000;
 

@@ -45,7 +45,7 @@ internal static class AudienceDepositCookie
         }
 
         var instant = DateTimeOffset.FromUnixTimeSeconds(seconds);
-        if (instant > now || RegulatoryDurations.ExemptAudienceCookieDeadline(instant) <= now)
+        if (!IsCurrent(instant, now))
         {
             return false;
         }
@@ -58,4 +58,11 @@ internal static class AudienceDepositCookie
         firstDeposit = instant;
         return true;
     }
+
+    /// <summary>
+    /// Whether a first deposit read from a genuine cookie still holds at <paramref name="now"/>: not in the future,
+    /// and its 13-month deadline not passed. Checked at every request, also for a value whose MAC was verified before.
+    /// </summary>
+    public static bool IsCurrent(DateTimeOffset firstDeposit, DateTimeOffset now)
+        => firstDeposit <= now && RegulatoryDurations.ExemptAudienceCookieDeadline(firstDeposit) > now;
 }

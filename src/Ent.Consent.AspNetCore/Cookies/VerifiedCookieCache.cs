@@ -1,15 +1,17 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 
 namespace Ent.Consent.AspNetCore.Cookies;
 
 /// <summary>
-/// Consent cookie values already verified, so a returning value costs a lookup instead of an unprotect. Only
-/// verified values enter; when full it is emptied, which bounds memory whatever clients send.
+/// Cookie values already verified (the consent cookie, the audience deposit cookie) and what they were read as, so
+/// a returning value costs a lookup instead of an unprotect. Only verified values enter; when full it is emptied,
+/// which bounds memory whatever clients send.
 /// </summary>
-internal sealed class VerifiedCookieCache
+internal sealed class VerifiedCookieCache<TRead>
 {
-    private readonly ConcurrentDictionary<string, ConsentCookie> _entries = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ConsentCookie>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
+    private readonly ConcurrentDictionary<string, TRead> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TRead>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
     private readonly int _capacity;
 
     public VerifiedCookieCache(int capacity)
@@ -18,18 +20,18 @@ internal sealed class VerifiedCookieCache
         _bySpan = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
-    public bool TryGet(ReadOnlySpan<char> value, out ConsentCookie? cookie)
+    public bool TryGet(ReadOnlySpan<char> value, [MaybeNullWhen(false)] out TRead read)
     {
         if (_capacity == 0)
         {
-            cookie = null;
+            read = default;
             return false;
         }
 
-        return _bySpan.TryGetValue(value, out cookie);
+        return _bySpan.TryGetValue(value, out read);
     }
 
-    public void Add(ReadOnlySpan<char> value, ConsentCookie cookie)
+    public void Add(ReadOnlySpan<char> value, TRead read)
     {
         if (_capacity == 0)
         {
@@ -41,6 +43,6 @@ internal sealed class VerifiedCookieCache
             _entries.Clear();
         }
 
-        _bySpan.TryAdd(value, cookie);
+        _bySpan.TryAdd(value, read);
     }
 }

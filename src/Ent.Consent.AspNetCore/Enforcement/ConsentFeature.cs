@@ -231,7 +231,7 @@ internal sealed class ConsentFeature : IConsentFeature, ITrackingConsentFeature
         }
 
         var value = RequestCookieReader.Find(_context.Request, AudienceDepositCookie.NameFor(Policy.ConsentCookieName));
-        if (!value.IsEmpty && AudienceDepositCookie.TryRead(value, now, _runtime.DepositCookieSigner, out var first))
+        if (!value.IsEmpty && TryReadDeposit(value, now, out var first))
         {
             _firstDeposit = first;
             started = DepositStarted = false;
@@ -244,6 +244,23 @@ internal sealed class ConsentFeature : IConsentFeature, ITrackingConsentFeature
     }
 
     public bool DepositStarted { get; private set; }
+
+    private bool TryReadDeposit(ReadOnlySpan<char> value, DateTimeOffset now, out DateTimeOffset firstDeposit)
+    {
+        // A returning value skips the unprotect, never the clock checks.
+        if (_runtime.DepositCache.TryGet(value, out firstDeposit))
+        {
+            return AudienceDepositCookie.IsCurrent(firstDeposit, now);
+        }
+
+        if (!AudienceDepositCookie.TryRead(value, now, _runtime.DepositCookieSigner, out firstDeposit))
+        {
+            return false;
+        }
+
+        _runtime.DepositCache.Add(value, firstDeposit);
+        return true;
+    }
 
     /// <summary>
     /// Called when the response starts: records a privacy-signal refusal, writes the consent cookie if a choice was

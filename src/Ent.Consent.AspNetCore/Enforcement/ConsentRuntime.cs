@@ -28,7 +28,8 @@ internal sealed class ConsentRuntime
         Logger = loggerFactory.CreateLogger("Ent.Consent.AspNetCore");
         ConsentCookieSigner = new ConsentCookieProtector(dataProtection, "consent-cookie");
         DepositCookieSigner = new ConsentCookieProtector(dataProtection, "audience-deposit");
-        Cache = new VerifiedCookieCache(Options.VerifiedCookieCacheSize);
+        Cache = new VerifiedCookieCache<ConsentCookie>(Options.VerifiedCookieCacheSize);
+        DepositCache = new VerifiedCookieCache<DateTimeOffset>(Options.VerifiedCookieCacheSize);
         Subjects = SubjectHasher.FromOptions(Options);
         ProofStore = services.GetService<IConsentProofStore>();
         RefusalQueue = ProofStore is null ? null : services.GetRequiredService<RefusalProofQueue>();
@@ -52,7 +53,10 @@ internal sealed class ConsentRuntime
 
     public ConsentCookieProtector DepositCookieSigner { get; }
 
-    public VerifiedCookieCache Cache { get; }
+    public VerifiedCookieCache<ConsentCookie> Cache { get; }
+
+    /// <summary>Audience deposit cookie values already verified, with the first deposit each one records.</summary>
+    public VerifiedCookieCache<DateTimeOffset> DepositCache { get; }
 
     public SubjectHasher Subjects { get; }
 

@@ -1,0 +1,117 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Ent.Consent.Benchmarks;
+
+/// <summary>
+/// Runs one request through a built pipeline the way Kestrel does, without sockets: one context reused from
+/// request to request, <c>OnStarting</c> callbacks fired (last registered first) when the application is done.
+/// </summary>
+internal sealed class InProcessServer
+{
+    private static readonly Type[] RequestScopedFeatures =
+    [
+        typeof(Ent.Consent.AspNetCore.IConsentFeature),
+        typeof(ITrackingConsentFeature),
+        typeof(IResponseCookiesFeature),
+        typeof(IRequestCookiesFeature),
+        typeof(IQueryFeature),
+        typeof(IItemsFeature),
+    ];
+
+    private readonly RequestDelegate _pipeline;
+    private readonly FeatureCollection _features = new();
+    private readonly HttpRequestFeature _request = new();
+    private readonly StartingResponseFeature _response = new();
+    private readonly DefaultHttpContext _context;
+    private readonly string? _cookieHeader;
+
+    public InProcessServer(IServiceProvider services, Action<IApplicationBuilder> configure, RequestDelegate page, string? cookieHeader)
+    {
+        var app = new ApplicationBuilder(services);
+        configure(app);
+        app.Run(page);
+        _pipeline = app.Build();
+        _cookieHeader = cookieHeader;
+        _features.Set<IHttpRequestFeature>(_request);
+        _features.Set<IHttpResponseFeature>(_response);
+        _features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(Stream.Null));
+        _features.Set<IServiceProvidersFeature>(new RequestServicesFeature(services));
+        _context = new DefaultHttpContext(_features);
+    }
+
+    public HttpContext Context => _context;
+
+    /// <summary>Serves one request and returns the response's <c>Set-Cookie</c> count once the headers have left.</summary>
+    public async ValueTask<int> ServeAsync()
+    {
+        foreach (var type in RequestScopedFeatures)
+        {
+            _features[type] = null;
+        }
+
+        _context.Uninitialize();
+        _request.Method = "GET";
+        _request.Scheme = "https";
+        _request.Path = "/";
+        _request.Headers.Clear();
+        _request.Headers.Host = BenchmarkPortal.Host;
+        if (_cookieHeader is not null)
+        {
+            _request.Headers.Cookie = _cookieHeader;
+        }
+
+        _response.Reset();
+        _context.Initialize(_features);
+        await _pipeline(_context).ConfigureAwait(false);
+        await _response.StartAsync().ConfigureAwait(false);
+        return _response.Headers.SetCookie.Count;
+    }
+
+    private sealed class RequestServicesFeature(IServiceProvider services) : IServiceProvidersFeature
+    {
+        public IServiceProvider RequestServices { get; set; } = services;
+    }
+
+    private sealed class StartingResponseFeature : IHttpResponseFeature
+    {
+        private readonly List<(Func<object, Task> Callback, object State)> _onStarting = new(4);
+
+        public int StatusCode { get; set; } = StatusCodes.Status200OK;
+
+        public string? ReasonPhrase { get; set; }
+
+        public IHeaderDictionary Headers { get; set; } = new HeaderDictionary();
+
+        [Obsolete("Use IHttpResponseBodyFeature.")]
+        public Stream Body { get; set; } = Stream.Null;
+
+        public bool HasStarted { get; private set; }
+
+        public void OnStarting(Func<object, Task> callback, object state) => _onStarting.Add((callback, state));
+
+        public void OnCompleted(Func<object, Task> callback, object state)
+        {
+        }
+
+        public void Reset()
+        {
+            _onStarting.Clear();
+            Headers.Clear();
+            StatusCode = StatusCodes.Status200OK;
+            HasStarted = false;
+        }
+
+        public async Task StartAsync()
+        {
+            for (var i = _onStarting.Count - 1; i >= 0; i--)
+            {
+                var (callback, state) = _onStarting[i];
+                await callback(state).ConfigureAwait(false);
+            }
+
+            HasStarted = true;
+        }
+    }
+}

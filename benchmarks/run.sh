@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Every Ent.Consent benchmark in one bounded run (under 4 minutes on a quiet 2-core machine, BenchmarkDotNet capped
+# at 10), not part of test.sh:
+#   1. widget payload (script + stylesheet, raw and gzipped),
+#   2. BenchmarkDotNet: classification, consent cookie, middleware against the bare pipeline and CookiePolicy,
+#   3. loopback load with wrk on 127.0.0.1: a page with and without UseEntConsent (alternated, same run), then
+#      durable consent POSTs into SQLite and into PostgreSQL (a private server on ENT_CONSENT_PGPORT, default 55434).
+# Needs dotnet, curl, wrk (Debian: apt-get install -y wrk); PostgreSQL binaries and root for step 3's PostgreSQL part
+# (skipped with a reason otherwise). Figures go to stdout and to $OUT/summary.txt.
+#   ENT_CONSENT_LOAD_SECONDS   seconds per wrk run (default 10)
+#   ENT_CONSENT_CONNECTIONS    wrk connections (default 64)
+#   ENT_CONSENT_BDN_FILTER     BenchmarkDotNet filter (default '*')
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=${OUT:-$ROOT/artifacts/benchmarks/$(date -u +%Y%m%dT%H%M%SZ)}
+SECONDS_PER_RUN=${ENT_CONSENT_LOAD_SECONDS:-10}
+CONNECTIONS=${ENT_CONSENT_CONNECTIONS:-64}
+BDN_FILTER=${ENT_CONSENT_BDN_FILTER:-*}
+export ENT_CONSENT_PGPORT=${ENT_CONSENT_PGPORT:-55434}
+if [ "$ENT_CONSENT_PGPORT" = 55432 ] || [ "$ENT_CONSENT_PGPORT" = 55433 ]; then
+  echo "run.sh: ports 55432 and 55433 belong to the test runs; pick another ENT_CONSENT_PGPORT" >&2
+  exit 2
+fi
+mkdir -p "$OUT"
+WORK=$(mktemp -d /tmp/ent-consent-bench.XXXXXX)
+SERVERS=()
+
+cleanup() {
+  for pid in "${SERVERS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  if declare -F ent_consent_stop_postgres >/dev/null; then ent_consent_stop_postgres; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+say() { echo "$*" | tee -a "$OUT/summary.txt"; }
+
+say "# Ent.Consent benchmarks, $(date -u '+%Y-%m-%d %H:%M:%S') UTC"
+say "machine: $(nproc) cores,$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2), $(free -g | awk '/Mem/ {print $2}') GB RAM, $(uname -sr)"
+say "dotnet $(dotnet --version), $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)"
+say "load before: $(uptime)"
+
+dotnet build -c Release -v quiet -nologo benchmarks/Ent.Consent.Benchmarks >"$OUT/build.log" 2>&1
+dotnet build -c Release -v quiet -nologo benchmarks/Ent.Consent.LoadRun >>"$OUT/build.log" 2>&1
+LOADRUN=(dotnet "$ROOT/benchmarks/Ent.Consent.LoadRun/bin/Release/net10.0/Ent.Consent.LoadRun.dll")
+
+say ""
+say "## 1. Widget payload (as served: the package's embedded assets, gzip as the endpoint sends it)"
+"${LOADRUN[@]}" --payload | tee -a "$OUT/summary.txt"
+ASSETS=src/Ent.Consent.Widget/Assets
+say "cross-check, gzip -9 of the source files: js $(gzip -9 -c $ASSETS/widget.js | wc -c) B, css $(gzip -9 -c $ASSETS/widget.css | wc -c) B"
+
+say ""
+say "## 2. BenchmarkDotNet (in-process, 1 launch, 4 warm-up + 12 x 250 ms iterations, MemoryDiagnoser)"
+say "load: $(uptime)"
+timeout 600 dotnet benchmarks/Ent.Consent.Benchmarks/bin/Release/net10.0/Ent.Consent.Benchmarks.dll \
+  --filter "$BDN_FILTER" --artifacts "$OUT/bdn" >"$OUT/bdn.log" 2>&1
+cat "$OUT"/bdn/results/*-report-github.md | grep '^|' | tee -a "$OUT/summary.txt"
+say "load: $(uptime)"
+
+# Starts the load-run server on a port and waits until it answers.
+start_server() {
+  local port=$1
+  shift
+  "${LOADRUN[@]}" --port "$port" "$@" >"$OUT/server-$port.log" 2>&1 &
+  SERVERS+=($!)
+  for _ in $(seq 1 120); do
+    if curl -fs -o /dev/null "http://127.0.0.1:$port/page"; then return 0; fi
+    sleep 0.5
+  done
+  echo "run.sh: the server on port $port did not start; see $OUT/server-$port.log" >&2
+  exit 1
+}
+
+# Fetches an antiforgery token and its cookie from a server, as the widget's page would carry them.
+antiforgery() {
+  local port=$1
+  TOKEN=$(curl -fs -c "$WORK/jar-$port" "http://127.0.0.1:$port/token")
+  AF_COOKIE=$(awk '$6 ~ /^\.AspNetCore\.Antiforgery\./ {print $6 "=" $7}' "$WORK/jar-$port")
+}
+
+# Runs wrk and prints one line: requests/s, p50, p99, errors.
+load() {
+  local label=$1 file
+  shift
+  file="$OUT/wrk-$(echo "$label" | tr -c 'a-zA-Z0-9' '-').txt"
+  wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency "$@" >"$file"
+  local rps p50 p99 errors
+  rps=$(awk '/^Requests\/sec/ {print $2}' "$file")
+  p50=$(awk '$1 == "50%" {print $2}' "$file")
+  p99=$(awk '$1 == "99%" {print $2}' "$file")
+  errors=$(awk '/Non-2xx/ {print $5} /Socket errors/ {print}' "$file" | paste -sd' ' -)
+  say "$(printf '%-34s %10s req/s   p50 %9s   p99 %9s   errors: %s' "$label" "$rps" "$p50" "$p99" "${errors:-none}")"
+  LAST_RPS=$rps
+}
+
+# Runs wrk briefly and throws the figures away: JIT and tiered compilation settle before anything is measured.
+warm_up() {
+  wrk -t1 -c"$CONNECTIONS" -d3s "$@" >/dev/null
+}
+
+say ""
+say "## 3. Loopback load: wrk -t1 -c$CONNECTIONS -d${SECONDS_PER_RUN}s --latency, 127.0.0.1 only"
+start_server 5181 --consent off
+start_server 5182 --consent on
+# A returning visitor's cookies: the consent cookie issued by the consent server, sent to both servers.
+antiforgery 5182
+CONSENT_COOKIE=$(curl -fs -D - -o /dev/null -X POST -H 'Content-Type: application/json' -H "RequestVerificationToken: $TOKEN" \
+  -H "Cookie: $AF_COOKIE" -d '{"action":"save","services":{"youtube":true,"google-analytics":false,"facebook":false}}' \
+  http://127.0.0.1:5182/consent | tr -d '\r' | grep -i '^set-cookie: ent_consent=' | sed 's/^[^:]*: //; s/;.*//')
+VISITOR="JSESSIONID=8F2A61C0E1D94B7A; $CONSENT_COOKIE"
+say "page: GET /page (2 KB of HTML, no Set-Cookie), request Cookie: JSESSIONID + a valid ent_consent (${#CONSENT_COOKIE} chars)"
+warm_up -H "Cookie: $VISITOR" http://127.0.0.1:5181/page
+warm_up -H "Cookie: $VISITOR" http://127.0.0.1:5182/page
+say "load: $(uptime)"
+BARE_TOTAL=0
+CONSENT_TOTAL=0
+for round in 1 2; do
+  load "page, bare pipeline (round $round)" -H "Cookie: $VISITOR" http://127.0.0.1:5181/page
+  BARE_TOTAL=$(echo "$BARE_TOTAL + $LAST_RPS" | bc -l)
+  load "page, UseEntConsent (round $round)" -H "Cookie: $VISITOR" http://127.0.0.1:5182/page
+  CONSENT_TOTAL=$(echo "$CONSENT_TOTAL + $LAST_RPS" | bc -l)
+done
+say "$(printf 'UseEntConsent / bare requests/s (two rounds summed): %.1f %%' "$(echo "100 * $CONSENT_TOTAL / $BARE_TOTAL" | bc -l)")"
+say "load: $(uptime)"
+for pid in "${SERVERS[@]}"; do kill "$pid" 2>/dev/null || true; done
+SERVERS=()
+
+say ""
+say "durable consent: POST /consent {\"action\":\"accept-all\"} (JSON + antiforgery token), each one appended to the proof store before the answer"
+say "(each server warmed up with 3 s of the same load first; its records are in the ledger counts below)"
+start_server 5183 --consent on --store sqlite --sqlite "$WORK/proofs.db"
+antiforgery 5183
+ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE warm_up -s benchmarks/load/post-choice.lua http://127.0.0.1:5183/consent
+ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE \
+  load "POST choice, SQLite (WAL, FULL)" -s benchmarks/load/post-choice.lua http://127.0.0.1:5183/consent
+say "SQLite ledger after the run: $(curl -fs http://127.0.0.1:5183/verify) (wrk counts only completed requests)"
+say "load: $(uptime)"
+start_server 5185 --consent on --store none
+antiforgery 5185
+ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE warm_up -s benchmarks/load/post-choice.lua http://127.0.0.1:5185/consent
+ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE \
+  load "POST choice, no proof store" -s benchmarks/load/post-choice.lua http://127.0.0.1:5185/consent
+for pid in "${SERVERS[@]}"; do kill "$pid" 2>/dev/null || true; done
+SERVERS=()
+say "SQLite store alone (no HTTP), 64 concurrent writers, 2 s warm-up then ${SECONDS_PER_RUN} s:"
+"${LOADRUN[@]}" --store-only "$WORK/store-only.db" --seconds "$SECONDS_PER_RUN" | tee -a "$OUT/summary.txt"
+say "load: $(uptime)"
+
+# A private server, never one named by the environment (the test runs own 55432 and 55433).
+unset ENT_CONSENT_POSTGRES
+# shellcheck source=../eng/test-deps.sh
+source eng/test-deps.sh start >"$OUT/postgres.log" 2>&1 || true
+if [ -n "${ENT_CONSENT_POSTGRES:-}" ]; then
+  start_server 5184 --consent on --store postgres --postgres "$ENT_CONSENT_POSTGRES"
+  antiforgery 5184
+  ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE warm_up -s benchmarks/load/post-choice.lua http://127.0.0.1:5184/consent
+  ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE \
+    load "POST choice, PostgreSQL (fsync on)" -s benchmarks/load/post-choice.lua http://127.0.0.1:5184/consent
+  say "PostgreSQL ledger after the run: $(curl -fs http://127.0.0.1:5184/verify)"
+else
+  say "POST choice, PostgreSQL: skipped ($(tail -n 1 "$OUT/postgres.log"))"
+fi
+say "load after: $(uptime)"
+say ""
+say "raw outputs: $OUT"
