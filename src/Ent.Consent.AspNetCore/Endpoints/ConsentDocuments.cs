@@ -2,9 +2,54 @@ using System.Text.Json.Serialization;
 
 namespace Ent.Consent.AspNetCore.Endpoints;
 
-/// <summary>The state as <c>GET {prefix}</c> answers it (docs/adr/0004-http-contract.md).</summary>
+/// <summary>
+/// The state as <c>GET {prefix}</c> answers it (docs/adr/0004-http-contract.md). The widget embeds the same document
+/// in the page, so the script reads one format whichever way the state reached it.
+/// </summary>
 internal sealed class ConsentStateDocument
 {
+    public static ConsentStateDocument Create(ConsentPolicy policy, ConsentState? state, bool pending, Func<string, bool> isAllowed)
+    {
+        var services = new Dictionary<string, ServiceStateDocument>(policy.Services.Count, StringComparer.Ordinal);
+        foreach (var service in policy.Services)
+        {
+            services[service.Id] = new ServiceStateDocument
+            {
+                Category = service.Category switch
+                {
+                    ServiceCategory.Essential => "essential",
+                    ServiceCategory.ExemptAudience => "exemptAudience",
+                    _ => "consentRequired",
+                },
+                Decision = (state?.GetDecision(service.Id) ?? ConsentDecision.NotAsked) switch
+                {
+                    ConsentDecision.Granted => "granted",
+                    ConsentDecision.Denied => "denied",
+                    _ => "notAsked",
+                },
+                Allowed = isAllowed(service.Id),
+            };
+        }
+
+        return new ConsentStateDocument
+        {
+            PolicyVersion = policy.Version,
+            Pending = pending,
+            ConsentId = state?.ConsentId,
+            GivenAt = state?.GivenAt,
+            ExpiresAt = state?.ExpiresAt,
+            Channel = state?.Channel switch
+            {
+                null => null,
+                ConsentChannel.FirstLayer => "firstLayer",
+                ConsentChannel.PreferenceCentre => "preferenceCentre",
+                ConsentChannel.Api => "api",
+                _ => "privacySignal",
+            },
+            Services = services,
+        };
+    }
+
     public required string PolicyVersion { get; init; }
 
     public required bool Pending { get; init; }

@@ -130,46 +130,7 @@ internal static class ConsentEndpoints
 
     private static async Task WriteStateAsync(HttpContext context, IConsentFeature feature)
     {
-        var state = feature.State;
-        var policy = feature.Policy;
-        var services = new Dictionary<string, ServiceStateDocument>(policy.Services.Count, StringComparer.Ordinal);
-        foreach (var service in policy.Services)
-        {
-            services[service.Id] = new ServiceStateDocument
-            {
-                Category = service.Category switch
-                {
-                    ServiceCategory.Essential => "essential",
-                    ServiceCategory.ExemptAudience => "exemptAudience",
-                    _ => "consentRequired",
-                },
-                Decision = (state?.GetDecision(service.Id) ?? ConsentDecision.NotAsked) switch
-                {
-                    ConsentDecision.Granted => "granted",
-                    ConsentDecision.Denied => "denied",
-                    _ => "notAsked",
-                },
-                Allowed = feature.IsGranted(service.Id),
-            };
-        }
-
-        var document = new ConsentStateDocument
-        {
-            PolicyVersion = policy.Version,
-            Pending = feature.IsPending,
-            ConsentId = state?.ConsentId,
-            GivenAt = state?.GivenAt,
-            ExpiresAt = state?.ExpiresAt,
-            Channel = state?.Channel switch
-            {
-                null => null,
-                ConsentChannel.FirstLayer => "firstLayer",
-                ConsentChannel.PreferenceCentre => "preferenceCentre",
-                ConsentChannel.Api => "api",
-                _ => "privacySignal",
-            },
-            Services = services,
-        };
+        var document = ConsentStateDocument.Create(feature.Policy, feature.State, feature.IsPending, feature.IsGranted);
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.Headers.CacheControl = "no-store";

@@ -200,7 +200,7 @@
       services[id] = {
         category: s.category,
         decision: dec,
-        allowed: s.category === 'exemptAudience' ? dec !== 'denied' : dec === 'granted'
+        allowed: s.category === 'essential' || (s.category === 'exemptAudience' ? dec !== 'denied' : dec === 'granted')
       };
     });
     apply({

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Ent.Consent.AspNetCore.Endpoints;
 
 namespace Ent.Consent.Widget;
 
@@ -9,7 +10,8 @@ internal sealed class WidgetConfig
 
     public required string Cookie { get; init; }
 
-    public required WidgetState State { get; init; }
+    /// <summary>The state exactly as <c>GET {prefix}</c> answers it.</summary>
+    public required ConsentStateDocument State { get; init; }
 
     /// <summary>Per choosable service: name, provider, cookies and storage keys the script deletes on withdrawal.</summary>
     public required Dictionary<string, WidgetService> Services { get; init; }
@@ -18,33 +20,6 @@ internal sealed class WidgetConfig
     public required List<string> Essential { get; init; }
 
     public required Dictionary<string, string> Texts { get; init; }
-}
-
-/// <summary>The consent state in the shape of <c>GET {prefix}</c> (docs/adr/0004-http-contract.md).</summary>
-internal sealed class WidgetState
-{
-    public required string PolicyVersion { get; init; }
-
-    public required bool Pending { get; init; }
-
-    public string? ConsentId { get; init; }
-
-    public DateTimeOffset? GivenAt { get; init; }
-
-    public DateTimeOffset? ExpiresAt { get; init; }
-
-    public string? Channel { get; init; }
-
-    public required Dictionary<string, WidgetServiceState> Services { get; init; }
-}
-
-internal sealed class WidgetServiceState
-{
-    public required string Category { get; init; }
-
-    public required string Decision { get; init; }
-
-    public required bool Allowed { get; init; }
 }
 
 internal sealed class WidgetService
@@ -66,5 +41,5 @@ internal sealed class WidgetService
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(WidgetConfig))]
-[JsonSerializable(typeof(WidgetState))]
+[JsonSerializable(typeof(ConsentStateDocument))]
 internal sealed partial class WidgetJsonContext : JsonSerializerContext;

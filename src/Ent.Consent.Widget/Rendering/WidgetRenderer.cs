@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
+using Ent.Consent.AspNetCore.Endpoints;
 
 namespace Ent.Consent.Widget;
 
@@ -150,30 +151,8 @@ internal static class WidgetRenderer
     }
 
     /// <summary>The state in the shape of <c>GET {prefix}</c>, so the script reads one format.</summary>
-    public static WidgetState State(WidgetRequest request)
-    {
-        var services = new Dictionary<string, WidgetServiceState>(StringComparer.Ordinal);
-        foreach (var service in request.Policy.ChoosableServices)
-        {
-            services[service.Id] = new WidgetServiceState
-            {
-                Category = CamelCase(service.Category.ToString()),
-                Decision = CamelCase((request.State?.GetDecision(service.Id) ?? ConsentDecision.NotAsked).ToString()),
-                Allowed = request.IsAllowed(service.Id),
-            };
-        }
-
-        return new WidgetState
-        {
-            PolicyVersion = request.Policy.Version,
-            Pending = request.Pending,
-            ConsentId = request.State?.ConsentId,
-            GivenAt = request.State?.GivenAt,
-            ExpiresAt = request.State?.ExpiresAt,
-            Channel = request.State is { } state ? CamelCase(state.Channel.ToString()) : null,
-            Services = services,
-        };
-    }
+    public static ConsentStateDocument State(WidgetRequest request)
+        => ConsentStateDocument.Create(request.Policy, request.State, request.Pending, request.IsAllowed);
 
     internal static string AssetUrl(WidgetRequest request, WidgetAsset asset) => $"{request.ConsentUrl}/{asset.FileName}?v={asset.Version}";
 
@@ -432,8 +411,6 @@ internal static class WidgetRenderer
         => string.IsNullOrEmpty(nonce) ? string.Empty : $" nonce=\"{Encode(nonce)}\"";
 
     private static string LanguageTag(CultureInfo culture) => string.IsNullOrEmpty(culture.Name) ? LocalizedText.DefaultCulture : culture.Name;
-
-    private static string CamelCase(string name) => char.ToLowerInvariant(name[0]) + name[1..];
 
     private static string Encode(string text) => Encoder.Encode(text);
 }
