@@ -92,25 +92,15 @@ public sealed class PostgreSqlConsentProofStore : IConsentProofStore, IAsyncDisp
             await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
             // The head row's lock serializes appends from every node; it is held until commit.
             var head = await ReadHeadAsync(connection, transaction, forUpdate: true, cancellationToken).ConfigureAwait(false);
-            var now = ProofChain.TruncateToMicroseconds(_timeProvider.GetUtcNow());
-            // Never earlier than the record before (node clocks differ): retention cuts a prefix, never a hole.
-            var recordedAt = now > head.RecordedAt ? now : head.RecordedAt;
+            var now = _timeProvider.GetUtcNow();
+            var recordedAt = ProofChain.RecordedAtAfter(head.RecordedAt, now);
             var createdPartition = await EnsurePartitionAsync(connection, transaction, recordedAt, cancellationToken).ConfigureAwait(false);
             var (sequence, previousHash) = (head.Sequence, head.Hash);
             var proofs = new List<ConsentProof>(drafts.Count);
             foreach (var content in drafts)
             {
-                sequence++;
-                var recordId = Guid.CreateVersion7(now).ToString("N", CultureInfo.InvariantCulture);
-                var proof = new ConsentProof
-                {
-                    Sequence = sequence,
-                    RecordId = recordId,
-                    RecordedAt = recordedAt,
-                    Content = content,
-                    PreviousHash = previousHash,
-                    Hash = ProofChain.ComputeRecordHash(sequence, recordId, recordedAt, content, previousHash),
-                };
+                var proof = ProofChain.NextRecord(sequence, previousHash, now, recordedAt, content);
+                sequence = proof.Sequence;
                 await InsertRecordAsync(connection, transaction, proof, cancellationToken).ConfigureAwait(false);
                 proofs.Add(proof);
                 previousHash = proof.Hash;

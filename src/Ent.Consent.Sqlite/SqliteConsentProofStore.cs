@@ -89,24 +89,14 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
             var writer = OpenWriter();
             using var transaction = writer.BeginTransaction(deferred: false);
             var head = ReadHead(writer, transaction);
-            var now = ProofChain.TruncateToMicroseconds(_timeProvider.GetUtcNow());
-            // Never earlier than the record before: retention cuts a prefix of the chain, never a hole in it.
-            var recordedAt = now > head.RecordedAt ? now : head.RecordedAt;
+            var now = _timeProvider.GetUtcNow();
+            var recordedAt = ProofChain.RecordedAtAfter(head.RecordedAt, now);
             var (sequence, previousHash) = (head.Sequence, head.Hash);
             var proofs = new List<ConsentProof>(drafts.Count);
             foreach (var content in drafts)
             {
-                sequence++;
-                var recordId = Guid.CreateVersion7(now).ToString("N", CultureInfo.InvariantCulture);
-                var proof = new ConsentProof
-                {
-                    Sequence = sequence,
-                    RecordId = recordId,
-                    RecordedAt = recordedAt,
-                    Content = content,
-                    PreviousHash = previousHash,
-                    Hash = ProofChain.ComputeRecordHash(sequence, recordId, recordedAt, content, previousHash),
-                };
+                var proof = ProofChain.NextRecord(sequence, previousHash, now, recordedAt, content);
+                sequence = proof.Sequence;
                 InsertRecord(writer, transaction, proof);
                 proofs.Add(proof);
                 previousHash = proof.Hash;

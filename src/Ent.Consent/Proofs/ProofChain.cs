@@ -130,6 +130,33 @@ public static class ProofChain
         };
     }
 
+    /// <summary>
+    /// When a batch appended at <paramref name="now"/> is recorded: now, but never before the chain's head, so that
+    /// retention (which cuts by this time) removes a prefix of the chain and never a hole in it, whatever the clocks
+    /// of several nodes say.
+    /// </summary>
+    internal static DateTimeOffset RecordedAtAfter(DateTimeOffset headRecordedAt, DateTimeOffset now)
+    {
+        now = TruncateToMicroseconds(now);
+        return now > headRecordedAt ? now : headRecordedAt;
+    }
+
+    /// <summary>The record that follows the one at <paramref name="previousSequence"/>, with a new time-ordered id.</summary>
+    internal static ConsentProof NextRecord(long previousSequence, string previousHash, DateTimeOffset now, DateTimeOffset recordedAt, ConsentProofDraft content)
+    {
+        var sequence = previousSequence + 1;
+        var recordId = Guid.CreateVersion7(now).ToString("N", CultureInfo.InvariantCulture);
+        return new ConsentProof
+        {
+            Sequence = sequence,
+            RecordId = recordId,
+            RecordedAt = recordedAt,
+            Content = content,
+            PreviousHash = previousHash,
+            Hash = ComputeRecordHash(sequence, recordId, recordedAt, content, previousHash),
+        };
+    }
+
     /// <summary>An instant in UTC, truncated to whole microseconds.</summary>
     public static DateTimeOffset TruncateToMicroseconds(DateTimeOffset instant)
     {
