@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Ent.Consent.AspNetCore.Endpoints;
 
 namespace Ent.Consent.Widget;
 

@@ -89,7 +89,7 @@ internal sealed class ChoiceRequest
     {
         var form = QueryHelpers.ParseQuery(System.Text.Encoding.UTF8.GetString(body));
 
-        var returnUrl = LocalUrlOrRoot(form.TryGetValue("returnUrl", out var url) ? url.ToString() : null);
+        var returnUrl = LocalUrl.OrRoot(form.TryGetValue("returnUrl", out var url) ? url.ToString() : null);
         if (!TryReadAction(form.TryGetValue("action", out var actionValue) && actionValue.Count == 1 ? actionValue[0] : actionValue.Count > 1 ? string.Empty : null, out var action, out error)
             || !TryReadChannel(form.TryGetValue("channel", out var channelValue) ? channelValue.ToString() : null, action, out var channel, out error))
         {
@@ -130,30 +130,6 @@ internal sealed class ChoiceRequest
         }
 
         return new ChoiceRequest(action, channel, changes, returnUrl);
-    }
-
-    /// <summary>A local URL (one leading slash, no scheme, no backslash trick), or "/".</summary>
-    public static string LocalUrlOrRoot(string? url)
-    {
-        if (string.IsNullOrEmpty(url) || url[0] != '/')
-        {
-            return "/";
-        }
-
-        if (url.Length > 1 && (url[1] == '/' || url[1] == '\\'))
-        {
-            return "/";
-        }
-
-        foreach (var c in url)
-        {
-            if (char.IsControl(c) || c == '\\')
-            {
-                return "/";
-            }
-        }
-
-        return url;
     }
 
     private static bool TryReadAction(string? value, out string action, out string? error)

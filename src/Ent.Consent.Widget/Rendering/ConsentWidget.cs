@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
+using Ent.Consent.AspNetCore.Endpoints;
 
 namespace Ent.Consent.Widget;
 

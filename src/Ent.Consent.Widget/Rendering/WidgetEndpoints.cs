@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
+using Ent.Consent.AspNetCore.Endpoints;
 
 namespace Ent.Consent.Widget;
 
