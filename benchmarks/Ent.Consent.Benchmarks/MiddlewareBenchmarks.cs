@@ -43,7 +43,7 @@ public class MiddlewareBenchmarks
         Action<IApplicationBuilder> ent = static app => app.UseEntConsent();
         Action<IApplicationBuilder> cookiePolicy = static app => app.UseCookiePolicy();
         RequestDelegate empty = static _ => Task.CompletedTask;
-        RequestDelegate readsConsent = static context => context.GetConsent().IsGranted("youtube") ? Task.CompletedTask : Task.CompletedTask;
+        RequestDelegate readsConsent = static context => context.GetConsent().IsAllowed("youtube") ? Task.CompletedTask : Task.CompletedTask;
         RequestDelegate threeCookies = static context =>
         {
             var cookies = context.Response.Cookies;

@@ -32,8 +32,10 @@ public interface IConsentFeature
     ConsentDecision GetDecision(string serviceId) => State?.GetDecision(serviceId) ?? ConsentDecision.NotAsked;
 
     /// <summary>
-    /// Whether the service may run now: essential always, exempt audience unless the user objected,
-    /// consent-required only when granted (and allowed for a minor). Unknown services never.
+    /// Whether the service may run now, by the one rule of <see cref="ConsentPolicy.IsAllowed"/>: essential always,
+    /// exempt audience unless the user objected (even under an earlier policy version), consent-required only when
+    /// granted under the current version (and allowed for a minor). Unknown services never. An exempt service is
+    /// allowed without being granted.
     /// </summary>
-    bool IsGranted(string serviceId) => Policy.IsAllowed(serviceId, State, SubjectIsMinor);
+    bool IsAllowed(string serviceId);
 }

@@ -8,5 +8,5 @@ internal static class AudienceConsent
     public const string ServiceId = "audience";
 
     /// <summary>Exempt measurement runs unless the visitor objected; no figure is counted for one who did.</summary>
-    public static bool IsMeasured(HttpContext context) => context.GetConsent().IsGranted(ServiceId);
+    public static bool IsMeasured(HttpContext context) => context.GetConsent().IsAllowed(ServiceId);
 }

@@ -130,7 +130,7 @@ internal static class ConsentEndpoints
 
     private static async Task WriteStateAsync(HttpContext context, IConsentFeature feature)
     {
-        var document = ConsentStateDocument.Create(feature.Policy, feature.State, feature.IsPending, feature.IsGranted);
+        var document = ConsentStateDocument.Create(feature.Policy, feature.State, feature.IsPending, feature.IsAllowed);
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.Headers.CacheControl = "no-store";

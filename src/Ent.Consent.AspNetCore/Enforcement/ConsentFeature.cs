@@ -215,7 +215,7 @@ internal sealed class ConsentFeature : IConsentFeature, ITrackingConsentFeature
     /// <summary>A genuine choice made under another policy version: it grants nothing, but its objections hold.</summary>
     public ConsentState? EarlierState { get; private set; }
 
-    public bool IsGranted(string serviceId)
+    public bool IsAllowed(string serviceId)
     {
         var state = State;
         return Policy.IsAllowed(serviceId, state ?? EarlierState, SubjectIsMinor);

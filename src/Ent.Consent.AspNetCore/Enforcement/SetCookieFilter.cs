@@ -73,7 +73,7 @@ internal static class SetCookieFilter
         // Fast path, no allocation: essential cookies and granted consent-required ones pass on their name and domain.
         if (TryReadNameAndDomain(header, out var fastName, out var fastDomain)
             && policy.Classifier.Classify(fastName, fastDomain) is { Service: { } known } fast
-            && (fast.Category == ServiceCategory.Essential || (fast.Category == ServiceCategory.ConsentRequired && feature.IsGranted(known.Id))))
+            && (fast.Category == ServiceCategory.Essential || (fast.Category == ServiceCategory.ConsentRequired && feature.IsAllowed(known.Id))))
         {
             return Outcome.Keep;
         }
@@ -106,7 +106,7 @@ internal static class SetCookieFilter
             return Outcome.Keep;
         }
 
-        if (!feature.IsGranted(service.Id))
+        if (!feature.IsAllowed(service.Id))
         {
             ConsentLog.CookieBlocked(runtime.Logger, name, service.Id);
             runtime.Metrics.CookieBlocked(name, "no-consent");

@@ -115,7 +115,7 @@ internal sealed class ConsentTestApp : IAsyncDisposable
         app.MapGet("/state", (HttpContext context) =>
         {
             var consent = context.GetConsent();
-            return $"pending={consent.IsPending};videos={consent.IsGranted("videos")};stats={consent.IsGranted("stats")};channel={consent.State?.Channel}";
+            return $"pending={consent.IsPending};videos={consent.IsAllowed("videos")};stats={consent.IsAllowed("stats")};channel={consent.State?.Channel}";
         });
         routes?.Invoke(app);
         await app.StartAsync();
