@@ -61,7 +61,7 @@ internal static class ConsentPolicyValidation
                 errors.Add($"Purpose id '{purpose.Id}' is invalid: use lowercase letters, digits and hyphens (at most 64).");
             }
 
-            if (!purpose.Name.HasText)
+            if (purpose.Name is not { HasText: true })
             {
                 errors.Add($"Purpose '{purpose.Id}' has no Name.");
             }
