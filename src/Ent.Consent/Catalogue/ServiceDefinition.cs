@@ -27,10 +27,16 @@ public sealed class ServiceDeclaration
     /// <summary>The category; unknown services are <see cref="ServiceCategory.ConsentRequired"/>.</summary>
     public ServiceCategory Category { get; set; } = ServiceCategory.ConsentRequired;
 
-    /// <summary>The GDPR basis of the processing.</summary>
+    /// <summary>
+    /// The GDPR basis of the processing. Defaults to <see cref="LegalBasis.Consent"/>, which an essential or exempt
+    /// service must change: no consent is asked for those.
+    /// </summary>
     public LegalBasis LegalBasis { get; set; } = LegalBasis.Consent;
 
-    /// <summary>The provider's privacy policy.</summary>
+    /// <summary>
+    /// The provider's privacy policy: an absolute <c>https:</c> address (<c>http:</c> only when
+    /// <see cref="ConsentPolicyOptions.AllowHttpUrls"/> is set).
+    /// </summary>
     public Uri? PrivacyPolicyUrl { get; set; }
 
     /// <summary>
@@ -118,7 +124,7 @@ public sealed class ServiceDefinition
     /// <summary>The GDPR basis of the processing.</summary>
     public LegalBasis LegalBasis { get; private init; }
 
-    /// <summary>The provider's privacy policy.</summary>
+    /// <summary>The provider's privacy policy, an absolute <c>https:</c> (or, where allowed, <c>http:</c>) address.</summary>
     public Uri? PrivacyPolicyUrl { get; }
 
     /// <inheritdoc cref="ServiceDeclaration.Justification"/>

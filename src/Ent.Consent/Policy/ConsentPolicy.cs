@@ -220,7 +220,7 @@ public sealed partial class ConsentPolicy
         for (var i = 0; i < services.Count; i++)
         {
             var service = services[i];
-            ConsentPolicyValidation.ValidateService(service, purposeIds, errors);
+            ConsentPolicyValidation.ValidateService(service, purposeIds, options.AllowHttpUrls, errors);
             if (service.Category != ServiceCategory.ExemptAudience)
             {
                 continue;

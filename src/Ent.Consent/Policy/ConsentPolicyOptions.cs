@@ -57,4 +57,11 @@ public sealed class ConsentPolicyOptions
     /// collects the guardian's consent.
     /// </summary>
     public bool AllowConsentForMinors { get; set; }
+
+    /// <summary>
+    /// Whether declared addresses (<see cref="ServiceDeclaration.PrivacyPolicyUrl"/>) may use <c>http:</c>. Off by
+    /// default: only absolute <c>https:</c> addresses are accepted, so that no link the cookie page renders can run
+    /// script (<c>javascript:</c>) or be read in transit. Meant for development hosts only.
+    /// </summary>
+    public bool AllowHttpUrls { get; set; }
 }

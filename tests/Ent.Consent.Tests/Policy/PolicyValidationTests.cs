@@ -516,4 +516,111 @@ public class PolicyValidationTests
 
         Assert.Equal(["essential", "video"], policy.Purposes.Select(static p => p.Id).Order());
     }
+
+    [Fact]
+    public void Essential_service_left_with_the_consent_basis_is_refused()
+    {
+        var service = Essential();
+        service.LegalBasis = LegalBasis.Consent;
+
+        var error = Refused(Options(service));
+
+        Assert.Equal(
+            "Service 'login' is declared Essential with LegalBasis Consent, yet no consent is asked for it: declare the basis it relies on (PublicInterest, LegalObligation, Contract or LegitimateInterests).",
+            Assert.Single(error.Errors));
+    }
+
+    [Fact]
+    public void Exempt_service_left_with_the_consent_basis_is_refused()
+    {
+        var service = ExemptAudience();
+        service.LegalBasis = LegalBasis.Consent;
+
+        var error = Refused(Options(service));
+
+        Assert.Equal(
+            "Service 'stats' is declared ExemptAudience with LegalBasis Consent, yet the exemption means no consent is asked: declare LegitimateInterests (or PublicInterest for a public body's own measurement).",
+            Assert.Single(error.Errors));
+    }
+
+    [Fact]
+    public void Exempt_service_left_with_the_consent_basis_is_downgraded_when_downgrades_are_allowed()
+    {
+        var service = ExemptAudience();
+        service.LegalBasis = LegalBasis.Consent;
+        var options = Options(service);
+        options.DowngradeInvalidExemptions = true;
+
+        var policy = ConsentPolicy.Create(options);
+
+        Assert.Equal(ServiceCategory.ConsentRequired, policy.FindService("stats")!.Category);
+        Assert.Contains("LegalBasis Consent", Assert.Single(policy.Warnings));
+    }
+
+    [Fact]
+    public void Every_built_in_service_validates_once_its_exemption_is_attested()
+    {
+        var options = Options();
+        options.BuiltInServices.AddRange(BuiltInCatalogue.ServiceIds);
+        options.Exemptions["matomo-exempt"] = FullAttestation();
+        options.Exemptions["dnma-exempt"] = FullAttestation();
+
+        Assert.Empty(ConsentPolicy.Validate(options));
+    }
+
+    [Theory]
+    [InlineData("javascript:alert(document.cookie)")]
+    [InlineData("data:text/html,<script>alert(1)</script>")]
+    [InlineData("ftp://videos.example/privacy")]
+    [InlineData("vbscript:msgbox(1)")]
+    public void Privacy_policy_url_that_is_not_https_is_refused(string url)
+    {
+        var service = ConsentRequired();
+        service.PrivacyPolicyUrl = new Uri(url);
+
+        var error = Refused(Options(service));
+
+        Assert.Equal(
+            $"Service 'videos': PrivacyPolicyUrl '{url}' is not an https address; give an absolute https:// address such as https://example.org/privacy.",
+            Assert.Single(error.Errors));
+    }
+
+    [Fact]
+    public void Relative_privacy_policy_url_is_refused()
+    {
+        var service = ConsentRequired();
+        service.PrivacyPolicyUrl = new Uri("/privacy", UriKind.Relative);
+
+        Assert.Contains("PrivacyPolicyUrl '/privacy' is not an https address", Assert.Single(Refused(Options(service)).Errors));
+    }
+
+    [Fact]
+    public void Http_privacy_policy_url_is_refused_unless_the_host_allows_http()
+    {
+        var service = ConsentRequired();
+        service.PrivacyPolicyUrl = new Uri("http://videos.example/privacy");
+        var options = Options(service);
+
+        Assert.Equal(
+            "Service 'videos': PrivacyPolicyUrl 'http://videos.example/privacy' uses http; give the https:// address (AllowHttpUrls accepts http, for development only).",
+            Assert.Single(Refused(options).Errors));
+
+        options.AllowHttpUrls = true;
+        Assert.Empty(ConsentPolicy.Validate(options));
+    }
+
+    [Fact]
+    public void Https_privacy_policy_url_is_accepted()
+    {
+        var service = ConsentRequired();
+        service.PrivacyPolicyUrl = new Uri("https://videos.example/privacy");
+
+        Assert.Empty(ConsentPolicy.Validate(Options(service)));
+    }
+
+    [Fact]
+    public void Http_urls_are_refused_by_default()
+    {
+        Assert.False(new ConsentPolicyOptions().AllowHttpUrls);
+    }
 }
