@@ -82,7 +82,7 @@ public sealed class ConsentCookieTests
         {
             for (var i = 0; i < 17; i++)
             {
-                o.Policy.Services.Add(new ServiceDefinition
+                o.Policy.Services.Add(new ServiceDeclaration
                 {
                     Id = $"service-{i:00}",
                     Name = new($"Service {i}"),

@@ -98,6 +98,31 @@ public sealed class RetentionTests : IDisposable
     }
 
     [Fact]
+    public async Task On_31_March_the_pass_deletes_data_of_29_February_two_years_back_which_is_past_its_25_months()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 31, 14, 0, 0, TimeSpan.Zero));
+        using var store = new SqliteConsentProofStore(new SqliteConsentProofStoreOptions { Path = Path.Combine(_folder, "p.db") }, time);
+        DateTimeOffset? audienceCutoff = null;
+        var retention = CreateRetention(store, time, o =>
+        {
+            o.ProofRetention = CalendarPeriod.FromMonths(25);
+            o.RegisterAudienceDataPurge("matomo-visits", CalendarPeriod.FromMonths(25), (cutoff, _) =>
+            {
+                audienceCutoff = cutoff;
+                return Task.FromResult(0L);
+            });
+        });
+
+        var report = await retention.RunOnceAsync();
+
+        // 29 February 2024 + 25 months = 29 March 2026: by 31 March the whole of 29 February is over 25 months old.
+        var expected = new DateTimeOffset(2024, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        Assert.Equal(expected, Assert.Single(report.Outcomes, o => o.Name == "consent-proofs").Cutoff);
+        Assert.Equal(expected, audienceCutoff);
+        Assert.Equal(RegulatoryDurations.ExemptAudienceDataCutoff(time.GetUtcNow()), audienceCutoff);
+    }
+
+    [Fact]
     public async Task Hosted_job_runs_at_start_and_again_after_each_interval()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));

@@ -3,7 +3,7 @@ namespace Ent.Consent.Tests;
 /// <summary>Small, valid declarations each test changes one thing of.</summary>
 internal static class SampleDeclarations
 {
-    public static ConsentPolicyOptions Options(params ServiceDefinition[] services) => new()
+    public static ConsentPolicyOptions Options(params ServiceDeclaration[] services) => new()
     {
         Controllers = ["La Région Occitanie", "L'académie de Toulouse"],
         Services = [.. services],
@@ -21,7 +21,7 @@ internal static class SampleDeclarations
         Configuration = "IP truncated to two bytes, User ID off.",
     };
 
-    public static ServiceDefinition ExemptAudience(string id = "stats", string cookieLifetime = "P13M") => new()
+    public static ServiceDeclaration ExemptAudience(string id = "stats", string cookieLifetime = "P13M") => new()
     {
         Id = id,
         Name = new("Statistiques", "Statistics"),
@@ -35,7 +35,7 @@ internal static class SampleDeclarations
         Cookies = [Cookie("_stats_id", cookieLifetime)],
     };
 
-    public static ServiceDefinition ConsentRequired(string id = "videos", params CookieDeclaration[] cookies) => new()
+    public static ServiceDeclaration ConsentRequired(string id = "videos", params CookieDeclaration[] cookies) => new()
     {
         Id = id,
         Name = new("Vidéos", "Videos"),
@@ -46,7 +46,7 @@ internal static class SampleDeclarations
         Cookies = cookies.Length == 0 ? [Cookie("vid")] : [.. cookies],
     };
 
-    public static ServiceDefinition Essential(string id = "login", params CookieDeclaration[] cookies) => new()
+    public static ServiceDeclaration Essential(string id = "login", params CookieDeclaration[] cookies) => new()
     {
         Id = id,
         Name = new("Connexion", "Sign-in"),

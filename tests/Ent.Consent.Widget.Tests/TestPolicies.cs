@@ -30,7 +30,7 @@ internal static class TestPolicies
         },
         Services =
         {
-            new ServiceDefinition
+            new ServiceDeclaration
             {
                 Id = "partner-stats",
                 Name = new("Statistiques de l'éditeur partenaire", "Partner publisher statistics"),

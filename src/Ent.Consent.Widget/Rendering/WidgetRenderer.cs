@@ -374,7 +374,7 @@ internal static class WidgetRenderer
         _ => texts.LegalBasisConsent,
     };
 
-    private static string Lifetime(WidgetRequest request, CookieDeclaration cookie)
+    private static string Lifetime(WidgetRequest request, CookieDefinition cookie)
         => cookie.Lifetime is { } lifetime ? LifetimeText.Format(lifetime, request.Culture) : request.Text(request.Policy.Texts.SessionCookie);
 
     private static string Fill(string text, WidgetRequest request, ServiceDefinition? service = null)

@@ -7,7 +7,7 @@ namespace Ent.Consent;
 /// </summary>
 public static class BuiltInCatalogue
 {
-    private static readonly Dictionary<string, Func<ServiceDefinition>> Factories = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, Func<ServiceDeclaration>> Factories = new(StringComparer.Ordinal)
     {
         ["ent-session"] = EntSession,
         ["aspnetcore"] = AspNetCore,
@@ -32,11 +32,16 @@ public static class BuiltInCatalogue
     /// <summary>Whether a built-in service has this id.</summary>
     public static bool Contains(string serviceId) => Factories.ContainsKey(serviceId);
 
-    /// <summary>A fresh copy of the built-in service with this id, or null.</summary>
-    public static ServiceDefinition? Find(string serviceId) => Factories.TryGetValue(serviceId, out var factory) ? factory() : null;
+    /// <summary>A fresh copy of the built-in service with this id, or null; the caller may change it freely.</summary>
+    public static ServiceDeclaration? Find(string serviceId) => Factories.TryGetValue(serviceId, out var factory) ? factory() : null;
 
-    /// <summary>The built-in purposes; a host's purpose with the same id replaces one.</summary>
-    public static IReadOnlyList<PurposeDefinition> Purposes { get; } =
+    /// <summary>
+    /// The built-in purposes; a host's purpose with the same id replaces one. Each read returns fresh copies, so that
+    /// changing one changes nothing else.
+    /// </summary>
+    public static IReadOnlyList<PurposeDeclaration> Purposes => CreatePurposes();
+
+    private static PurposeDeclaration[] CreatePurposes() =>
     [
         Purpose("essential", "Fonctionnement du portail", "Portal operation",
             "Connexion, sécurité, répartition de charge et mémorisation de vos choix. Ces cookies ne peuvent pas être désactivés.",
@@ -59,7 +64,7 @@ public static class BuiltInCatalogue
     ];
 
     /// <summary>The service owning the consent cookie itself: essential, because it stores the user's choice.</summary>
-    internal static ServiceDefinition ConsentCookieService(string cookieName) => new()
+    internal static ServiceDeclaration ConsentCookieService(string cookieName) => new()
     {
         Id = ConsentPolicy.ConsentServiceId,
         Name = new("Mémorisation de vos choix", "Remembering your choices"),
@@ -80,7 +85,7 @@ public static class BuiltInCatalogue
         Source = "Ent.Consent's own cookie.",
     };
 
-    private static ServiceDefinition EntSession() => new()
+    private static ServiceDeclaration EntSession() => new()
     {
         Id = "ent-session",
         Name = new("Session ENT", "ENT session"),
@@ -102,7 +107,7 @@ public static class BuiltInCatalogue
         Source = "Cookie names listed in the Occitanie ENT notice (seeds/001) and SDET §4.10 (seeds/004).",
     };
 
-    private static ServiceDefinition AspNetCore() => new()
+    private static ServiceDeclaration AspNetCore() => new()
     {
         Id = "aspnetcore",
         Name = new("Session et sécurité du site", "Site session and security"),
@@ -124,7 +129,7 @@ public static class BuiltInCatalogue
         Source = "Default cookie names of ASP.NET Core's cookie authentication, Identity, antiforgery, session and request localization.",
     };
 
-    private static ServiceDefinition MatomoBase(string id, ServiceCategory category) => new()
+    private static ServiceDeclaration MatomoBase(string id, ServiceCategory category) => new()
     {
         Id = id,
         Name = new("Matomo", "Matomo"),
@@ -146,7 +151,7 @@ public static class BuiltInCatalogue
         Source = "Matomo FAQ 'What are the cookies created by Matomo JavaScript Tracker?'; lifetimes are Matomo's defaults, _pk_id capped to 13 months.",
     };
 
-    private static ServiceDefinition MatomoExempt()
+    private static ServiceDeclaration MatomoExempt()
     {
         var service = MatomoBase("matomo-exempt", ServiceCategory.ExemptAudience);
         service.Justification = new(
@@ -160,9 +165,9 @@ public static class BuiltInCatalogue
         return service;
     }
 
-    private static ServiceDefinition Matomo() => MatomoBase("matomo", ServiceCategory.ConsentRequired);
+    private static ServiceDeclaration Matomo() => MatomoBase("matomo", ServiceCategory.ConsentRequired);
 
-    private static ServiceDefinition DnmaBase(string id, ServiceCategory category) => new()
+    private static ServiceDeclaration DnmaBase(string id, ServiceCategory category) => new()
     {
         Id = id,
         Name = new("Mesure d'audience nationale des ENT (DNMA)", "National ENT audience measurement (DNMA)"),
@@ -187,9 +192,9 @@ public static class BuiltInCatalogue
         Source = "Piano Analytics cookie documentation ('Cookies deposited by the SDK') and the DNMA cookie list in ENT notices (seeds/004 §4.10).",
     };
 
-    private static ServiceDefinition Dnma() => DnmaBase("dnma", ServiceCategory.ConsentRequired);
+    private static ServiceDeclaration Dnma() => DnmaBase("dnma", ServiceCategory.ConsentRequired);
 
-    private static ServiceDefinition DnmaExempt()
+    private static ServiceDeclaration DnmaExempt()
     {
         var service = DnmaBase("dnma-exempt", ServiceCategory.ExemptAudience);
         service.Justification = new(
@@ -203,7 +208,7 @@ public static class BuiltInCatalogue
         return service;
     }
 
-    private static ServiceDefinition GoogleAnalytics() => new()
+    private static ServiceDeclaration GoogleAnalytics() => new()
     {
         Id = "google-analytics",
         Name = new("Google Analytics", "Google Analytics"),
@@ -223,7 +228,7 @@ public static class BuiltInCatalogue
         Source = "Google Analytics 4 'Cookie usage on websites' developer documentation.",
     };
 
-    private static ServiceDefinition YouTube() => new()
+    private static ServiceDeclaration YouTube() => new()
     {
         Id = "youtube",
         Name = new("YouTube", "YouTube"),
@@ -244,7 +249,7 @@ public static class BuiltInCatalogue
         Source = "Google's 'Types of cookies and other technologies used by Google' and observation of a youtube.com embed.",
     };
 
-    private static ServiceDefinition YouTubeNoCookie() => new()
+    private static ServiceDeclaration YouTubeNoCookie() => new()
     {
         Id = "youtube-nocookie",
         Name = new("YouTube (mode confidentialité renforcée)", "YouTube (privacy-enhanced mode)"),
@@ -259,7 +264,7 @@ public static class BuiltInCatalogue
         Source = "YouTube help 'Turn on privacy-enhanced mode'; storage keys seen on a youtube-nocookie.com embed. Still reads and writes the terminal: consent required (EDPB guidelines 2/2023).",
     };
 
-    private static ServiceDefinition Dailymotion() => new()
+    private static ServiceDeclaration Dailymotion() => new()
     {
         Id = "dailymotion",
         Name = new("Dailymotion", "Dailymotion"),
@@ -278,7 +283,7 @@ public static class BuiltInCatalogue
         Source = "Dailymotion cookie notice (legal.dailymotion.com).",
     };
 
-    private static ServiceDefinition Vimeo() => new()
+    private static ServiceDeclaration Vimeo() => new()
     {
         Id = "vimeo",
         Name = new("Vimeo", "Vimeo"),
@@ -297,7 +302,7 @@ public static class BuiltInCatalogue
         Source = "Vimeo cookie policy (vimeo.com/cookie_policy).",
     };
 
-    private static ServiceDefinition PeerTube() => new()
+    private static ServiceDeclaration PeerTube() => new()
     {
         Id = "peertube",
         Name = new("PeerTube", "PeerTube"),
@@ -310,7 +315,7 @@ public static class BuiltInCatalogue
         Source = "PeerTube embed player: no tracking cookie, player settings in localStorage; the instance is a third party, so consent is asked. Add the instance's host to Hosts.",
     };
 
-    private static ServiceDefinition GoogleMaps() => new()
+    private static ServiceDeclaration GoogleMaps() => new()
     {
         Id = "google-maps",
         Name = new("Google Maps", "Google Maps"),
@@ -324,7 +329,7 @@ public static class BuiltInCatalogue
         Source = "Google's 'Types of cookies and other technologies used by Google'.",
     };
 
-    private static ServiceDefinition XTwitter() => new()
+    private static ServiceDeclaration XTwitter() => new()
     {
         Id = "x-twitter",
         Name = new("X (Twitter)", "X (Twitter)"),
@@ -344,7 +349,7 @@ public static class BuiltInCatalogue
         Source = "X help centre 'Cookies and similar technologies'.",
     };
 
-    private static ServiceDefinition Facebook() => new()
+    private static ServiceDeclaration Facebook() => new()
     {
         Id = "facebook",
         Name = new("Facebook", "Facebook"),
@@ -363,7 +368,7 @@ public static class BuiltInCatalogue
         Source = "Meta cookie policy (facebook.com/policies/cookies).",
     };
 
-    private static PurposeDefinition Purpose(string id, string nameFr, string nameEn, string descriptionFr, string descriptionEn) => new()
+    private static PurposeDeclaration Purpose(string id, string nameFr, string nameEn, string descriptionFr, string descriptionEn) => new()
     {
         Id = id,
         Name = new(nameFr, nameEn),

@@ -1,6 +1,6 @@
 namespace Ent.Consent;
 
-/// <summary>A cookie a service writes or reads.</summary>
+/// <summary>A cookie a service writes or reads, as declared (mutable, bound from configuration).</summary>
 public sealed class CookieDeclaration
 {
     /// <summary>
@@ -25,7 +25,39 @@ public sealed class CookieDeclaration
     public bool HttpOnly { get; set; }
 
     /// <summary>What the cookie holds, shown on the cookie information page.</summary>
-    public LocalizedText Description { get; set; } = new();
+    public LocalizedTextDeclaration Description { get; set; } = new();
+}
+
+/// <summary>A cookie a service writes or reads, as compiled into a <see cref="ConsentPolicy"/>: immutable.</summary>
+public sealed class CookieDefinition
+{
+    private CookieDefinition(CookieDeclaration declaration)
+    {
+        Name = declaration.Name ?? string.Empty;
+        Domain = declaration.Domain;
+        Path = declaration.Path;
+        Lifetime = declaration.Lifetime;
+        HttpOnly = declaration.HttpOnly;
+        Description = LocalizedText.From(declaration.Description);
+    }
+
+    /// <inheritdoc cref="CookieDeclaration.Name"/>
+    public string Name { get; }
+
+    /// <inheritdoc cref="CookieDeclaration.Domain"/>
+    public string? Domain { get; }
+
+    /// <inheritdoc cref="CookieDeclaration.Path"/>
+    public string? Path { get; }
+
+    /// <inheritdoc cref="CookieDeclaration.Lifetime"/>
+    public CalendarPeriod? Lifetime { get; }
+
+    /// <inheritdoc cref="CookieDeclaration.HttpOnly"/>
+    public bool HttpOnly { get; }
+
+    /// <inheritdoc cref="CookieDeclaration.Description"/>
+    public LocalizedText Description { get; }
 
     /// <summary>Whether <see cref="Name"/> is a prefix.</summary>
     public bool IsPrefix => Name.EndsWith('*');
@@ -33,13 +65,5 @@ public sealed class CookieDeclaration
     /// <summary>The name without the trailing <c>*</c> of a prefix.</summary>
     public string NameOrPrefix => IsPrefix ? Name[..^1] : Name;
 
-    internal CookieDeclaration Clone() => new()
-    {
-        Name = Name,
-        Domain = Domain,
-        Path = Path,
-        Lifetime = Lifetime,
-        HttpOnly = HttpOnly,
-        Description = Description.Clone(),
-    };
+    internal static CookieDefinition From(CookieDeclaration declaration) => new(declaration);
 }

@@ -28,39 +28,40 @@ public enum ExemptionCondition
 
 /// <summary>
 /// The site owner's written attestation that an audience-measurement service meets each exemption condition, with
-/// the figures conditions 5 and 6 are checked against.
+/// the figures conditions 5 and 6 are checked against. Immutable once built (init-only), so the compiled policy
+/// shares it with the declaration safely.
 /// </summary>
-public sealed class ExemptionAttestation
+public sealed record ExemptionAttestation
 {
     /// <summary>Condition 1: the purpose is strictly limited to audience measurement for the publisher alone.</summary>
-    public bool PurposeStrictlyAudienceMeasurement { get; set; }
+    public bool PurposeStrictlyAudienceMeasurement { get; init; }
 
     /// <summary>Condition 2: no tracking across sites or applications.</summary>
-    public bool NoCrossSiteTracking { get; set; }
+    public bool NoCrossSiteTracking { get; init; }
 
     /// <summary>Condition 3: only anonymous statistics.</summary>
-    public bool AnonymousStatisticsOnly { get; set; }
+    public bool AnonymousStatisticsOnly { get; init; }
 
     /// <summary>Condition 4: no cross-referencing with other processing, nothing passed to third parties.</summary>
-    public bool NoCrossReferencingOrSharing { get; set; }
+    public bool NoCrossReferencingOrSharing { get; init; }
 
     /// <summary>
     /// Condition 5: cookies live at most 13 months from their first deposit and are not extended. Also checked
     /// against every declared cookie lifetime.
     /// </summary>
-    public bool CookieLifetimeAtMost13Months { get; set; }
+    public bool CookieLifetimeAtMost13Months { get; init; }
 
     /// <summary>Condition 6: collected data is kept at most 25 months. Also checked against <see cref="DataRetention"/>.</summary>
-    public bool DataRetentionAtMost25Months { get; set; }
+    public bool DataRetentionAtMost25Months { get; init; }
 
     /// <summary>How long the collected data is kept, as declared by the site owner (at most <c>P25M</c>).</summary>
-    public CalendarPeriod? DataRetention { get; set; }
+    public CalendarPeriod? DataRetention { get; init; }
 
     /// <summary>
     /// How the tool is configured to meet the conditions (IP truncation, disabled features, who signed off), kept
     /// with the policy so that the decision can be checked later.
     /// </summary>
-    public string? Configuration { get; set; }
+    public string? Configuration { get; init; }
 
     /// <summary>Whether the given condition is attested.</summary>
     public bool IsAttested(ExemptionCondition condition) => condition switch
@@ -73,6 +74,4 @@ public sealed class ExemptionAttestation
         ExemptionCondition.DataRetentionAtMost25Months => DataRetentionAtMost25Months,
         _ => false,
     };
-
-    internal ExemptionAttestation Clone() => (ExemptionAttestation)MemberwiseClone();
 }

@@ -6,10 +6,10 @@ namespace Ent.Consent;
 /// </summary>
 public sealed class TrackerClassification
 {
-    internal TrackerClassification(ServiceCategory category, ServiceDefinition[] services, CookieDeclaration? cookie)
+    internal TrackerClassification(ServiceCategory category, ServiceDefinition[] services, CookieDefinition? cookie)
     {
         Category = category;
-        Services = services;
+        Services = Array.AsReadOnly(services);
         Cookie = cookie;
     }
 
@@ -26,7 +26,7 @@ public sealed class TrackerClassification
     public ServiceDefinition? Service => Services.Count > 0 ? Services[0] : null;
 
     /// <summary>The declaration of the governing service, or null when unknown.</summary>
-    public CookieDeclaration? Cookie { get; }
+    public CookieDefinition? Cookie { get; }
 
     /// <summary>Whether any service declares the cookie.</summary>
     public bool IsKnown => Services.Count > 0;

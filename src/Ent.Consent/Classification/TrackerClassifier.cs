@@ -19,8 +19,8 @@ public sealed class TrackerClassifier
 
     internal TrackerClassifier(IEnumerable<ServiceDefinition> services)
     {
-        var exact = new Dictionary<string, List<(ServiceDefinition, CookieDeclaration)>>(StringComparer.Ordinal);
-        var prefixes = new Dictionary<string, List<(ServiceDefinition, CookieDeclaration)>>(StringComparer.Ordinal);
+        var exact = new Dictionary<string, List<(ServiceDefinition, CookieDefinition)>>(StringComparer.Ordinal);
+        var prefixes = new Dictionary<string, List<(ServiceDefinition, CookieDefinition)>>(StringComparer.Ordinal);
         foreach (var service in services)
         {
             foreach (var cookie in service.Cookies)
@@ -83,7 +83,7 @@ public sealed class TrackerClassifier
         private readonly TrackerClassification? _undeclaredDomain;
         private readonly (string Domain, TrackerClassification Classification)[] _byDomain;
 
-        public NameRules(List<(ServiceDefinition Service, CookieDeclaration Cookie)> declarations)
+        public NameRules(List<(ServiceDefinition Service, CookieDefinition Cookie)> declarations)
         {
             _anyDomain = Merge(declarations);
             var withoutDomain = declarations.Where(static d => string.IsNullOrEmpty(d.Cookie.Domain)).ToList();
@@ -131,7 +131,7 @@ public sealed class TrackerClassifier
 
         private static string NormalizeDomain(string domain) => domain.TrimStart('.');
 
-        private static TrackerClassification Merge(List<(ServiceDefinition Service, CookieDeclaration Cookie)> declarations)
+        private static TrackerClassification Merge(List<(ServiceDefinition Service, CookieDefinition Cookie)> declarations)
         {
             var ordered = declarations
                 .OrderByDescending(static d => d.Service.Category)

@@ -77,6 +77,45 @@ public readonly struct CalendarPeriod : IEquatable<CalendarPeriod>, ISpanParsabl
     public DateTimeOffset AddTo(DateTimeOffset start) => start.AddMonths(Months).AddDays(Days).Add(Time);
 
     /// <summary>
+    /// The retention cutoff at <paramref name="now"/>: the earliest instant from which everything, added this period
+    /// (<see cref="AddTo"/>), ends at or after <paramref name="now"/>. Data taken before it has been kept for the
+    /// whole period and must go; data taken at or after it has not. Returned in UTC.
+    /// </summary>
+    /// <remarks>
+    /// Not <c>now - period</c>: month arithmetic clamps month ends, so on 31 March 2026 "minus 25 months" gives
+    /// 29 February 2024, yet data of 29 February 2024 reached its 25 months on 29 March 2026. Counted on the UTC
+    /// calendar, so that one instant gives one cutoff whatever offset it is written with.
+    /// </remarks>
+    public DateTimeOffset CutoffAt(DateTimeOffset now)
+    {
+        // AddTo(t) >= now exactly when t plus the months reaches now minus the fixed-length days and time.
+        var target = now.ToUniversalTime().AddDays(-Days).Subtract(Time);
+        if (Months == 0)
+        {
+            return target;
+        }
+
+        var back = target.AddMonths(-Months);
+        var backMonthLength = DateTime.DaysInMonth(back.Year, back.Month);
+        if (target.Day > backMonthLength)
+        {
+            // The month back is shorter and was clamped: all of it ends before now, so keep from the next month.
+            return new DateTimeOffset(back.Year, back.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1);
+        }
+
+        var targetMonthLength = DateTime.DaysInMonth(target.Year, target.Month);
+        if (target.Day == targetMonthLength && backMonthLength > targetMonthLength && target.TimeOfDay > TimeSpan.Zero)
+        {
+            // Now falls on the last day of a short month, onto which the longer month's last days are all clamped:
+            // the data of those days taken earlier in the day than now has already run its period (at midnight
+            // exactly, none has).
+            return new DateTimeOffset(back.Year, back.Month, backMonthLength, 0, 0, 0, TimeSpan.Zero).Add(target.TimeOfDay);
+        }
+
+        return back;
+    }
+
+    /// <summary>
     /// Whether this period ends no later than <paramref name="limit"/> whatever the start date: <c>P12M28D</c> is
     /// within <c>P13M</c>, <c>P394D</c> is not (31 January + 13 months is only 393 days later).
     /// </summary>

@@ -56,32 +56,7 @@ public static class RegulatoryDurations
     /// <summary>
     /// The oldest instant from which data collected by exempt audience trackers may still be kept at
     /// <paramref name="now"/>: anything collected before it must be deleted, and anything collected at or after it is
-    /// less than 25 months old.
+    /// less than 25 months old. See <see cref="CalendarPeriod.CutoffAt"/> for month ends and time zones.
     /// </summary>
-    /// <remarks>
-    /// Not simply <c>now - 25 months</c>: month arithmetic clamps month ends, so on 31 March 2026 that gives
-    /// 29 February 2024, yet data of 29 February 2024 reached its 25 months on 29 March 2026. The cutoff is the
-    /// earliest instant whose 25 months (<see cref="CalendarPeriod.AddTo"/>) all end at or after <paramref name="now"/>.
-    /// </remarks>
-    public static DateTimeOffset ExemptAudienceDataCutoff(DateTimeOffset now)
-    {
-        var months = ExemptAudienceDataMaxRetention.Months;
-        var cutoff = now.AddMonths(-months);
-        var nowMonthLength = DateTime.DaysInMonth(now.Year, now.Month);
-        var cutoffMonthLength = DateTime.DaysInMonth(cutoff.Year, cutoff.Month);
-        if (now.Day > cutoffMonthLength)
-        {
-            // Every day of the shorter month ends before now: keep from the first instant of the next month.
-            return new DateTimeOffset(cutoff.Year, cutoff.Month, 1, 0, 0, 0, cutoff.Offset).AddMonths(1);
-        }
-
-        if (now.Day == nowMonthLength && cutoffMonthLength > nowMonthLength)
-        {
-            // Now is the last day of a short month, onto which the longer month's last days all fall: data of those
-            // days collected earlier in the day than now is already 25 months old.
-            return new DateTimeOffset(cutoff.Year, cutoff.Month, cutoffMonthLength, 0, 0, 0, cutoff.Offset).Add(now.TimeOfDay);
-        }
-
-        return cutoff;
-    }
+    public static DateTimeOffset ExemptAudienceDataCutoff(DateTimeOffset now) => ExemptAudienceDataMaxRetention.CutoffAt(now);
 }

@@ -19,19 +19,19 @@ public sealed partial class ConsentPolicy
     private readonly Lock _textsHashLock = new();
     private FrozenDictionary<string, string> _textsHashes = FrozenDictionary<string, string>.Empty;
 
-    private ConsentPolicy(ConsentPolicyOptions options, List<ServiceDefinition> services, List<PurposeDefinition> purposes, IReadOnlyList<string> warnings)
+    private ConsentPolicy(ConsentPolicyOptions options, ServiceDefinition[] services, PurposeDefinition[] purposes, string[] warnings)
     {
-        Controllers = [.. options.Controllers];
-        Texts = options.Texts.Clone();
+        Controllers = Array.AsReadOnly(options.Controllers.ToArray());
+        Texts = new ConsentTexts(options.Texts);
         ChoiceValidity = options.ChoiceValidity;
         ConsentCookieName = options.ConsentCookieName;
         AllowConsentForMinors = options.AllowConsentForMinors;
-        Services = services;
-        Purposes = purposes;
-        Warnings = warnings;
+        Services = Array.AsReadOnly(services);
+        Purposes = Array.AsReadOnly(purposes);
+        Warnings = Array.AsReadOnly(warnings);
         _servicesById = services.ToFrozenDictionary(static s => s.Id, StringComparer.Ordinal);
         _purposesById = purposes.ToFrozenDictionary(static p => p.Id, StringComparer.Ordinal);
-        ChoosableServices = services.Where(static s => s.Category != ServiceCategory.Essential).ToArray();
+        ChoosableServices = Array.AsReadOnly(services.Where(static s => s.Category != ServiceCategory.Essential).ToArray());
         Classifier = new TrackerClassifier(services);
         Version = PolicyFingerprint.ComputeVersion(this);
     }
@@ -157,7 +157,7 @@ public sealed partial class ConsentPolicy
             LogDowngrade(logger, warning);
         }
 
-        return new ConsentPolicy(options, services, purposes, warnings);
+        return new ConsentPolicy(options, services, purposes, [.. warnings]);
     }
 
     /// <summary>Every problem with <paramref name="options"/>; empty when <see cref="Create"/> would succeed.</summary>
@@ -169,44 +169,47 @@ public sealed partial class ConsentPolicy
         return errors;
     }
 
-    private static (List<ServiceDefinition> Services, List<PurposeDefinition> Purposes) Compile(ConsentPolicyOptions options, List<string> errors, List<string> warnings)
+    // Every declaration is copied into its immutable compiled form first, then checked: nothing the caller keeps a
+    // reference to (options, a built-in copy) can change the policy afterwards.
+    private static (ServiceDefinition[] Services, PurposeDefinition[] Purposes) Compile(ConsentPolicyOptions options, List<string> errors, List<string> warnings)
     {
         ConsentPolicyValidation.ValidateOptions(options, errors);
 
-        var purposes = new List<PurposeDefinition>();
-        foreach (var purpose in BuiltInCatalogue.Purposes)
-        {
-            purposes.Add(options.Purposes.Find(p => p.Id == purpose.Id)?.Clone() ?? purpose.Clone());
-        }
-
-        purposes.AddRange(options.Purposes.Where(p => BuiltInCatalogue.Purposes.All(b => b.Id != p.Id)).Select(static p => p.Clone()));
+        var declaredPurposes = options.Purposes.Where(static p => p is not null).Select(PurposeDefinition.From).ToList();
+        var builtInPurposes = BuiltInCatalogue.Purposes.Select(PurposeDefinition.From).ToList();
+        var purposes = builtInPurposes
+            .Select(builtIn => declaredPurposes.Find(p => p.Id == builtIn.Id) ?? builtIn)
+            .Concat(declaredPurposes.Where(p => !builtInPurposes.Exists(b => b.Id == p.Id)))
+            .ToList();
         var purposeIds = purposes.Select(static p => p.Id).ToHashSet(StringComparer.Ordinal);
 
-        var services = new List<ServiceDefinition> { BuiltInCatalogue.ConsentCookieService(options.ConsentCookieName) };
+        var declaredServices = options.Services.Where(static s => s is not null).Select(ServiceDefinition.From).ToList();
+        var services = new List<ServiceDefinition> { ServiceDefinition.From(BuiltInCatalogue.ConsentCookieService(options.ConsentCookieName)) };
         foreach (var id in options.BuiltInServices.Distinct(StringComparer.Ordinal))
         {
-            if (options.Services.Exists(s => s.Id == id))
+            if (declaredServices.Exists(s => s.Id == id))
             {
                 continue; // Overridden by the host.
             }
 
             if (BuiltInCatalogue.Find(id) is { } builtIn)
             {
-                services.Add(builtIn);
+                services.Add(ServiceDefinition.From(builtIn));
             }
         }
 
-        services.AddRange(options.Services.Select(static s => s.Clone()));
-        if (options.Services.Exists(static s => s.Id == ConsentServiceId))
+        services.AddRange(declaredServices);
+        if (declaredServices.Exists(static s => s.Id == ConsentServiceId))
         {
             errors.Add($"Service id '{ConsentServiceId}' is reserved for the consent cookie itself.");
         }
 
         foreach (var (serviceId, attestation) in options.Exemptions)
         {
-            if (services.Find(s => s.Id == serviceId) is { } attested)
+            var index = services.FindIndex(s => s.Id == serviceId);
+            if (index >= 0)
             {
-                attested.Exemption = attestation.Clone();
+                services[index] = services[index].WithExemption(attestation);
             }
             else
             {
@@ -214,9 +217,10 @@ public sealed partial class ConsentPolicy
             }
         }
 
-        foreach (var service in services)
+        for (var i = 0; i < services.Count; i++)
         {
-            ConsentPolicyValidation.ValidateService(service, purposeIds, errors);
+            var service = services[i];
+            ConsentPolicyValidation.ValidateService(service, purposeIds, options.AllowHttpUrls, errors);
             if (service.Category != ServiceCategory.ExemptAudience)
             {
                 continue;
@@ -230,8 +234,7 @@ public sealed partial class ConsentPolicy
 
             if (options.DowngradeInvalidExemptions)
             {
-                service.Category = ServiceCategory.ConsentRequired;
-                service.LegalBasis = LegalBasis.Consent;
+                services[i] = service.Downgraded();
                 warnings.Add($"Service '{service.Id}' was downgraded from ExemptAudience to ConsentRequired: {string.Join(" ", failures)}");
             }
             else
@@ -242,8 +245,8 @@ public sealed partial class ConsentPolicy
 
         // Only the purposes something uses are shown; declared ones stay even if unused, so hosts can prepare them.
         var used = services.Select(static s => s.Purpose).ToHashSet(StringComparer.Ordinal);
-        purposes.RemoveAll(p => !used.Contains(p.Id) && !options.Purposes.Exists(d => d.Id == p.Id));
-        return (services, purposes);
+        purposes.RemoveAll(p => !used.Contains(p.Id) && !declaredPurposes.Exists(d => d.Id == p.Id));
+        return ([.. services], [.. purposes]);
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Ent.Consent policy: {Warning}")]

@@ -20,7 +20,7 @@ public sealed class ConsentPolicyOptions
     public List<string> BuiltInServices { get; set; } = [];
 
     /// <summary>The host's own services; one with the id of a built-in service overrides it.</summary>
-    public List<ServiceDefinition> Services { get; set; } = [];
+    public List<ServiceDeclaration> Services { get; set; } = [];
 
     /// <summary>
     /// Exemption attestations by service id, for built-in exempt profiles (<c>matomo-exempt</c>, <c>dnma-exempt</c>)
@@ -30,10 +30,10 @@ public sealed class ConsentPolicyOptions
     public Dictionary<string, ExemptionAttestation> Exemptions { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Purposes to add to the built-in ones, or to override them by id.</summary>
-    public List<PurposeDefinition> Purposes { get; set; } = [];
+    public List<PurposeDeclaration> Purposes { get; set; } = [];
 
     /// <summary>The texts shown; each can be overridden per language.</summary>
-    public ConsentTexts Texts { get; set; } = new();
+    public ConsentTextsDeclaration Texts { get; set; } = new();
 
     /// <summary>
     /// How long a choice (consent or refusal) is remembered before the user is asked again. Default 6 months (CNIL
@@ -57,4 +57,11 @@ public sealed class ConsentPolicyOptions
     /// collects the guardian's consent.
     /// </summary>
     public bool AllowConsentForMinors { get; set; }
+
+    /// <summary>
+    /// Whether declared addresses (<see cref="ServiceDeclaration.PrivacyPolicyUrl"/>) may use <c>http:</c>. Off by
+    /// default: only absolute <c>https:</c> addresses are accepted, so that no link the cookie page renders can run
+    /// script (<c>javascript:</c>) or be read in transit. Meant for development hosts only.
+    /// </summary>
+    public bool AllowHttpUrls { get; set; }
 }

@@ -61,14 +61,14 @@ internal static class ConsentPolicyValidation
                 errors.Add($"Purpose id '{purpose.Id}' is invalid: use lowercase letters, digits and hyphens (at most 64).");
             }
 
-            if (!purpose.Name.HasText)
+            if (purpose.Name is not { HasText: true })
             {
                 errors.Add($"Purpose '{purpose.Id}' has no Name.");
             }
         }
     }
 
-    public static void ValidateService(ServiceDefinition service, IReadOnlySet<string> purposeIds, List<string> errors)
+    public static void ValidateService(ServiceDefinition service, IReadOnlySet<string> purposeIds, bool allowHttpUrls, List<string> errors)
     {
         var label = $"Service '{service.Id}'";
         if (!IsValidId(service.Id))
@@ -122,6 +122,38 @@ internal static class ConsentPolicyValidation
         {
             errors.Add($"{label} is declared Essential without a Justification: the site owner must state why it is strictly necessary.");
         }
+
+        if (service.Category == ServiceCategory.Essential && service.LegalBasis == LegalBasis.Consent)
+        {
+            errors.Add($"{label} is declared Essential with LegalBasis Consent, yet no consent is asked for it: declare the basis it relies on (PublicInterest, LegalObligation, Contract or LegitimateInterests).");
+        }
+
+        if (service.PrivacyPolicyUrl is { } url)
+        {
+            ValidateUrl(label, nameof(ServiceDefinition.PrivacyPolicyUrl), url, allowHttpUrls, errors);
+        }
+    }
+
+    // Rendered as links on the cookie page: anything but an absolute https address (http where the host allows it)
+    // could run script (javascript:, data:) or be read and altered in transit.
+    private static void ValidateUrl(string label, string property, Uri url, bool allowHttpUrls, List<string> errors)
+    {
+        if (url.IsAbsoluteUri && url.Scheme == Uri.UriSchemeHttps && url.Host.Length > 0)
+        {
+            return;
+        }
+
+        if (url.IsAbsoluteUri && url.Scheme == Uri.UriSchemeHttp && url.Host.Length > 0)
+        {
+            if (!allowHttpUrls)
+            {
+                errors.Add($"{label}: {property} '{url.OriginalString}' uses http; give the https:// address (AllowHttpUrls accepts http, for development only).");
+            }
+
+            return;
+        }
+
+        errors.Add($"{label}: {property} '{url.OriginalString}' is not an https address; give an absolute https:// address such as https://example.org/privacy.");
     }
 
     /// <summary>The reasons an exempt audience declaration does not hold; empty when it does.</summary>
@@ -132,6 +164,11 @@ internal static class ConsentPolicyValidation
         if (!service.Justification.HasText)
         {
             failures.Add($"{label} is declared ExemptAudience without a Justification: the site owner must state why it meets the exemption.");
+        }
+
+        if (service.LegalBasis == LegalBasis.Consent)
+        {
+            failures.Add($"{label} is declared ExemptAudience with LegalBasis Consent, yet the exemption means no consent is asked: declare LegitimateInterests (or PublicInterest for a public body's own measurement).");
         }
 
         var attestation = service.Exemption;

@@ -1,9 +1,148 @@
 namespace Ent.Consent;
 
 /// <summary>
-/// Every text the banner, the preference centre and the cookie page show. French and English by default; each can
-/// be overridden per language. They are part of the policy: changing one changes <see cref="ConsentPolicy.Version"/>
-/// and asks users again, because consent is only informed for the texts that were shown.
+/// Every text the banner, the preference centre and the cookie page show, as declared: French and English by
+/// default, each overridable per language. Mutable, so that configuration can bind it; compiled into the immutable
+/// <see cref="ConsentTexts"/> of a <see cref="ConsentPolicy"/>. They are part of the policy: changing one changes
+/// <see cref="ConsentPolicy.Version"/> and asks users again, because consent is only informed for the texts that
+/// were shown.
+/// </summary>
+/// <remarks>
+/// Placeholders in braces are filled when rendered: <c>{controllers}</c> (the joint controllers), <c>{service}</c>
+/// and <c>{provider}</c> (a blocked service).
+/// </remarks>
+public sealed class ConsentTextsDeclaration
+{
+    /// <summary>The banner's heading.</summary>
+    public LocalizedTextDeclaration BannerTitle { get; set; } = new("Vos choix sur les cookies", "Your choices about cookies");
+
+    /// <summary>The banner's text: who, why, what each choice does, how to change one's mind.</summary>
+    public LocalizedTextDeclaration BannerBody { get; set; } = new(
+        "{controllers} utilisent des cookies indispensables au fonctionnement du portail et une mesure d'audience anonyme à laquelle vous pouvez vous opposer. Avec votre accord, des services tiers (vidéos, statistiques de partenaires) déposent aussi des cookies. « Tout accepter » les active, « Tout refuser » les laisse désactivés sans rien changer à votre accès au portail. Vous pouvez changer d'avis à tout moment avec « Gérer mes cookies ».",
+        "{controllers} use cookies that the portal needs to work and anonymous audience measurement you can object to. With your agreement, third-party services (videos, partners' statistics) also set cookies. \"Accept all\" turns them on, \"Refuse all\" leaves them off and changes nothing to your access to the portal. You can change your mind at any time with \"Manage cookies\".");
+
+    /// <summary>The first-layer button that grants every consent-required service.</summary>
+    public LocalizedTextDeclaration AcceptAll { get; set; } = new("Tout accepter", "Accept all");
+
+    /// <summary>The first-layer button that refuses every consent-required service; same weight as accept.</summary>
+    public LocalizedTextDeclaration RefuseAll { get; set; } = new("Tout refuser", "Refuse all");
+
+    /// <summary>The button that opens the preference centre.</summary>
+    public LocalizedTextDeclaration Customize { get; set; } = new("Personnaliser", "Customize");
+
+    /// <summary>The preference centre's button that saves per-service choices.</summary>
+    public LocalizedTextDeclaration Save { get; set; } = new("Enregistrer mes choix", "Save my choices");
+
+    /// <summary>The persistent control that reopens the choices on every page.</summary>
+    public LocalizedTextDeclaration ManageCookies { get; set; } = new("Gérer mes cookies", "Manage cookies");
+
+    /// <summary>The preference centre's heading.</summary>
+    public LocalizedTextDeclaration PreferencesTitle { get; set; } = new("Préférences de cookies", "Cookie preferences");
+
+    /// <summary>The preference centre's introduction.</summary>
+    public LocalizedTextDeclaration PreferencesIntro { get; set; } = new(
+        "Choisissez service par service. Les services soumis à votre consentement sont désactivés tant que vous ne les activez pas ; vous pouvez retirer votre accord à tout moment.",
+        "Choose service by service. Services that need your consent stay off until you turn them on; you can withdraw your agreement at any time.");
+
+    /// <summary>Shown beside essential services, which cannot be turned off.</summary>
+    public LocalizedTextDeclaration AlwaysActive { get; set; } = new("Toujours actif", "Always active");
+
+    /// <summary>Label of the opt-out of exempt audience measurement.</summary>
+    public LocalizedTextDeclaration AudienceOptOut { get; set; } = new(
+        "Mesure d'audience anonyme, active sauf si vous vous y opposez",
+        "Anonymous audience measurement, on unless you object");
+
+    /// <summary>The link to the cookie information page.</summary>
+    public LocalizedTextDeclaration CookiePageLink { get; set; } = new("En savoir plus sur les cookies", "More about cookies");
+
+    /// <summary>The cookie information page's heading.</summary>
+    public LocalizedTextDeclaration CookiePageTitle { get; set; } = new("Cookies et traceurs", "Cookies and trackers");
+
+    /// <summary>The cookie information page's introduction.</summary>
+    public LocalizedTextDeclaration CookiePageIntro { get; set; } = new(
+        "Cette page liste chaque service du portail, son responsable, sa finalité, sa base légale et les cookies qu'il dépose, avec leur durée de vie.",
+        "This page lists every service of the portal, who runs it, its purpose, its legal basis and the cookies it sets, with their lifetimes.");
+
+    /// <summary>The placeholder shown instead of blocked content.</summary>
+    public LocalizedTextDeclaration BlockedContent { get; set; } = new(
+        "Ce contenu est hébergé par {provider} ({service}), qui dépose des cookies. Il ne s'affiche qu'avec votre accord.",
+        "This content is hosted by {provider} ({service}), which sets cookies. It is shown only with your agreement.");
+
+    /// <summary>The placeholder's button that grants the one service.</summary>
+    public LocalizedTextDeclaration AllowService { get; set; } = new("Autoriser {service}", "Allow {service}");
+
+    /// <summary>The preference centre's button that closes it without saving.</summary>
+    public LocalizedTextDeclaration Close { get; set; } = new("Fermer", "Close");
+
+    /// <summary>The link from the stand-alone preferences page back to the page the user came from.</summary>
+    public LocalizedTextDeclaration Back { get; set; } = new("Retour au site", "Back to the site");
+
+    /// <summary>Label of a service's category on the cookie page.</summary>
+    public LocalizedTextDeclaration CategoryLabel { get; set; } = new("Catégorie", "Category");
+
+    /// <summary>Label of a service's provider.</summary>
+    public LocalizedTextDeclaration ProviderLabel { get; set; } = new("Fournisseur", "Provider");
+
+    /// <summary>Label of a service's purpose.</summary>
+    public LocalizedTextDeclaration PurposeLabel { get; set; } = new("Finalité", "Purpose");
+
+    /// <summary>Label of a service's legal basis.</summary>
+    public LocalizedTextDeclaration LegalBasisLabel { get; set; } = new("Base légale", "Legal basis");
+
+    /// <summary>Label of the reason an essential or exempt service needs no consent.</summary>
+    public LocalizedTextDeclaration JustificationLabel { get; set; } = new("Pourquoi sans consentement", "Why no consent is needed");
+
+    /// <summary>The link to a provider's privacy policy.</summary>
+    public LocalizedTextDeclaration PrivacyPolicyLabel { get; set; } = new("Politique de confidentialité de {provider}", "Privacy policy of {provider}");
+
+    /// <summary>Caption of a service's cookie table; <c>{service}</c> is the service's name.</summary>
+    public LocalizedTextDeclaration CookiesCaption { get; set; } = new("Cookies de {service}", "Cookies of {service}");
+
+    /// <summary>Column heading: a cookie's name.</summary>
+    public LocalizedTextDeclaration CookieNameLabel { get; set; } = new("Nom", "Name");
+
+    /// <summary>Column heading: a cookie's lifetime.</summary>
+    public LocalizedTextDeclaration CookieLifetimeLabel { get; set; } = new("Durée de vie", "Lifetime");
+
+    /// <summary>Column heading: what a cookie holds.</summary>
+    public LocalizedTextDeclaration CookieRoleLabel { get; set; } = new("Rôle", "Role");
+
+    /// <summary>The lifetime of a cookie deleted when the browser closes.</summary>
+    public LocalizedTextDeclaration SessionCookie { get; set; } = new("Jusqu'à la fermeture du navigateur", "Until the browser is closed");
+
+    /// <summary>Shown for a service that sets no cookie.</summary>
+    public LocalizedTextDeclaration NoCookies { get; set; } = new("Aucun cookie", "No cookie");
+
+    /// <summary>Name of the essential category.</summary>
+    public LocalizedTextDeclaration CategoryEssential { get; set; } = new("Indispensable, sans consentement", "Essential, no consent needed");
+
+    /// <summary>Name of the exempt audience measurement category.</summary>
+    public LocalizedTextDeclaration CategoryExemptAudience { get; set; } = new("Mesure d'audience exemptée de consentement, avec droit d'opposition", "Audience measurement exempt from consent, which you can object to");
+
+    /// <summary>Name of the consent-required category.</summary>
+    public LocalizedTextDeclaration CategoryConsentRequired { get; set; } = new("Soumis à votre consentement", "Subject to your consent");
+
+    /// <summary>GDPR art. 6(1)(a).</summary>
+    public LocalizedTextDeclaration LegalBasisConsent { get; set; } = new("Consentement (RGPD, art. 6.1.a)", "Consent (GDPR, art. 6(1)(a))");
+
+    /// <summary>GDPR art. 6(1)(b).</summary>
+    public LocalizedTextDeclaration LegalBasisContract { get; set; } = new("Exécution d'un contrat (RGPD, art. 6.1.b)", "Performance of a contract (GDPR, art. 6(1)(b))");
+
+    /// <summary>GDPR art. 6(1)(c).</summary>
+    public LocalizedTextDeclaration LegalBasisLegalObligation { get; set; } = new("Obligation légale (RGPD, art. 6.1.c)", "Legal obligation (GDPR, art. 6(1)(c))");
+
+    /// <summary>GDPR art. 6(1)(d).</summary>
+    public LocalizedTextDeclaration LegalBasisVitalInterests { get; set; } = new("Sauvegarde des intérêts vitaux (RGPD, art. 6.1.d)", "Vital interests (GDPR, art. 6(1)(d))");
+
+    /// <summary>GDPR art. 6(1)(e).</summary>
+    public LocalizedTextDeclaration LegalBasisPublicInterest { get; set; } = new("Mission d'intérêt public (RGPD, art. 6.1.e)", "Task in the public interest (GDPR, art. 6(1)(e))");
+
+    /// <summary>GDPR art. 6(1)(f).</summary>
+    public LocalizedTextDeclaration LegalBasisLegitimateInterests { get; set; } = new("Intérêt légitime (RGPD, art. 6.1.f)", "Legitimate interests (GDPR, art. 6(1)(f))");
+}
+
+/// <summary>
+/// The texts of a <see cref="ConsentPolicy"/>, compiled from a <see cref="ConsentTextsDeclaration"/>: immutable.
 /// </summary>
 /// <remarks>
 /// Placeholders in braces are filled when rendered: <c>{controllers}</c> (the joint controllers), <c>{service}</c>
@@ -11,132 +150,167 @@ namespace Ent.Consent;
 /// </remarks>
 public sealed class ConsentTexts
 {
-    /// <summary>The banner's heading.</summary>
-    public LocalizedText BannerTitle { get; set; } = new("Vos choix sur les cookies", "Your choices about cookies");
+    /// <summary>Compiles <paramref name="declaration"/>; a text it leaves out (null) is empty.</summary>
+    public ConsentTexts(ConsentTextsDeclaration declaration)
+    {
+        ArgumentNullException.ThrowIfNull(declaration);
+        BannerTitle = LocalizedText.From(declaration.BannerTitle);
+        BannerBody = LocalizedText.From(declaration.BannerBody);
+        AcceptAll = LocalizedText.From(declaration.AcceptAll);
+        RefuseAll = LocalizedText.From(declaration.RefuseAll);
+        Customize = LocalizedText.From(declaration.Customize);
+        Save = LocalizedText.From(declaration.Save);
+        ManageCookies = LocalizedText.From(declaration.ManageCookies);
+        PreferencesTitle = LocalizedText.From(declaration.PreferencesTitle);
+        PreferencesIntro = LocalizedText.From(declaration.PreferencesIntro);
+        AlwaysActive = LocalizedText.From(declaration.AlwaysActive);
+        AudienceOptOut = LocalizedText.From(declaration.AudienceOptOut);
+        CookiePageLink = LocalizedText.From(declaration.CookiePageLink);
+        CookiePageTitle = LocalizedText.From(declaration.CookiePageTitle);
+        CookiePageIntro = LocalizedText.From(declaration.CookiePageIntro);
+        BlockedContent = LocalizedText.From(declaration.BlockedContent);
+        AllowService = LocalizedText.From(declaration.AllowService);
+        Close = LocalizedText.From(declaration.Close);
+        Back = LocalizedText.From(declaration.Back);
+        CategoryLabel = LocalizedText.From(declaration.CategoryLabel);
+        ProviderLabel = LocalizedText.From(declaration.ProviderLabel);
+        PurposeLabel = LocalizedText.From(declaration.PurposeLabel);
+        LegalBasisLabel = LocalizedText.From(declaration.LegalBasisLabel);
+        JustificationLabel = LocalizedText.From(declaration.JustificationLabel);
+        PrivacyPolicyLabel = LocalizedText.From(declaration.PrivacyPolicyLabel);
+        CookiesCaption = LocalizedText.From(declaration.CookiesCaption);
+        CookieNameLabel = LocalizedText.From(declaration.CookieNameLabel);
+        CookieLifetimeLabel = LocalizedText.From(declaration.CookieLifetimeLabel);
+        CookieRoleLabel = LocalizedText.From(declaration.CookieRoleLabel);
+        SessionCookie = LocalizedText.From(declaration.SessionCookie);
+        NoCookies = LocalizedText.From(declaration.NoCookies);
+        CategoryEssential = LocalizedText.From(declaration.CategoryEssential);
+        CategoryExemptAudience = LocalizedText.From(declaration.CategoryExemptAudience);
+        CategoryConsentRequired = LocalizedText.From(declaration.CategoryConsentRequired);
+        LegalBasisConsent = LocalizedText.From(declaration.LegalBasisConsent);
+        LegalBasisContract = LocalizedText.From(declaration.LegalBasisContract);
+        LegalBasisLegalObligation = LocalizedText.From(declaration.LegalBasisLegalObligation);
+        LegalBasisVitalInterests = LocalizedText.From(declaration.LegalBasisVitalInterests);
+        LegalBasisPublicInterest = LocalizedText.From(declaration.LegalBasisPublicInterest);
+        LegalBasisLegitimateInterests = LocalizedText.From(declaration.LegalBasisLegitimateInterests);
+    }
 
-    /// <summary>The banner's text: who, why, what each choice does, how to change one's mind.</summary>
-    public LocalizedText BannerBody { get; set; } = new(
-        "{controllers} utilisent des cookies indispensables au fonctionnement du portail et une mesure d'audience anonyme à laquelle vous pouvez vous opposer. Avec votre accord, des services tiers (vidéos, statistiques de partenaires) déposent aussi des cookies. « Tout accepter » les active, « Tout refuser » les laisse désactivés sans rien changer à votre accès au portail. Vous pouvez changer d'avis à tout moment avec « Gérer mes cookies ».",
-        "{controllers} use cookies that the portal needs to work and anonymous audience measurement you can object to. With your agreement, third-party services (videos, partners' statistics) also set cookies. \"Accept all\" turns them on, \"Refuse all\" leaves them off and changes nothing to your access to the portal. You can change your mind at any time with \"Manage cookies\".");
+    /// <inheritdoc cref="ConsentTextsDeclaration.BannerTitle"/>
+    public LocalizedText BannerTitle { get; }
 
-    /// <summary>The first-layer button that grants every consent-required service.</summary>
-    public LocalizedText AcceptAll { get; set; } = new("Tout accepter", "Accept all");
+    /// <inheritdoc cref="ConsentTextsDeclaration.BannerBody"/>
+    public LocalizedText BannerBody { get; }
 
-    /// <summary>The first-layer button that refuses every consent-required service; same weight as accept.</summary>
-    public LocalizedText RefuseAll { get; set; } = new("Tout refuser", "Refuse all");
+    /// <inheritdoc cref="ConsentTextsDeclaration.AcceptAll"/>
+    public LocalizedText AcceptAll { get; }
 
-    /// <summary>The button that opens the preference centre.</summary>
-    public LocalizedText Customize { get; set; } = new("Personnaliser", "Customize");
+    /// <inheritdoc cref="ConsentTextsDeclaration.RefuseAll"/>
+    public LocalizedText RefuseAll { get; }
 
-    /// <summary>The preference centre's button that saves per-service choices.</summary>
-    public LocalizedText Save { get; set; } = new("Enregistrer mes choix", "Save my choices");
+    /// <inheritdoc cref="ConsentTextsDeclaration.Customize"/>
+    public LocalizedText Customize { get; }
 
-    /// <summary>The persistent control that reopens the choices on every page.</summary>
-    public LocalizedText ManageCookies { get; set; } = new("Gérer mes cookies", "Manage cookies");
+    /// <inheritdoc cref="ConsentTextsDeclaration.Save"/>
+    public LocalizedText Save { get; }
 
-    /// <summary>The preference centre's heading.</summary>
-    public LocalizedText PreferencesTitle { get; set; } = new("Préférences de cookies", "Cookie preferences");
+    /// <inheritdoc cref="ConsentTextsDeclaration.ManageCookies"/>
+    public LocalizedText ManageCookies { get; }
 
-    /// <summary>The preference centre's introduction.</summary>
-    public LocalizedText PreferencesIntro { get; set; } = new(
-        "Choisissez service par service. Les services soumis à votre consentement sont désactivés tant que vous ne les activez pas ; vous pouvez retirer votre accord à tout moment.",
-        "Choose service by service. Services that need your consent stay off until you turn them on; you can withdraw your agreement at any time.");
+    /// <inheritdoc cref="ConsentTextsDeclaration.PreferencesTitle"/>
+    public LocalizedText PreferencesTitle { get; }
 
-    /// <summary>Shown beside essential services, which cannot be turned off.</summary>
-    public LocalizedText AlwaysActive { get; set; } = new("Toujours actif", "Always active");
+    /// <inheritdoc cref="ConsentTextsDeclaration.PreferencesIntro"/>
+    public LocalizedText PreferencesIntro { get; }
 
-    /// <summary>Label of the opt-out of exempt audience measurement.</summary>
-    public LocalizedText AudienceOptOut { get; set; } = new(
-        "Mesure d'audience anonyme, active sauf si vous vous y opposez",
-        "Anonymous audience measurement, on unless you object");
+    /// <inheritdoc cref="ConsentTextsDeclaration.AlwaysActive"/>
+    public LocalizedText AlwaysActive { get; }
 
-    /// <summary>The link to the cookie information page.</summary>
-    public LocalizedText CookiePageLink { get; set; } = new("En savoir plus sur les cookies", "More about cookies");
+    /// <inheritdoc cref="ConsentTextsDeclaration.AudienceOptOut"/>
+    public LocalizedText AudienceOptOut { get; }
 
-    /// <summary>The cookie information page's heading.</summary>
-    public LocalizedText CookiePageTitle { get; set; } = new("Cookies et traceurs", "Cookies and trackers");
+    /// <inheritdoc cref="ConsentTextsDeclaration.CookiePageLink"/>
+    public LocalizedText CookiePageLink { get; }
 
-    /// <summary>The cookie information page's introduction.</summary>
-    public LocalizedText CookiePageIntro { get; set; } = new(
-        "Cette page liste chaque service du portail, son responsable, sa finalité, sa base légale et les cookies qu'il dépose, avec leur durée de vie.",
-        "This page lists every service of the portal, who runs it, its purpose, its legal basis and the cookies it sets, with their lifetimes.");
+    /// <inheritdoc cref="ConsentTextsDeclaration.CookiePageTitle"/>
+    public LocalizedText CookiePageTitle { get; }
 
-    /// <summary>The placeholder shown instead of blocked content.</summary>
-    public LocalizedText BlockedContent { get; set; } = new(
-        "Ce contenu est hébergé par {provider} ({service}), qui dépose des cookies. Il ne s'affiche qu'avec votre accord.",
-        "This content is hosted by {provider} ({service}), which sets cookies. It is shown only with your agreement.");
+    /// <inheritdoc cref="ConsentTextsDeclaration.CookiePageIntro"/>
+    public LocalizedText CookiePageIntro { get; }
 
-    /// <summary>The placeholder's button that grants the one service.</summary>
-    public LocalizedText AllowService { get; set; } = new("Autoriser {service}", "Allow {service}");
+    /// <inheritdoc cref="ConsentTextsDeclaration.BlockedContent"/>
+    public LocalizedText BlockedContent { get; }
 
-    /// <summary>The preference centre's button that closes it without saving.</summary>
-    public LocalizedText Close { get; set; } = new("Fermer", "Close");
+    /// <inheritdoc cref="ConsentTextsDeclaration.AllowService"/>
+    public LocalizedText AllowService { get; }
 
-    /// <summary>The link from the stand-alone preferences page back to the page the user came from.</summary>
-    public LocalizedText Back { get; set; } = new("Retour au site", "Back to the site");
+    /// <inheritdoc cref="ConsentTextsDeclaration.Close"/>
+    public LocalizedText Close { get; }
 
-    /// <summary>Label of a service's category on the cookie page.</summary>
-    public LocalizedText CategoryLabel { get; set; } = new("Catégorie", "Category");
+    /// <inheritdoc cref="ConsentTextsDeclaration.Back"/>
+    public LocalizedText Back { get; }
 
-    /// <summary>Label of a service's provider.</summary>
-    public LocalizedText ProviderLabel { get; set; } = new("Fournisseur", "Provider");
+    /// <inheritdoc cref="ConsentTextsDeclaration.CategoryLabel"/>
+    public LocalizedText CategoryLabel { get; }
 
-    /// <summary>Label of a service's purpose.</summary>
-    public LocalizedText PurposeLabel { get; set; } = new("Finalité", "Purpose");
+    /// <inheritdoc cref="ConsentTextsDeclaration.ProviderLabel"/>
+    public LocalizedText ProviderLabel { get; }
 
-    /// <summary>Label of a service's legal basis.</summary>
-    public LocalizedText LegalBasisLabel { get; set; } = new("Base légale", "Legal basis");
+    /// <inheritdoc cref="ConsentTextsDeclaration.PurposeLabel"/>
+    public LocalizedText PurposeLabel { get; }
 
-    /// <summary>Label of the reason an essential or exempt service needs no consent.</summary>
-    public LocalizedText JustificationLabel { get; set; } = new("Pourquoi sans consentement", "Why no consent is needed");
+    /// <inheritdoc cref="ConsentTextsDeclaration.LegalBasisLabel"/>
+    public LocalizedText LegalBasisLabel { get; }
 
-    /// <summary>The link to a provider's privacy policy.</summary>
-    public LocalizedText PrivacyPolicyLabel { get; set; } = new("Politique de confidentialité de {provider}", "Privacy policy of {provider}");
+    /// <inheritdoc cref="ConsentTextsDeclaration.JustificationLabel"/>
+    public LocalizedText JustificationLabel { get; }
 
-    /// <summary>Caption of a service's cookie table; <c>{service}</c> is the service's name.</summary>
-    public LocalizedText CookiesCaption { get; set; } = new("Cookies de {service}", "Cookies of {service}");
+    /// <inheritdoc cref="ConsentTextsDeclaration.PrivacyPolicyLabel"/>
+    public LocalizedText PrivacyPolicyLabel { get; }
 
-    /// <summary>Column heading: a cookie's name.</summary>
-    public LocalizedText CookieNameLabel { get; set; } = new("Nom", "Name");
+    /// <inheritdoc cref="ConsentTextsDeclaration.CookiesCaption"/>
+    public LocalizedText CookiesCaption { get; }
 
-    /// <summary>Column heading: a cookie's lifetime.</summary>
-    public LocalizedText CookieLifetimeLabel { get; set; } = new("Durée de vie", "Lifetime");
+    /// <inheritdoc cref="ConsentTextsDeclaration.CookieNameLabel"/>
+    public LocalizedText CookieNameLabel { get; }
 
-    /// <summary>Column heading: what a cookie holds.</summary>
-    public LocalizedText CookieRoleLabel { get; set; } = new("Rôle", "Role");
+    /// <inheritdoc cref="ConsentTextsDeclaration.CookieLifetimeLabel"/>
+    public LocalizedText CookieLifetimeLabel { get; }
 
-    /// <summary>The lifetime of a cookie deleted when the browser closes.</summary>
-    public LocalizedText SessionCookie { get; set; } = new("Jusqu'à la fermeture du navigateur", "Until the browser is closed");
+    /// <inheritdoc cref="ConsentTextsDeclaration.CookieRoleLabel"/>
+    public LocalizedText CookieRoleLabel { get; }
 
-    /// <summary>Shown for a service that sets no cookie.</summary>
-    public LocalizedText NoCookies { get; set; } = new("Aucun cookie", "No cookie");
+    /// <inheritdoc cref="ConsentTextsDeclaration.SessionCookie"/>
+    public LocalizedText SessionCookie { get; }
 
-    /// <summary>Name of the essential category.</summary>
-    public LocalizedText CategoryEssential { get; set; } = new("Indispensable, sans consentement", "Essential, no consent needed");
+    /// <inheritdoc cref="ConsentTextsDeclaration.NoCookies"/>
+    public LocalizedText NoCookies { get; }
 
-    /// <summary>Name of the exempt audience measurement category.</summary>
-    public LocalizedText CategoryExemptAudience { get; set; } = new("Mesure d'audience exemptée de consentement, avec droit d'opposition", "Audience measurement exempt from consent, which you can object to");
+    /// <inheritdoc cref="ConsentTextsDeclaration.CategoryEssential"/>
+    public LocalizedText CategoryEssential { get; }
 
-    /// <summary>Name of the consent-required category.</summary>
-    public LocalizedText CategoryConsentRequired { get; set; } = new("Soumis à votre consentement", "Subject to your consent");
+    /// <inheritdoc cref="ConsentTextsDeclaration.CategoryExemptAudience"/>
+    public LocalizedText CategoryExemptAudience { get; }
 
-    /// <summary>GDPR art. 6(1)(a).</summary>
-    public LocalizedText LegalBasisConsent { get; set; } = new("Consentement (RGPD, art. 6.1.a)", "Consent (GDPR, art. 6(1)(a))");
+    /// <inheritdoc cref="ConsentTextsDeclaration.CategoryConsentRequired"/>
+    public LocalizedText CategoryConsentRequired { get; }
 
-    /// <summary>GDPR art. 6(1)(b).</summary>
-    public LocalizedText LegalBasisContract { get; set; } = new("Exécution d'un contrat (RGPD, art. 6.1.b)", "Performance of a contract (GDPR, art. 6(1)(b))");
+    /// <inheritdoc cref="ConsentTextsDeclaration.LegalBasisConsent"/>
+    public LocalizedText LegalBasisConsent { get; }
 
-    /// <summary>GDPR art. 6(1)(c).</summary>
-    public LocalizedText LegalBasisLegalObligation { get; set; } = new("Obligation légale (RGPD, art. 6.1.c)", "Legal obligation (GDPR, art. 6(1)(c))");
+    /// <inheritdoc cref="ConsentTextsDeclaration.LegalBasisContract"/>
+    public LocalizedText LegalBasisContract { get; }
 
-    /// <summary>GDPR art. 6(1)(d).</summary>
-    public LocalizedText LegalBasisVitalInterests { get; set; } = new("Sauvegarde des intérêts vitaux (RGPD, art. 6.1.d)", "Vital interests (GDPR, art. 6(1)(d))");
+    /// <inheritdoc cref="ConsentTextsDeclaration.LegalBasisLegalObligation"/>
+    public LocalizedText LegalBasisLegalObligation { get; }
 
-    /// <summary>GDPR art. 6(1)(e).</summary>
-    public LocalizedText LegalBasisPublicInterest { get; set; } = new("Mission d'intérêt public (RGPD, art. 6.1.e)", "Task in the public interest (GDPR, art. 6(1)(e))");
+    /// <inheritdoc cref="ConsentTextsDeclaration.LegalBasisVitalInterests"/>
+    public LocalizedText LegalBasisVitalInterests { get; }
 
-    /// <summary>GDPR art. 6(1)(f).</summary>
-    public LocalizedText LegalBasisLegitimateInterests { get; set; } = new("Intérêt légitime (RGPD, art. 6.1.f)", "Legitimate interests (GDPR, art. 6(1)(f))");
+    /// <inheritdoc cref="ConsentTextsDeclaration.LegalBasisPublicInterest"/>
+    public LocalizedText LegalBasisPublicInterest { get; }
+
+    /// <inheritdoc cref="ConsentTextsDeclaration.LegalBasisLegitimateInterests"/>
+    public LocalizedText LegalBasisLegitimateInterests { get; }
 
     /// <summary>Every text with a stable key, for hashing and for hosts that render their own widget.</summary>
     public IEnumerable<KeyValuePair<string, LocalizedText>> All()
@@ -180,19 +354,5 @@ public sealed class ConsentTexts
         yield return new(nameof(LegalBasisVitalInterests), LegalBasisVitalInterests);
         yield return new(nameof(LegalBasisPublicInterest), LegalBasisPublicInterest);
         yield return new(nameof(LegalBasisLegitimateInterests), LegalBasisLegitimateInterests);
-    }
-
-    internal ConsentTexts Clone()
-    {
-        var copy = new ConsentTexts();
-        foreach (var property in typeof(ConsentTexts).GetProperties())
-        {
-            if (property.PropertyType == typeof(LocalizedText) && property.GetValue(this) is LocalizedText text)
-            {
-                property.SetValue(copy, text.Clone());
-            }
-        }
-
-        return copy;
     }
 }

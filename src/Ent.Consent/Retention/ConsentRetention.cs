@@ -37,13 +37,13 @@ public sealed partial class ConsentRetention
 
         if (options.PurgeProofs && services.GetService<IConsentProofStore>() is { } store)
         {
-            var cutoff = SubtractFrom(now, options.ProofRetention);
+            var cutoff = options.ProofRetention.CutoffAt(now);
             outcomes.Add(await RunAsync("consent-proofs", cutoff, ct => store.PurgeAsync(cutoff, ct), cancellationToken).ConfigureAwait(false));
         }
 
         foreach (var purge in options.AudienceDataPurges)
         {
-            var cutoff = SubtractFrom(now, purge.Retention);
+            var cutoff = purge.Retention.CutoffAt(now);
             outcomes.Add(await RunAsync(purge.Name, cutoff, ct => purge.RunAsync(services, cutoff, ct), cancellationToken).ConfigureAwait(false));
         }
 
@@ -64,10 +64,6 @@ public sealed partial class ConsentRetention
             return new RetentionOutcome(name, cutoff, 0, exception);
         }
     }
-
-    // Going back by a calendar period: months first, then days, then time, the mirror of CalendarPeriod.AddTo.
-    private static DateTimeOffset SubtractFrom(DateTimeOffset instant, CalendarPeriod period)
-        => instant.AddMonths(-period.Months).AddDays(-period.Days).Subtract(period.Time);
 
     [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Retention purge {Purge}: {Deleted} item(s) taken before {Cutoff:O} deleted")]
     private static partial void LogPurged(ILogger logger, string purge, long deleted, DateTimeOffset cutoff);

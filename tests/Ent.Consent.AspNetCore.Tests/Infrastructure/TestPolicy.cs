@@ -10,7 +10,7 @@ internal static class TestPolicy
         policy.Controllers = ["Région de test et académie de test"];
         policy.Services =
         [
-            new ServiceDefinition
+            new ServiceDeclaration
             {
                 Id = "videos",
                 Name = new("Vidéos", "Videos"),
@@ -23,7 +23,7 @@ internal static class TestPolicy
                     new CookieDeclaration { Name = "vid_pref", Lifetime = CalendarPeriod.FromMonths(6) },
                 ],
             },
-            new ServiceDefinition
+            new ServiceDeclaration
             {
                 Id = "partner",
                 Name = new("Partenaire", "Partner"),
@@ -32,7 +32,7 @@ internal static class TestPolicy
                 Category = ServiceCategory.ConsentRequired,
                 Cookies = [new CookieDeclaration { Name = "partner_id", Domain = ".portal.test", Path = "/app", HttpOnly = true, Lifetime = CalendarPeriod.FromMonths(6) }],
             },
-            new ServiceDefinition
+            new ServiceDeclaration
             {
                 Id = "stats",
                 Name = new("Statistiques", "Statistics"),
@@ -53,7 +53,7 @@ internal static class TestPolicy
                 },
                 Cookies = [new CookieDeclaration { Name = "_pk_id.*", Lifetime = CalendarPeriod.FromMonths(13) }],
             },
-            new ServiceDefinition
+            new ServiceDeclaration
             {
                 Id = "session",
                 Name = new("Session", "Session"),

@@ -12,7 +12,7 @@ internal static class TestPortal
         options.Policy.Controllers = ["Région de test"];
         options.Policy.Services =
         [
-            new ServiceDefinition
+            new ServiceDeclaration
             {
                 Id = "videos",
                 Name = new("Vidéos", "Videos"),

@@ -4,7 +4,7 @@ namespace Ent.Consent.Tests.Classification;
 
 public class TrackerClassifierTests
 {
-    private static TrackerClassifier Classifier(params ServiceDefinition[] services) => ConsentPolicy.Create(Options(services)).Classifier;
+    private static TrackerClassifier Classifier(params ServiceDeclaration[] services) => ConsentPolicy.Create(Options(services)).Classifier;
 
     [Theory]
     [InlineData("unknown_tracker")]

@@ -37,15 +37,15 @@ public class ConfigurationBindingTests
         Assert.Equal(["ent-session", "matomo-exempt", "youtube"], options.BuiltInServices);
 
         var manuels = options.Services.Single(static s => s.Id == "manuels");
-        Assert.Equal("Digital textbooks", manuels.Name.Resolve(new CultureInfo("en")));
-        Assert.Equal("Manuels numériques", manuels.Name.Resolve(new CultureInfo("fr-FR")));
+        Assert.Equal("Digital textbooks", new LocalizedText(manuels.Name).Resolve(new CultureInfo("en")));
+        Assert.Equal("Manuels numériques", new LocalizedText(manuels.Name).Resolve(new CultureInfo("fr-FR")));
         Assert.Equal(ServiceCategory.ConsentRequired, manuels.Category);
         Assert.Equal(new Uri("https://manuels.example/confidentialite"), manuels.PrivacyPolicyUrl);
         Assert.Equal(3, manuels.Cookies.Count);
         Assert.Equal(CalendarPeriod.FromMonths(13), manuels.Cookies[0].Lifetime);
         Assert.Equal(".manuels.example", manuels.Cookies[0].Domain);
         Assert.True(manuels.Cookies[0].HttpOnly);
-        Assert.True(manuels.Cookies[1].IsPrefix);
+        Assert.EndsWith("*", manuels.Cookies[1].Name);
         Assert.Equal(CalendarPeriod.FromMonths(12), manuels.Cookies[1].Lifetime);
         Assert.Null(manuels.Cookies[2].Lifetime);
         Assert.Equal(["mn-*"], manuels.StorageKeys);
@@ -63,7 +63,7 @@ public class ConfigurationBindingTests
         Assert.Equal(CalendarPeriod.FromMonths(25), matomo.DataRetention);
         Assert.StartsWith("Matomo 5", matomo.Configuration);
 
-        Assert.Equal("Learning resources", options.Purposes.Single().Name.Resolve(new CultureInfo("en")));
+        Assert.Equal("Learning resources", new LocalizedText(options.Purposes.Single().Name).Resolve(new CultureInfo("en")));
     }
 
     [Fact]
@@ -76,8 +76,8 @@ public class ConfigurationBindingTests
         Assert.Equal("Your choices about cookies", texts.BannerTitle["en"]);
         Assert.Equal("Tout accepter", texts.AcceptAll["fr"]);
         Assert.Equal("Accept everything", texts.AcceptAll["en"]);
-        Assert.Equal("Tot acceptar", texts.AcceptAll.Resolve(new CultureInfo("oc")));
-        Assert.Equal(new ConsentTexts().RefuseAll, texts.RefuseAll);
+        Assert.Equal("Tot acceptar", new LocalizedText(texts.AcceptAll).Resolve(new CultureInfo("oc")));
+        Assert.Equal(new ConsentTextsDeclaration().RefuseAll, texts.RefuseAll);
     }
 
     [Fact]

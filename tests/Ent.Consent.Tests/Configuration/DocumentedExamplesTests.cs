@@ -27,10 +27,10 @@ public class DocumentedExamplesTests
                     Configuration = "Matomo 5, IP anonymised to 2 bytes, approved by the DPO on 12 September 2025.",
                 },
             },
-            Purposes = { new PurposeDefinition { Id = "pedagogy", Name = new("Ressources pédagogiques", "Learning resources") } },
+            Purposes = { new PurposeDeclaration { Id = "pedagogy", Name = new("Ressources pédagogiques", "Learning resources") } },
             Services =
             {
-                new ServiceDefinition
+                new ServiceDeclaration
                 {
                     Id = "manuels",
                     Name = new("Manuels numériques", "Digital textbooks"),

@@ -34,12 +34,12 @@ public class PolicyValidationTests
         var attestation = service.Exemption!;
         switch (missing)
         {
-            case ExemptionCondition.PurposeStrictlyAudienceMeasurement: attestation.PurposeStrictlyAudienceMeasurement = false; break;
-            case ExemptionCondition.NoCrossSiteTracking: attestation.NoCrossSiteTracking = false; break;
-            case ExemptionCondition.AnonymousStatisticsOnly: attestation.AnonymousStatisticsOnly = false; break;
-            case ExemptionCondition.NoCrossReferencingOrSharing: attestation.NoCrossReferencingOrSharing = false; break;
-            case ExemptionCondition.CookieLifetimeAtMost13Months: attestation.CookieLifetimeAtMost13Months = false; break;
-            case ExemptionCondition.DataRetentionAtMost25Months: attestation.DataRetentionAtMost25Months = false; break;
+            case ExemptionCondition.PurposeStrictlyAudienceMeasurement: service.Exemption = attestation with { PurposeStrictlyAudienceMeasurement = false }; break;
+            case ExemptionCondition.NoCrossSiteTracking: service.Exemption = attestation with { NoCrossSiteTracking = false }; break;
+            case ExemptionCondition.AnonymousStatisticsOnly: service.Exemption = attestation with { AnonymousStatisticsOnly = false }; break;
+            case ExemptionCondition.NoCrossReferencingOrSharing: service.Exemption = attestation with { NoCrossReferencingOrSharing = false }; break;
+            case ExemptionCondition.CookieLifetimeAtMost13Months: service.Exemption = attestation with { CookieLifetimeAtMost13Months = false }; break;
+            case ExemptionCondition.DataRetentionAtMost25Months: service.Exemption = attestation with { DataRetentionAtMost25Months = false }; break;
         }
 
         var error = Refused(Options(service));
@@ -70,7 +70,7 @@ public class PolicyValidationTests
     public void Exempt_service_without_justification_is_refused()
     {
         var service = ExemptAudience();
-        service.Justification = new LocalizedText { ["fr"] = "  " };
+        service.Justification = new LocalizedTextDeclaration { ["fr"] = "  " };
 
         var error = Refused(Options(service));
 
@@ -113,7 +113,7 @@ public class PolicyValidationTests
     public void Exempt_data_retention_not_declared_is_refused()
     {
         var service = ExemptAudience();
-        service.Exemption!.DataRetention = null;
+        service.Exemption = service.Exemption! with { DataRetention = null };
 
         var error = Refused(Options(service));
 
@@ -128,7 +128,7 @@ public class PolicyValidationTests
     public void Exempt_data_retention_over_25_months_is_refused_with_the_figure(string retention, string shown)
     {
         var service = ExemptAudience();
-        service.Exemption!.DataRetention = CalendarPeriod.Parse(retention);
+        service.Exemption = service.Exemption! with { DataRetention = CalendarPeriod.Parse(retention) };
 
         var error = Refused(Options(service));
 
@@ -139,7 +139,7 @@ public class PolicyValidationTests
     public void Exempt_data_retention_of_zero_is_refused()
     {
         var service = ExemptAudience();
-        service.Exemption!.DataRetention = CalendarPeriod.FromDays(0);
+        service.Exemption = service.Exemption! with { DataRetention = CalendarPeriod.FromDays(0) };
 
         Assert.Contains("Exemption.DataRetention is zero", Assert.Single(Refused(Options(service)).Errors));
     }
@@ -148,8 +148,8 @@ public class PolicyValidationTests
     public void A_failing_exemption_lists_every_failure_at_once()
     {
         var service = ExemptAudience(cookieLifetime: "P2Y");
-        service.Exemption!.NoCrossSiteTracking = false;
-        service.Exemption.DataRetention = CalendarPeriod.FromMonths(36);
+        service.Exemption = service.Exemption! with { NoCrossSiteTracking = false };
+        service.Exemption = service.Exemption with { DataRetention = CalendarPeriod.FromMonths(36) };
 
         var error = Refused(Options(service));
 
@@ -163,7 +163,7 @@ public class PolicyValidationTests
     public void Downgrade_turns_an_invalid_exemption_into_consent_required_with_a_logged_warning()
     {
         var service = ExemptAudience();
-        service.Exemption!.AnonymousStatisticsOnly = false;
+        service.Exemption = service.Exemption! with { AnonymousStatisticsOnly = false };
         var options = Options(service);
         options.DowngradeInvalidExemptions = true;
         var sink = new CapturingLoggerProvider();
@@ -191,7 +191,7 @@ public class PolicyValidationTests
     public void Downgrade_does_not_hide_problems_other_than_the_exemption()
     {
         var service = ExemptAudience();
-        service.Exemption!.AnonymousStatisticsOnly = false;
+        service.Exemption = service.Exemption! with { AnonymousStatisticsOnly = false };
         service.Purpose = "nowhere";
         var options = Options(service);
         options.DowngradeInvalidExemptions = true;
@@ -205,7 +205,7 @@ public class PolicyValidationTests
     public void Essential_service_without_justification_is_refused()
     {
         var service = Essential();
-        service.Justification = new LocalizedText();
+        service.Justification = new LocalizedTextDeclaration();
 
         var error = Refused(Options(service));
 
@@ -231,7 +231,7 @@ public class PolicyValidationTests
         var service = ConsentRequired();
         service.Purpose = "pedagogy";
         var options = Options(service);
-        options.Purposes.Add(new PurposeDefinition { Id = "pedagogy", Name = new("Ressources pédagogiques", "Learning resources") });
+        options.Purposes.Add(new PurposeDeclaration { Id = "pedagogy", Name = new("Ressources pédagogiques", "Learning resources") });
 
         var policy = ConsentPolicy.Create(options);
 
@@ -250,8 +250,8 @@ public class PolicyValidationTests
     public void Duplicate_purpose_ids_are_refused()
     {
         var options = Options(ConsentRequired());
-        options.Purposes.Add(new PurposeDefinition { Id = "extra", Name = new("Extra") });
-        options.Purposes.Add(new PurposeDefinition { Id = "extra", Name = new("Extra") });
+        options.Purposes.Add(new PurposeDeclaration { Id = "extra", Name = new("Extra") });
+        options.Purposes.Add(new PurposeDeclaration { Id = "extra", Name = new("Extra") });
 
         Assert.Contains("Purpose 'extra' is declared 2 times; ids must be unique.", Refused(options).Errors);
     }
@@ -388,7 +388,7 @@ public class PolicyValidationTests
     public void Service_without_name_or_provider_is_refused()
     {
         var service = ConsentRequired();
-        service.Name = new LocalizedText();
+        service.Name = new LocalizedTextDeclaration();
         service.Provider = " ";
 
         var error = Refused(Options(service));
@@ -412,7 +412,7 @@ public class PolicyValidationTests
     {
         var options = Options(ConsentRequired("Bad"), Essential("login"));
         options.Controllers = [];
-        options.Services[1].Justification = new LocalizedText();
+        options.Services[1].Justification = new LocalizedTextDeclaration();
         options.BuiltInServices.Add("nope");
 
         Assert.Equal(4, Refused(options).Errors.Count);
@@ -515,5 +515,112 @@ public class PolicyValidationTests
         var policy = ConsentPolicy.Create(Options(ConsentRequired()));
 
         Assert.Equal(["essential", "video"], policy.Purposes.Select(static p => p.Id).Order());
+    }
+
+    [Fact]
+    public void Essential_service_left_with_the_consent_basis_is_refused()
+    {
+        var service = Essential();
+        service.LegalBasis = LegalBasis.Consent;
+
+        var error = Refused(Options(service));
+
+        Assert.Equal(
+            "Service 'login' is declared Essential with LegalBasis Consent, yet no consent is asked for it: declare the basis it relies on (PublicInterest, LegalObligation, Contract or LegitimateInterests).",
+            Assert.Single(error.Errors));
+    }
+
+    [Fact]
+    public void Exempt_service_left_with_the_consent_basis_is_refused()
+    {
+        var service = ExemptAudience();
+        service.LegalBasis = LegalBasis.Consent;
+
+        var error = Refused(Options(service));
+
+        Assert.Equal(
+            "Service 'stats' is declared ExemptAudience with LegalBasis Consent, yet the exemption means no consent is asked: declare LegitimateInterests (or PublicInterest for a public body's own measurement).",
+            Assert.Single(error.Errors));
+    }
+
+    [Fact]
+    public void Exempt_service_left_with_the_consent_basis_is_downgraded_when_downgrades_are_allowed()
+    {
+        var service = ExemptAudience();
+        service.LegalBasis = LegalBasis.Consent;
+        var options = Options(service);
+        options.DowngradeInvalidExemptions = true;
+
+        var policy = ConsentPolicy.Create(options);
+
+        Assert.Equal(ServiceCategory.ConsentRequired, policy.FindService("stats")!.Category);
+        Assert.Contains("LegalBasis Consent", Assert.Single(policy.Warnings));
+    }
+
+    [Fact]
+    public void Every_built_in_service_validates_once_its_exemption_is_attested()
+    {
+        var options = Options();
+        options.BuiltInServices.AddRange(BuiltInCatalogue.ServiceIds);
+        options.Exemptions["matomo-exempt"] = FullAttestation();
+        options.Exemptions["dnma-exempt"] = FullAttestation();
+
+        Assert.Empty(ConsentPolicy.Validate(options));
+    }
+
+    [Theory]
+    [InlineData("javascript:alert(document.cookie)")]
+    [InlineData("data:text/html,<script>alert(1)</script>")]
+    [InlineData("ftp://videos.example/privacy")]
+    [InlineData("vbscript:msgbox(1)")]
+    public void Privacy_policy_url_that_is_not_https_is_refused(string url)
+    {
+        var service = ConsentRequired();
+        service.PrivacyPolicyUrl = new Uri(url);
+
+        var error = Refused(Options(service));
+
+        Assert.Equal(
+            $"Service 'videos': PrivacyPolicyUrl '{url}' is not an https address; give an absolute https:// address such as https://example.org/privacy.",
+            Assert.Single(error.Errors));
+    }
+
+    [Fact]
+    public void Relative_privacy_policy_url_is_refused()
+    {
+        var service = ConsentRequired();
+        service.PrivacyPolicyUrl = new Uri("/privacy", UriKind.Relative);
+
+        Assert.Contains("PrivacyPolicyUrl '/privacy' is not an https address", Assert.Single(Refused(Options(service)).Errors));
+    }
+
+    [Fact]
+    public void Http_privacy_policy_url_is_refused_unless_the_host_allows_http()
+    {
+        var service = ConsentRequired();
+        service.PrivacyPolicyUrl = new Uri("http://videos.example/privacy");
+        var options = Options(service);
+
+        Assert.Equal(
+            "Service 'videos': PrivacyPolicyUrl 'http://videos.example/privacy' uses http; give the https:// address (AllowHttpUrls accepts http, for development only).",
+            Assert.Single(Refused(options).Errors));
+
+        options.AllowHttpUrls = true;
+        Assert.Empty(ConsentPolicy.Validate(options));
+    }
+
+    [Fact]
+    public void Https_privacy_policy_url_is_accepted()
+    {
+        var service = ConsentRequired();
+        service.PrivacyPolicyUrl = new Uri("https://videos.example/privacy");
+
+        Assert.Empty(ConsentPolicy.Validate(Options(service)));
+    }
+
+    [Fact]
+    public void Http_urls_are_refused_by_default()
+    {
+        Assert.False(new ConsentPolicyOptions().AllowHttpUrls);
     }
 }

@@ -12,7 +12,7 @@ public class PolicyVersionTests
         youtube.StorageKeys = ["vid-*", "vid-player"];
         var options = Options(Essential(), ExemptAudience(), youtube);
         options.BuiltInServices = ["dailymotion", "aspnetcore"];
-        options.Purposes = [new PurposeDefinition { Id = "pedagogy", Name = new("Pédagogie", "Pedagogy"), Description = new("Ressources.", "Resources.") }];
+        options.Purposes = [new PurposeDeclaration { Id = "pedagogy", Name = new("Pédagogie", "Pedagogy"), Description = new("Ressources.", "Resources.") }];
         return options;
     }
 
@@ -36,7 +36,7 @@ public class PolicyVersionTests
         ["host added"] = static o => o.Services[2].Hosts.Add("player.videos.example"),
         ["storage key"] = static o => o.Services[2].StorageKeys[0] = "video-*",
         ["purpose name"] = static o => o.Purposes[0].Name["fr"] = "Ressources pédagogiques",
-        ["built-in purpose overridden"] = static o => o.Purposes.Add(new PurposeDefinition { Id = "video", Name = new("Vidéos") }),
+        ["built-in purpose overridden"] = static o => o.Purposes.Add(new PurposeDeclaration { Id = "video", Name = new("Vidéos") }),
         ["controllers"] = static o => o.Controllers[1] = "L'académie de Montpellier",
         ["controller added"] = static o => o.Controllers.Add("Le collège Jean Moulin"),
         ["choice validity"] = static o => o.ChoiceValidity = CalendarPeriod.FromMonths(12),
@@ -45,8 +45,8 @@ public class PolicyVersionTests
         ["built-in service added"] = static o => o.BuiltInServices.Add("vimeo"),
         ["privacy policy"] = static o => o.Services[2].PrivacyPolicyUrl = new Uri("https://videos.example/privacy"),
         ["legal basis"] = static o => o.Services[2].LegalBasis = LegalBasis.PublicInterest,
-        ["data retention"] = static o => o.Services[1].Exemption!.DataRetention = CalendarPeriod.FromMonths(24),
-        ["exempt configuration"] = static o => o.Services[1].Exemption!.Configuration = "IP truncated to three bytes.",
+        ["data retention"] = static o => o.Services[1].Exemption = o.Services[1].Exemption! with { DataRetention = CalendarPeriod.FromMonths(24) },
+        ["exempt configuration"] = static o => o.Services[1].Exemption = o.Services[1].Exemption! with { Configuration = "IP truncated to three bytes." },
     };
 
     public static TheoryData<string> ChangeNames => new(Changes.Keys);
@@ -82,9 +82,9 @@ public class PolicyVersionTests
 
         Assert.Equal(ConsentPolicy.Create(Declared()).Version, ConsentPolicy.Create(reordered).Version);
 
-        static LocalizedText Reversed(LocalizedText text)
+        static LocalizedTextDeclaration Reversed(LocalizedTextDeclaration text)
         {
-            var copy = new LocalizedText();
+            var copy = new LocalizedTextDeclaration();
             foreach (var (culture, value) in text.Reverse())
             {
                 copy[culture.ToUpperInvariant()] = value;
@@ -219,14 +219,12 @@ public class PolicyVersionTests
         Assert.Equal("Your choices about cookies", policy.Texts.BannerTitle.Resolve(new CultureInfo("en-GB")));
     }
 
-    private static ConsentTexts FixedTexts()
+    private static ConsentTextsDeclaration FixedTexts()
     {
-        var texts = new ConsentTexts();
-        foreach (var (key, text) in texts.All())
+        var texts = new ConsentTextsDeclaration();
+        foreach (var property in typeof(ConsentTextsDeclaration).GetProperties())
         {
-            text.Clear();
-            text["fr"] = $"Texte {key}";
-            text["en"] = $"Text {key}";
+            property.SetValue(texts, new LocalizedTextDeclaration($"Texte {property.Name}", $"Text {property.Name}"));
         }
 
         return texts;
