@@ -307,8 +307,9 @@ public sealed class CnilChecksTests(PortalFixture portal) : IClassFixture<Portal
         }
 
         // The parent's page comes back as the back-forward cache would restore it.
-        await visitor.Page.RunAndWaitForNavigationAsync(
-            () => visitor.Page.EvaluateAsync("() => window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }))"));
+        await visitor.Page.RunAndWaitForResponseAsync(
+            () => visitor.Page.EvaluateAsync("() => window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }))"),
+            candidate => candidate.Request.IsNavigationRequest);
         await visitor.Page.WaitForLoadStateAsync(LoadState.Load);
 
         await Assertions.Expect(visitor.Banner).ToBeVisibleAsync();
