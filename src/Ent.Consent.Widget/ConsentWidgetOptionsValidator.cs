@@ -19,7 +19,7 @@ internal sealed class ConsentWidgetOptionsValidator : IValidateOptions<ConsentWi
             errors.Add($"ConsentWidgetOptions.Theme {(int)options.Theme} is not a known theme.");
         }
 
-        if (options.CookiePageUrl is { } url && LocalUrl.OrRoot(url) != url && !Uri.TryCreate(url, UriKind.Absolute, out _))
+        if (options.CookiePageUrl is { } url && url != "/" && LocalUrl.OrRoot(url) == "/" && !Uri.TryCreate(url, UriKind.Absolute, out _))
         {
             errors.Add($"ConsentWidgetOptions.CookiePageUrl must be a local path ('/cookies') or an absolute URL; it is '{url}'.");
         }

@@ -55,4 +55,48 @@ public sealed class KestrelTests
         Assert.Equal("hd", cookies.GetCookies(client.BaseAddress)["vid_pref"]?.Value);
         await app.StopAsync();
     }
+
+    [Theory]
+    [InlineData("accept-all")]
+    [InlineData("refuse-all")]
+    public async Task A_form_choice_from_an_accented_page_redirects_back_percent_encoded_with_its_proof_and_cookie(string action)
+    {
+        var store = new FakeProofStore();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IConsentProofStore>(store);
+        builder.Services.AddEntConsent(o =>
+        {
+            TestPolicy.Configure(o.Policy);
+            o.SubjectKey = "a-test-subject-key-of-at-least-32-characters";
+        });
+        await using var app = builder.Build();
+        app.UseEntConsent();
+        app.MapEntConsent("/consent");
+        app.MapGet("/token", (HttpContext context, IAntiforgery antiforgery) => antiforgery.GetAndStoreTokens(context).RequestToken!);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var cookies = new CookieContainer();
+        using var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = new Uri(address) };
+        var token = await client.GetStringAsync("/token");
+
+        var answer = await client.PostAsync("/consent", new FormUrlEncodedContent(
+        [
+            KeyValuePair.Create("action", action),
+            KeyValuePair.Create("returnUrl", "/élèves/emploi du temps?classe=5ᵉ"),
+            KeyValuePair.Create("__RequestVerificationToken", token),
+        ]));
+
+        Assert.Equal(HttpStatusCode.SeeOther, answer.StatusCode);
+        Assert.Equal("/%C3%A9l%C3%A8ves/emploi%20du%20temps?classe=5%E1%B5%89", answer.Headers.Location?.OriginalString);
+        Assert.NotNull(cookies.GetCookies(client.BaseAddress)["ent_consent"]);
+        for (var attempt = 0; attempt < 100 && store.Records.Count == 0; attempt++)
+        {
+            await Task.Delay(20); // A refusal's proof is written in the background.
+        }
+
+        Assert.Single(store.Records);
+        await app.StopAsync();
+    }
 }

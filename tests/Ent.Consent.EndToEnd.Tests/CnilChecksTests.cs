@@ -286,6 +286,38 @@ public sealed class CnilChecksTests(PortalFixture portal) : IClassFixture<Portal
     }
 
     [Fact]
+    public async Task A_page_restored_from_the_back_forward_cache_asks_the_server_and_shows_the_next_users_choice()
+    {
+        await using var visitor = await portal.NewVisitorAsync();
+        await visitor.GoToAsync("/");
+        await visitor.SubmitPortalFormAsync("sign-in-demo-parent");
+        await visitor.ChooseAsync(visitor.Banner.Locator("[data-ent-consent-action=\"accept-all\"]"));
+        var video = visitor.Page.Locator("iframe[data-ent-consent=\"youtube\"]");
+        await Assertions.Expect(video).ToHaveAttributeAsync("src", new System.Text.RegularExpressions.Regex("youtube"));
+
+        // The parent leaves; the pupil signs in on the same browser, in another tab.
+        var other = await visitor.Context.NewPageAsync();
+        await other.GotoAsync("/");
+        foreach (var action in new[] { "sign-out", "sign-in-demo-pupil" })
+        {
+            await other.RunAndWaitForResponseAsync(
+                () => other.Locator($"[data-portal-action=\"{action}\"]").ClickAsync(),
+                candidate => candidate.Request.Method == "POST" && candidate.Request.IsNavigationRequest);
+            await other.WaitForLoadStateAsync(LoadState.Load);
+        }
+
+        // The parent's page comes back as the back-forward cache would restore it.
+        await visitor.Page.RunAndWaitForResponseAsync(
+            () => visitor.Page.EvaluateAsync("() => window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }))"),
+            candidate => candidate.Request.IsNavigationRequest);
+        await visitor.Page.WaitForLoadStateAsync(LoadState.Load);
+
+        await Assertions.Expect(visitor.Banner).ToBeVisibleAsync();
+        await Assertions.Expect(video).Not.ToHaveAttributeAsync("src", new System.Text.RegularExpressions.Regex("youtube"));
+        Assert.False(await visitor.IsAllowedAsync("youtube"));
+    }
+
+    [Fact]
     public async Task Each_choice_leaves_a_proof_in_the_store()
     {
         await using var visitor = await portal.NewVisitorAsync();

@@ -23,7 +23,7 @@ internal sealed class ConsentMetrics
     }
 
     public void Choice(string serviceId, ConsentDecision decision)
-        => _choices.Add(1, new KeyValuePair<string, object?>("service", serviceId), new KeyValuePair<string, object?>("kind", decision == ConsentDecision.Granted ? "granted" : "denied"));
+        => _choices.Add(1, new KeyValuePair<string, object?>("service", serviceId), new KeyValuePair<string, object?>("kind", ConsentWireNames.Of(decision)));
 
     public void CookieBlocked(string cookieName, string reason)
         => _blockedCookies.Add(1, new KeyValuePair<string, object?>("cookie", cookieName), new KeyValuePair<string, object?>("reason", reason));

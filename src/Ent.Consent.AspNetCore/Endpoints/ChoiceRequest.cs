@@ -15,9 +15,9 @@ internal sealed class ChoiceRequest
         ReturnUrl = returnUrl;
     }
 
-    public const string AcceptAll = "accept-all";
-    public const string RefuseAll = "refuse-all";
-    public const string Save = "save";
+    public const string AcceptAll = ConsentHttpNames.AcceptAll;
+    public const string RefuseAll = ConsentHttpNames.RefuseAll;
+    public const string Save = ConsentHttpNames.Save;
 
     public string Action { get; }
 
@@ -89,9 +89,9 @@ internal sealed class ChoiceRequest
     {
         var form = QueryHelpers.ParseQuery(System.Text.Encoding.UTF8.GetString(body));
 
-        var returnUrl = LocalUrl.OrRoot(form.TryGetValue("returnUrl", out var url) ? url.ToString() : null);
-        if (!TryReadAction(form.TryGetValue("action", out var actionValue) && actionValue.Count == 1 ? actionValue[0] : actionValue.Count > 1 ? string.Empty : null, out var action, out error)
-            || !TryReadChannel(form.TryGetValue("channel", out var channelValue) ? channelValue.ToString() : null, action, out var channel, out error))
+        var returnUrl = LocalUrl.OrRoot(form.TryGetValue(ConsentHttpNames.ReturnUrl, out var url) ? url.ToString() : null);
+        if (!TryReadAction(form.TryGetValue(ConsentHttpNames.Action, out var actionValue) && actionValue.Count == 1 ? actionValue[0] : actionValue.Count > 1 ? string.Empty : null, out var action, out error)
+            || !TryReadChannel(form.TryGetValue(ConsentHttpNames.Channel, out var channelValue) ? channelValue.ToString() : null, action, out var channel, out error))
         {
             return null;
         }
@@ -99,8 +99,8 @@ internal sealed class ChoiceRequest
         var changes = new Dictionary<string, ConsentDecision>(StringComparer.Ordinal);
         if (action == Save)
         {
-            var decide = form.TryGetValue("decide", out var shown) ? shown : StringValues.Empty;
-            var grant = form.TryGetValue("grant", out var granted) ? granted : StringValues.Empty;
+            var decide = form.TryGetValue(ConsentHttpNames.Decide, out var shown) ? shown : StringValues.Empty;
+            var grant = form.TryGetValue(ConsentHttpNames.Grant, out var granted) ? granted : StringValues.Empty;
             if (decide.Count == 0)
             {
                 error = "'decide' is required for 'save': one field per service the form showed.";
@@ -151,23 +151,20 @@ internal sealed class ChoiceRequest
     {
         error = null;
         channel = action == Save ? ConsentChannel.PreferenceCentre : ConsentChannel.FirstLayer;
-        switch (value)
+        if (string.IsNullOrEmpty(value))
         {
-            case null or "":
-                return true;
-            case "firstLayer":
-                channel = ConsentChannel.FirstLayer;
-                return true;
-            case "preferenceCentre":
-                channel = ConsentChannel.PreferenceCentre;
-                return true;
-            case "api":
-                channel = ConsentChannel.Api;
-                return true;
-            default:
-                error = $"'channel' must be firstLayer, preferenceCentre or api, not '{Truncate(value)}'.";
-                return false;
+            return true;
         }
+
+        // A privacy signal is the browser's, never a posted channel.
+        if (ConsentWireNames.TryParse(value, out ConsentChannel posted) && posted != ConsentChannel.PrivacySignal)
+        {
+            channel = posted;
+            return true;
+        }
+
+        error = $"'channel' must be {ConsentWireNames.Of(ConsentChannel.FirstLayer)}, {ConsentWireNames.Of(ConsentChannel.PreferenceCentre)} or {ConsentWireNames.Of(ConsentChannel.Api)}, not '{Truncate(value)}'.";
+        return false;
     }
 
     private static bool TryCheckService(string? serviceId, ConsentPolicy policy, out string? error)

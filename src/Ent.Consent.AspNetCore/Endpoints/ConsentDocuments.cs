@@ -15,18 +15,8 @@ internal sealed class ConsentStateDocument
         {
             services[service.Id] = new ServiceStateDocument
             {
-                Category = service.Category switch
-                {
-                    ServiceCategory.Essential => "essential",
-                    ServiceCategory.ExemptAudience => "exemptAudience",
-                    _ => "consentRequired",
-                },
-                Decision = (state?.GetDecision(service.Id) ?? ConsentDecision.NotAsked) switch
-                {
-                    ConsentDecision.Granted => "granted",
-                    ConsentDecision.Denied => "denied",
-                    _ => "notAsked",
-                },
+                Category = ConsentWireNames.Of(service.Category),
+                Decision = ConsentWireNames.Of(state?.GetDecision(service.Id) ?? ConsentDecision.NotAsked),
                 Allowed = isAllowed(service.Id),
             };
         }
@@ -38,14 +28,7 @@ internal sealed class ConsentStateDocument
             ConsentId = state?.ConsentId,
             GivenAt = state?.GivenAt,
             ExpiresAt = state?.ExpiresAt,
-            Channel = state?.Channel switch
-            {
-                null => null,
-                ConsentChannel.FirstLayer => "firstLayer",
-                ConsentChannel.PreferenceCentre => "preferenceCentre",
-                ConsentChannel.Api => "api",
-                _ => "privacySignal",
-            },
+            Channel = state is null ? null : ConsentWireNames.Of(state.Channel),
             Services = services,
         };
     }
@@ -78,10 +61,13 @@ internal sealed class ServiceStateDocument
 /// <summary>The JSON body of <c>POST {prefix}</c>.</summary>
 internal sealed class ChoiceDocument
 {
+    [JsonPropertyName(ConsentHttpNames.Action)]
     public string? Action { get; set; }
 
+    [JsonPropertyName(ConsentHttpNames.Services)]
     public Dictionary<string, bool>? Services { get; set; }
 
+    [JsonPropertyName(ConsentHttpNames.Channel)]
     public string? Channel { get; set; }
 }
 

@@ -7,7 +7,7 @@
   var cfgEl = d.getElementById('ent-consent-config');
   if (!cfgEl || w.EntConsent) return;
   var cfg = JSON.parse(cfgEl.textContent);
-  var state = cfg.state, listeners = [], opener = null;
+  var state = cfg.state, listeners = [], opener = null, W = cfg.wire, warned = {};
   var banner = d.querySelector('[' + A + '-banner]');
   var dialog = d.getElementById('ent-consent-preferences');
   var SEL = 'script[type="text/plain"][' + A + '],iframe[' + A + ']';
@@ -25,6 +25,10 @@
   // Blocked content: <script type="text/plain" data-ent-consent="id"> and <iframe data-ent-consent="id" data-src>.
   function handle(el) {
     var id = el.getAttribute(A);
+    if (!state.services[id] && !warned[id] && w.console) {
+      warned[id] = true;
+      console.warn('Ent.Consent: ' + A + '="' + id + '" names no declared service, so it stays blocked; declare it or fix the id.');
+    }
     if (el.tagName === 'SCRIPT') {
       if (!allowed(id)) return;
       var s = d.createElement('script');
@@ -118,14 +122,16 @@
   }
 
   function token() {
-    var t = d.querySelector('input[name="__RequestVerificationToken"]');
+    var t = d.querySelector('input[name="' + CSS.escape(cfg.antiforgery.field) + '"]');
     return t ? t.value : '';
   }
   function post(body) {
+    var headers = { 'Content-Type': 'application/json' };
+    if (cfg.antiforgery.header) headers[cfg.antiforgery.header] = token();
     return fetch(cfg.endpoint, {
       method: 'POST',
       credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/json', 'RequestVerificationToken': token() },
+      headers: headers,
       body: JSON.stringify(body)
     }).then(function (r) {
       if (!r.ok) throw new Error('Ent.Consent: ' + r.status);
@@ -154,17 +160,18 @@
     var f = e.target, b = e.submitter;
     if (!f.hasAttribute(A + '-form') || !b || !b.value) return;
     e.preventDefault();
-    var body = { action: b.value }, services = {};
-    if (f.getAttribute(A + '-channel')) body.channel = f.getAttribute(A + '-channel');
-    if (b.value === 'save') {
+    var body = {}, services = {};
+    body[W.action] = b.value;
+    if (f.getAttribute(A + '-channel')) body[W.channel] = f.getAttribute(A + '-channel');
+    if (b.value === W.save) {
       each(f, 'input[' + A + '-service]', function (i) { services[i.getAttribute(A + '-service')] = i.checked; });
-      body.services = services;
+      body[W.services] = services;
     }
     post(body).catch(function () {
       // Let the server answer the plain form post instead.
       var h = d.createElement('input');
       h.type = 'hidden';
-      h.name = 'action';
+      h.name = W.action;
       h.value = b.value;
       f.appendChild(h);
       f.submit();
@@ -178,36 +185,32 @@
     if ((a === 'customize' || a === 'open') && open(t)) e.preventDefault();
     else if (a === 'close' && dialog) { e.preventDefault(); dialog.close(); }
     else if (id) {
-      var services = {};
+      var body = {}, services = {};
       services[id] = true;
-      post({ action: 'save', channel: 'preferenceCentre', services: services });
+      body[W.action] = W.save;
+      body[W.channel] = W.preferenceCentre;
+      body[W.services] = services;
+      post(body);
     }
   });
 
-  // A page restored from the back-forward cache may hold an older choice: the cookie (fields 1 to 7) is newer.
+  // A page restored from the back-forward cache shows the choice of when it was left, perhaps another user's: ask the
+  // server again. If something allowed then is not now, or a choice is asked again, scripts may already run: reload.
   w.addEventListener('pageshow', function (e) {
     if (!e.persisted) return;
-    var f = null;
-    d.cookie.split(/; */).forEach(function (c) {
-      var i = c.indexOf('=');
-      if (c.slice(0, i) === cfg.cookie) f = decodeURIComponent(c.slice(i + 1)).split('.');
-    });
-    if (!f || f.length < 7 || f[0] !== '1' || f[1] !== state.policyVersion || f[2] === state.consentId || f[4] * 1000 <= Date.now()) return;
-    var decisions = {}, services = {};
-    f[6].split('|').forEach(function (p) { var kv = p.split(':'); decisions[kv[0]] = kv[1]; });
-    Object.keys(state.services).forEach(function (id) {
-      var s = state.services[id], dec = decisions[id] === 'g' ? 'granted' : decisions[id] === 'd' ? 'denied' : 'notAsked';
-      services[id] = {
-        category: s.category,
-        decision: dec,
-        allowed: s.category === 'essential' || (s.category === 'exemptAudience' ? dec !== 'denied' : dec === 'granted')
-      };
-    });
-    apply({
-      policyVersion: f[1], pending: false, consentId: f[2],
-      givenAt: new Date(f[3] * 1000).toISOString(), expiresAt: new Date(f[4] * 1000).toISOString(),
-      channel: ['firstLayer', 'preferenceCentre', 'api', 'privacySignal'][f[5]] || null, services: services
-    });
+    fetch(cfg.endpoint, { credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json' } })
+      .then(function (r) {
+        if (!r.ok) throw new Error('Ent.Consent: ' + r.status);
+        return r.json();
+      })
+      .then(function (next) {
+        var shrinks = (next.pending && !state.pending) || Object.keys(state.services).some(function (id) {
+          return state.services[id].allowed && !(next.services[id] && next.services[id].allowed);
+        });
+        apply(next);
+        if (shrinks) w.location.reload();
+      })
+      .catch(function () { w.location.reload(); });
   });
 
   w.EntConsent = {

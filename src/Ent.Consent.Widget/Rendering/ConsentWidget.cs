@@ -9,9 +9,10 @@ using Ent.Consent.AspNetCore.Endpoints;
 namespace Ent.Consent.Widget;
 
 /// <summary>The <see cref="IConsentWidget"/> registered by <see cref="Microsoft.Extensions.DependencyInjection.ConsentWidgetServiceCollectionExtensions.AddEntConsentWidget"/>.</summary>
-internal sealed class ConsentWidget(IConsentStateReader stateReader, IAntiforgery antiforgery, IOptions<ConsentWidgetOptions> options) : IConsentWidget
+internal sealed class ConsentWidget(IConsentStateReader stateReader, IAntiforgery antiforgery, IOptions<AntiforgeryOptions> antiforgeryOptions, IOptions<ConsentWidgetOptions> options) : IConsentWidget
 {
     private readonly ConsentWidgetOptions _options = options.Value;
+    private readonly AntiforgeryOptions _antiforgery = antiforgeryOptions.Value;
 
     public IHtmlContent RenderBanner(HttpContext context)
     {
@@ -48,6 +49,10 @@ internal sealed class ConsentWidget(IConsentStateReader stateReader, IAntiforger
             SubjectIsMinor = view.SubjectIsMinor,
             Culture = context.Features.Get<IRequestCultureFeature>()?.RequestCulture.UICulture ?? CultureInfo.CurrentUICulture,
             AntiforgeryToken = withToken ? antiforgery.GetAndStoreTokens(context).RequestToken ?? string.Empty : string.Empty,
+            // The host's names, so that customised AntiforgeryOptions do not break the widget's forms.
+            AntiforgeryFieldName = _antiforgery.FormFieldName,
+            AntiforgeryHeaderName = _antiforgery.HeaderName,
+            IsAllowed = view.IsAllowed,
             ReturnUrl = returnUrl,
             ConsentUrl = consentUrl,
             // The widget's own cookie page links back to where the user came from.

@@ -8,5 +8,8 @@ internal interface IConsentStateReader
     ConsentView Read(HttpContext context);
 }
 
-/// <summary>A request's policy, its valid choice (or null), whether the banner shows and whether the subject is a minor.</summary>
-internal readonly record struct ConsentView(ConsentPolicy Policy, ConsentState? State, bool IsPending, bool SubjectIsMinor);
+/// <summary>
+/// A request's policy, its valid choice (or null), whether the banner shows, whether the subject is a minor, and the
+/// server's answer to "may this service run now".
+/// </summary>
+internal readonly record struct ConsentView(ConsentPolicy Policy, ConsentState? State, bool IsPending, bool SubjectIsMinor, Func<string, bool> IsAllowed);

@@ -8,7 +8,11 @@ internal sealed class WidgetConfig
 {
     public required string Endpoint { get; init; }
 
-    public required string Cookie { get; init; }
+    /// <summary>Where the script finds the antiforgery token and which header it sends it in.</summary>
+    public required WidgetAntiforgery Antiforgery { get; init; }
+
+    /// <summary>The endpoint's field and value names the script posts (<c>ConsentHttpNames</c>, <c>ConsentWireNames</c>).</summary>
+    public required Dictionary<string, string> Wire { get; init; }
 
     /// <summary>The state exactly as <c>GET {prefix}</c> answers it.</summary>
     public required ConsentStateDocument State { get; init; }
@@ -20,6 +24,13 @@ internal sealed class WidgetConfig
     public required List<string> Essential { get; init; }
 
     public required Dictionary<string, string> Texts { get; init; }
+}
+
+internal sealed class WidgetAntiforgery
+{
+    public required string Field { get; init; }
+
+    public required string? Header { get; init; }
 }
 
 internal sealed class WidgetService

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
+using Ent.Consent.AspNetCore;
 using Ent.Consent.AspNetCore.Endpoints;
 
 namespace Ent.Consent.Widget;
@@ -13,6 +14,8 @@ namespace Ent.Consent.Widget;
 /// </summary>
 internal static class WidgetRenderer
 {
+    private static readonly string PreferenceCentre = ConsentWireNames.Of(ConsentChannel.PreferenceCentre);
+
     // Accented letters stay readable in the markup; markup characters are still encoded.
     private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
 
@@ -34,10 +37,10 @@ internal static class WidgetRenderer
         html.Append("<form method=\"post\" action=\"").Append(Encode(request.ConsentUrl)).Append("\" data-ent-consent-form>");
         HiddenFields(html, request);
         html.Append("<div class=\"ec-actions\">");
-        ActionButton(html, "accept-all", request.Text(texts.AcceptAll));
-        ActionButton(html, "refuse-all", request.Text(texts.RefuseAll));
+        ActionButton(html, ConsentHttpNames.AcceptAll, request.Text(texts.AcceptAll));
+        ActionButton(html, ConsentHttpNames.RefuseAll, request.Text(texts.RefuseAll));
         // A GET to the stand-alone preferences page without script; the script opens the in-page dialog instead.
-        html.Append("<button type=\"submit\" class=\"ec-btn\" form=\"ent-consent-customize\" name=\"returnUrl\" value=\"")
+        html.Append("<button type=\"submit\" class=\"ec-btn\" form=\"ent-consent-customize\" name=\"" + ConsentHttpNames.ReturnUrl + "\" value=\"")
             .Append(Encode(request.ReturnUrl)).Append("\" data-ent-consent-action=\"customize\" aria-haspopup=\"dialog\">")
             .Append(Encode(request.Text(texts.Customize))).Append("</button>");
         html.Append("</div></form>");
@@ -80,7 +83,7 @@ internal static class WidgetRenderer
     {
         var html = new StringBuilder(512);
         html.Append("<form class=\"ec ec-manage\"").Append(ThemeAttribute(request)).Append(" method=\"get\" action=\"")
-            .Append(Encode(request.PreferencesUrl)).Append("\"><button type=\"submit\" class=\"ec-btn ec-btn-small\" name=\"returnUrl\" value=\"")
+            .Append(Encode(request.PreferencesUrl)).Append("\"><button type=\"submit\" class=\"ec-btn ec-btn-small\" name=\"" + ConsentHttpNames.ReturnUrl + "\" value=\"")
             .Append(Encode(request.ReturnUrl)).Append("\" data-ent-consent-action=\"open\" aria-haspopup=\"dialog\">")
             .Append(Encode(request.Text(request.Policy.Texts.ManageCookies))).Append("</button></form>");
         return html.ToString();
@@ -156,6 +159,16 @@ internal static class WidgetRenderer
 
     internal static string AssetUrl(WidgetRequest request, WidgetAsset asset) => $"{request.ConsentUrl}/{asset.FileName}?v={asset.Version}";
 
+    // The contract's names the script posts, from the one table the endpoint reads.
+    private static readonly Dictionary<string, string> Wire = new(StringComparer.Ordinal)
+    {
+        ["action"] = ConsentHttpNames.Action,
+        ["channel"] = ConsentHttpNames.Channel,
+        ["services"] = ConsentHttpNames.Services,
+        ["save"] = ConsentHttpNames.Save,
+        ["preferenceCentre"] = PreferenceCentre,
+    };
+
     private static WidgetConfig Config(WidgetRequest request)
     {
         var services = new Dictionary<string, WidgetService>(StringComparer.Ordinal);
@@ -173,7 +186,8 @@ internal static class WidgetRenderer
         return new WidgetConfig
         {
             Endpoint = request.ConsentUrl,
-            Cookie = request.Policy.ConsentCookieName,
+            Antiforgery = new WidgetAntiforgery { Field = request.AntiforgeryFieldName, Header = request.AntiforgeryHeaderName },
+            Wire = Wire,
             State = State(request),
             Services = services,
             Essential = request.Policy.Services.Where(static s => s.Category == ServiceCategory.Essential).Select(static s => s.Id).ToList(),
@@ -190,7 +204,7 @@ internal static class WidgetRenderer
         var texts = request.Policy.Texts;
         html.Append("<p>").Append(Encode(request.Text(texts.PreferencesIntro))).Append("</p>");
         html.Append("<form method=\"post\" action=\"").Append(Encode(request.ConsentUrl))
-            .Append("\" data-ent-consent-form data-ent-consent-channel=\"preferenceCentre\">");
+            .Append("\" data-ent-consent-form data-ent-consent-channel=\"" + PreferenceCentre + "\">");
         HiddenFields(html, request);
         foreach (var purpose in request.Policy.Purposes)
         {
@@ -212,9 +226,9 @@ internal static class WidgetRenderer
         }
 
         html.Append("<div class=\"ec-actions\">");
-        ActionButton(html, "save", request.Text(texts.Save));
-        ActionButton(html, "accept-all", request.Text(texts.AcceptAll));
-        ActionButton(html, "refuse-all", request.Text(texts.RefuseAll));
+        ActionButton(html, ConsentHttpNames.Save, request.Text(texts.Save));
+        ActionButton(html, ConsentHttpNames.AcceptAll, request.Text(texts.AcceptAll));
+        ActionButton(html, ConsentHttpNames.RefuseAll, request.Text(texts.RefuseAll));
         html.Append("</div></form>");
     }
 
@@ -234,9 +248,9 @@ internal static class WidgetRenderer
             var isChecked = service.Category == ServiceCategory.ExemptAudience
                 ? request.State?.GetDecision(service.Id) != ConsentDecision.Denied
                 : request.State?.GetDecision(service.Id) == ConsentDecision.Granted;
-            html.Append("<input type=\"hidden\" name=\"decide\" value=\"").Append(Encode(service.Id)).Append("\">");
+            html.Append("<input type=\"hidden\" name=\"" + ConsentHttpNames.Decide + "\" value=\"").Append(Encode(service.Id)).Append("\">");
             html.Append("<p class=\"ec-service-name ec-toggle\"><input type=\"checkbox\" id=\"").Append(Encode(id))
-                .Append("\" name=\"grant\" value=\"").Append(Encode(service.Id)).Append("\" data-ent-consent-service=\"").Append(Encode(service.Id))
+                .Append("\" name=\"" + ConsentHttpNames.Grant + "\" value=\"").Append(Encode(service.Id)).Append("\" data-ent-consent-service=\"").Append(Encode(service.Id))
                 .Append("\" aria-describedby=\"").Append(Encode(id)).Append("-about\"").Append(isChecked ? " checked" : string.Empty).Append('>')
                 .Append("<label for=\"").Append(Encode(id)).Append("\">").Append(Encode(request.Text(service.Name))).Append("</label></p>");
         }
@@ -320,15 +334,15 @@ internal static class WidgetRenderer
             // The opt-out, right where the measurement is described.
             var toggleId = "ent-consent-optout-" + service.Id;
             html.Append("<form class=\"ec-optout\" method=\"post\" action=\"").Append(Encode(request.ConsentUrl))
-                .Append("\" data-ent-consent-form data-ent-consent-channel=\"preferenceCentre\">");
+                .Append("\" data-ent-consent-form data-ent-consent-channel=\"" + PreferenceCentre + "\">");
             HiddenFields(html, request);
-            html.Append("<input type=\"hidden\" name=\"decide\" value=\"").Append(Encode(service.Id)).Append("\">")
-                .Append("<p class=\"ec-toggle\"><input type=\"checkbox\" id=\"").Append(Encode(toggleId)).Append("\" name=\"grant\" value=\"")
+            html.Append("<input type=\"hidden\" name=\"" + ConsentHttpNames.Decide + "\" value=\"").Append(Encode(service.Id)).Append("\">")
+                .Append("<p class=\"ec-toggle\"><input type=\"checkbox\" id=\"").Append(Encode(toggleId)).Append("\" name=\"" + ConsentHttpNames.Grant + "\" value=\"")
                 .Append(Encode(service.Id)).Append("\" data-ent-consent-service=\"").Append(Encode(service.Id)).Append('"')
                 .Append(request.State?.GetDecision(service.Id) != ConsentDecision.Denied ? " checked" : string.Empty)
                 .Append("><label for=\"").Append(Encode(toggleId)).Append("\">").Append(Encode(request.Text(texts.AudienceOptOut)))
                 .Append("</label></p>");
-            ActionButton(html, "save", request.Text(texts.Save));
+            ActionButton(html, ConsentHttpNames.Save, request.Text(texts.Save));
             html.Append("</form>");
         }
 
@@ -337,13 +351,13 @@ internal static class WidgetRenderer
 
     private static void HiddenFields(StringBuilder html, WidgetRequest request)
     {
-        html.Append("<input type=\"hidden\" name=\"__RequestVerificationToken\" value=\"").Append(Encode(request.AntiforgeryToken)).Append("\">")
-            .Append("<input type=\"hidden\" name=\"returnUrl\" value=\"").Append(Encode(request.ReturnUrl)).Append("\">");
+        html.Append("<input type=\"hidden\" name=\"").Append(Encode(request.AntiforgeryFieldName)).Append("\" value=\"").Append(Encode(request.AntiforgeryToken)).Append("\">")
+            .Append("<input type=\"hidden\" name=\"" + ConsentHttpNames.ReturnUrl + "\" value=\"").Append(Encode(request.ReturnUrl)).Append("\">");
     }
 
     private static void ActionButton(StringBuilder html, string action, string label)
     {
-        html.Append("<button type=\"submit\" class=\"ec-btn\" name=\"action\" value=\"").Append(action)
+        html.Append("<button type=\"submit\" class=\"ec-btn\" name=\"" + ConsentHttpNames.Action + "\" value=\"").Append(action)
             .Append("\" data-ent-consent-action=\"").Append(action).Append("\">").Append(Encode(label)).Append("</button>");
     }
 

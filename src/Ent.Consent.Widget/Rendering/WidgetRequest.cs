@@ -20,6 +20,15 @@ internal sealed class WidgetRequest
 
     public required string AntiforgeryToken { get; init; }
 
+    /// <summary>The form field the token goes in (<see cref="Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions.FormFieldName"/>).</summary>
+    public required string AntiforgeryFieldName { get; init; }
+
+    /// <summary>The header the script sends the token in, or null when the host accepts it only from forms.</summary>
+    public required string? AntiforgeryHeaderName { get; init; }
+
+    /// <summary>Whether a service may run now: the server's one answer (<c>IConsentFeature.IsAllowed</c>), never recomputed.</summary>
+    public required Func<string, bool> IsAllowed { get; init; }
+
     /// <summary>A local URL (path and query) the forms come back to.</summary>
     public required string ReturnUrl { get; init; }
 
@@ -33,6 +42,4 @@ internal sealed class WidgetRequest
     public string PreferencesUrl => ConsentUrl + "/preferences";
 
     public string Text(LocalizedText text) => text.Resolve(Culture);
-
-    public bool IsAllowed(string serviceId) => Policy.IsAllowed(serviceId, State, SubjectIsMinor);
 }

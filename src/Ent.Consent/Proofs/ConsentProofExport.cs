@@ -40,7 +40,7 @@ public sealed class ConsentProofExport
 
 /// <summary>
 /// Source-generated JSON for proof exports and chain verification: camelCase names, enums by their camelCase name
-/// (<c>firstLayer</c>, <c>granted</c>), the same names as <see cref="ProofChain.ChannelName"/> and the HTTP contract.
+/// (<c>firstLayer</c>, <c>granted</c>), the same names as <see cref="ConsentWireNames"/> and the HTTP contract.
 /// </summary>
 [JsonSourceGenerationOptions(
     JsonSerializerDefaults.Web,

@@ -40,13 +40,13 @@ public static class ProofChain
         foreach (var decision in content.Decisions.OrderBy(static d => d.Key, StringComparer.Ordinal))
         {
             writer.Write("service", decision.Key);
-            writer.Write("decision", DecisionName(decision.Value));
+            writer.Write("decision", ConsentWireNames.Of(decision.Value));
         }
 
         writer.Write("policyVersion", content.PolicyVersion);
         writer.Write("textsHash", content.TextsHash);
         writer.Write("locale", content.Locale);
-        writer.Write("channel", ChannelName(content.Channel));
+        writer.Write("channel", ConsentWireNames.Of(content.Channel));
         writer.Write("userAgentFamily", content.UserAgentFamily);
         writer.Write("ipPrefix", content.IpPrefix);
         writer.Write("previousHash", previousHash);
@@ -163,46 +163,6 @@ public static class ProofChain
         var ticks = instant.UtcTicks;
         return new DateTimeOffset(ticks - (ticks % 10), TimeSpan.Zero);
     }
-
-    /// <summary>The stable name of a decision in hashes, exports and stores ("granted", "denied", "notAsked").</summary>
-    public static string DecisionName(ConsentDecision decision) => decision switch
-    {
-        ConsentDecision.NotAsked => "notAsked",
-        ConsentDecision.Granted => "granted",
-        ConsentDecision.Denied => "denied",
-        _ => throw new ArgumentOutOfRangeException(nameof(decision), decision, "Not a defined decision."),
-    };
-
-    /// <summary>The stable name of a channel in hashes, exports and stores ("firstLayer", "preferenceCentre", "api", "privacySignal").</summary>
-    public static string ChannelName(ConsentChannel channel) => channel switch
-    {
-        ConsentChannel.FirstLayer => "firstLayer",
-        ConsentChannel.PreferenceCentre => "preferenceCentre",
-        ConsentChannel.Api => "api",
-        ConsentChannel.PrivacySignal => "privacySignal",
-        _ => throw new ArgumentOutOfRangeException(nameof(channel), channel, "Not a defined channel."),
-    };
-
-    /// <summary>The channel a stable name stands for.</summary>
-    /// <exception cref="FormatException">The name is not one of <see cref="ChannelName"/>'s.</exception>
-    public static ConsentChannel ParseChannel(string name) => name switch
-    {
-        "firstLayer" => ConsentChannel.FirstLayer,
-        "preferenceCentre" => ConsentChannel.PreferenceCentre,
-        "api" => ConsentChannel.Api,
-        "privacySignal" => ConsentChannel.PrivacySignal,
-        _ => throw new FormatException($"'{name}' is not a consent channel."),
-    };
-
-    /// <summary>The decision a stable name stands for.</summary>
-    /// <exception cref="FormatException">The name is not one of <see cref="DecisionName"/>'s.</exception>
-    public static ConsentDecision ParseDecision(string name) => name switch
-    {
-        "notAsked" => ConsentDecision.NotAsked,
-        "granted" => ConsentDecision.Granted,
-        "denied" => ConsentDecision.Denied,
-        _ => throw new FormatException($"'{name}' is not a consent decision."),
-    };
 
     private static void CheckText(string? value, string field, bool required)
     {

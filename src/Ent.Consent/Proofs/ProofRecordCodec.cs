@@ -15,7 +15,7 @@ internal static class ProofRecordCodec
             writer.WriteStartObject();
             foreach (var decision in decisions.OrderBy(static d => d.Key, StringComparer.Ordinal))
             {
-                writer.WriteString(decision.Key, ProofChain.DecisionName(decision.Value));
+                writer.WriteString(decision.Key, ConsentWireNames.Of(decision.Value));
             }
 
             writer.WriteEndObject();
@@ -33,7 +33,7 @@ internal static class ProofRecordCodec
             var decisions = new SortedDictionary<string, ConsentDecision>(StringComparer.Ordinal);
             foreach (var property in document.RootElement.EnumerateObject())
             {
-                decisions[property.Name] = ProofChain.ParseDecision(property.Value.GetString() ?? string.Empty);
+                decisions[property.Name] = ConsentWireNames.ParseDecision(property.Value.GetString() ?? string.Empty);
             }
 
             return decisions;

@@ -41,6 +41,25 @@ public sealed class AssetTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public void The_script_spells_no_wire_name_of_its_own()
+    {
+        // Decisions, channels, categories, actions and fields come from the server's one table (ConsentWireNames,
+        // ConsentHttpNames) through the page's configuration, so the script cannot drift from the endpoint.
+        var script = System.Text.Encoding.UTF8.GetString(WidgetAsset.Script.Content);
+        var names = Enum.GetValues<ConsentDecision>().Select(static d => ConsentWireNames.Of(d))
+            .Concat(Enum.GetValues<ConsentChannel>().Select(static c => ConsentWireNames.Of(c)))
+            .Concat(Enum.GetValues<ServiceCategory>().Select(static c => ConsentWireNames.Of(c)))
+            .Concat([Ent.Consent.AspNetCore.ConsentHttpNames.AcceptAll, Ent.Consent.AspNetCore.ConsentHttpNames.RefuseAll, Ent.Consent.AspNetCore.ConsentHttpNames.Save, Ent.Consent.AspNetCore.ConsentHttpNames.Action,
+                Ent.Consent.AspNetCore.ConsentHttpNames.Channel, Ent.Consent.AspNetCore.ConsentHttpNames.Decide, Ent.Consent.AspNetCore.ConsentHttpNames.Grant, Ent.Consent.AspNetCore.ConsentHttpNames.ReturnUrl, "__RequestVerificationToken", "RequestVerificationToken"]);
+
+        foreach (var name in names)
+        {
+            Assert.DoesNotContain("'" + name + "'", script, StringComparison.Ordinal);
+            Assert.DoesNotContain("\"" + name + "\"", script, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Script_and_stylesheet_together_weigh_at_most_8_KB_gzipped()
     {
         var (scriptRaw, scriptGzip) = ConsentWidgetAssets.ScriptSize;

@@ -49,6 +49,12 @@ public sealed class WidgetSite : IAsyncLifetime
         var builder = CreateBuilder();
         builder.Services.AddEntConsent(o => o.Policy = TestPolicies.PortalOptions());
         builder.Services.AddEntConsentWidget();
+        // Names of the host's own choosing: every form and script post below must use them, not ASP.NET Core's defaults.
+        builder.Services.AddAntiforgery(o =>
+        {
+            o.FormFieldName = "__portal_csrf";
+            o.HeaderName = "X-Portal-Csrf";
+        });
         builder.Services.AddRequestLocalization(o => o.SetDefaultCulture("fr").AddSupportedCultures("fr", "en").AddSupportedUICultures("fr", "en"));
         _portal = builder.Build();
         _portal.UseRequestLocalization();
