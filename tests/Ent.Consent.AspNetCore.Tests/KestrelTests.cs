@@ -29,7 +29,7 @@ public sealed class KestrelTests
         });
         await using var app = builder.Build();
         app.UseEntConsent();
-        app.MapEntConsent("/consent");
+        app.MapEntConsent();
         app.MapGet("/token", (HttpContext context, IAntiforgery antiforgery) => antiforgery.GetAndStoreTokens(context).RequestToken!);
         app.MapGet("/video", (HttpContext context) =>
         {

@@ -4,14 +4,22 @@ using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
+using Ent.Consent.AspNetCore;
 using Ent.Consent.AspNetCore.Endpoints;
 
 namespace Ent.Consent.Widget;
 
-/// <summary>The <see cref="IConsentWidget"/> registered by <see cref="Microsoft.Extensions.DependencyInjection.ConsentWidgetServiceCollectionExtensions.AddEntConsentWidget"/>.</summary>
-internal sealed class ConsentWidget(IConsentStateReader stateReader, IAntiforgery antiforgery, IOptions<ConsentWidgetOptions> options) : IConsentWidget
+/// <summary>The <see cref="IConsentWidget"/> registered by <see cref="Microsoft.Extensions.DependencyInjection.ConsentWidgetEntConsentBuilderExtensions.AddWidget"/>.</summary>
+internal sealed class ConsentWidget(
+    IConsentStateReader stateReader,
+    IAntiforgery antiforgery,
+    IOptions<ConsentWidgetOptions> options,
+    IOptions<EntConsentOptions> consentOptions) : IConsentWidget
 {
     private readonly ConsentWidgetOptions _options = options.Value;
+
+    // The prefix MapEntConsent maps at: one setting, so the forms cannot post elsewhere.
+    private readonly PathString _consentPath = consentOptions.Value.PathPrefix;
 
     public IHtmlContent RenderBanner(HttpContext context)
     {
@@ -38,7 +46,7 @@ internal sealed class ConsentWidget(IConsentStateReader stateReader, IAntiforger
     {
         ArgumentNullException.ThrowIfNull(context);
         var view = stateReader.Read(context);
-        var consentUrl = context.Request.PathBase.Add(_options.ConsentPath).Value ?? string.Empty;
+        var consentUrl = context.Request.PathBase.Add(_consentPath).Value ?? string.Empty;
         returnUrl ??= CurrentUrl(context);
         return new WidgetRequest
         {

@@ -47,13 +47,12 @@ public sealed class WidgetSite : IAsyncLifetime
         ThirdPartyUrl = Address(_thirdParty);
 
         var builder = CreateBuilder();
-        builder.Services.AddEntConsent(o => o.Policy = TestPolicies.PortalOptions());
-        builder.Services.AddEntConsentWidget();
+        builder.Services.AddEntConsent(o => o.Policy = TestPolicies.PortalOptions()).AddWidget();
         builder.Services.AddRequestLocalization(o => o.SetDefaultCulture("fr").AddSupportedCultures("fr", "en").AddSupportedUICultures("fr", "en"));
         _portal = builder.Build();
         _portal.UseRequestLocalization();
         _portal.UseEntConsent();
-        _portal.MapEntConsent("/consent");
+        _portal.MapEntConsent();
         _portal.MapEntConsentWidget();
         _portal.MapGet("/", (HttpContext context, IConsentWidget widget) => Results.Content(Page(context, widget), "text/html; charset=utf-8"));
         _portal.MapGet("/strict", (HttpContext context, IConsentWidget widget) =>
