@@ -41,6 +41,22 @@ public sealed class RegistrationTests : IDisposable
     }
 
     [Fact]
+    public async Task Sqlite_store_resolves_a_relative_path_against_the_content_root_not_the_working_directory()
+    {
+        // A service manager starts the process wherever it likes; the proofs must stay with the application.
+        var contentRoot = Directory.CreateDirectory(Path.Combine(_folder, "app")).FullName;
+        using var host = BuildHost(s => s.AddSqliteProofStore(Path.Combine("App_Data", "proofs.db")), contentRoot);
+
+        await host.StartAsync();
+
+        var store = host.Services.GetRequiredService<SqliteConsentProofStore>();
+        Assert.Equal(Path.Combine(contentRoot, "App_Data", "proofs.db"), store.Path);
+        Assert.True(File.Exists(store.Path));
+        Assert.False(File.Exists(Path.Combine(Environment.CurrentDirectory, "App_Data", "proofs.db")));
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task Sqlite_store_without_a_path_stops_the_host_at_start()
     {
         using var host = BuildHost(s => s.AddSqliteProofStore(" "));
