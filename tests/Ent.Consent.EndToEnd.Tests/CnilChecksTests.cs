@@ -4,7 +4,7 @@ using Microsoft.Playwright;
 namespace Ent.Consent.EndToEnd.Tests;
 
 /// <summary>
-/// The automatable checks of REGULATION.md §3, each played in headless Chromium against the real sample portal:
+/// The automatable checks of docs/regulation.md §3, each played in headless Chromium against the real sample portal:
 /// what a CNIL inspector would do by hand with a fresh browser and the developer tools.
 /// </summary>
 public sealed class CnilChecksTests(PortalFixture portal) : IClassFixture<PortalFixture>
