@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of Ent.Consent: builds, packs the packages into artifacts/packages, tests the solution (unit,
-# HTTP, SQLite, PostgreSQL, Chromium), then restores, builds and tests the publisher sample from those packages.
+# HTTP, SQLite, PostgreSQL, Chromium, and the README's quick start in a new `dotnet new webapp` built on those
+# packages), then restores, builds and tests the publisher sample from those packages.
 # Installs Chromium and PostgreSQL first when they are missing and it runs as root (see eng/test-deps.sh).
 set -euo pipefail
 cd "$(dirname "$0")"

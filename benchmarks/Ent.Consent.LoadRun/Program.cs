@@ -47,7 +47,7 @@ builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
 builder.Services.AddAntiforgery();
 if (consent)
 {
-    builder.Services.AddEntConsent(static options =>
+    var entConsent = builder.Services.AddEntConsent(static options =>
     {
         options.Policy.Controllers = ["Région de test"];
         options.Policy.BuiltInServices = ["ent-session", "aspnetcore", "matomo-exempt", "google-analytics", "youtube", "facebook"];
@@ -66,10 +66,10 @@ if (consent)
     switch (store)
     {
         case "sqlite":
-            builder.Services.AddEntConsentSqlite(Setting("sqlite", Path.Combine(Path.GetTempPath(), "ent-consent-loadrun.db")));
+            entConsent.AddSqliteProofStore(Setting("sqlite", Path.Combine(Path.GetTempPath(), "ent-consent-loadrun.db")));
             break;
         case "postgres":
-            builder.Services.AddEntConsentPostgreSql(Setting("postgres", string.Empty));
+            entConsent.AddPostgreSqlProofStore(Setting("postgres", string.Empty));
             break;
         case "none":
             break;
@@ -82,7 +82,7 @@ var app = builder.Build();
 if (consent)
 {
     app.UseEntConsent();
-    app.MapEntConsent("/consent");
+    app.MapEntConsent();
 }
 
 if (consent && store != "none")

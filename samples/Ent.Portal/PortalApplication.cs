@@ -40,11 +40,6 @@ public static class PortalApplication
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AudienceStatistics>();
-        // Proofs are kept 5 years (default); the portal's audience figures 25 months, as its exemption attests.
-        builder.Services.AddEntConsentRetention(options =>
-            options.RegisterAudienceDataPurge<AudienceStatistics>("portal-audience", RegulatoryDurations.ExemptAudienceDataMaxRetention));
-        builder.Services.AddEntConsentSqlite(
-            Path.GetFullPath(builder.Configuration["Portal:ProofStorePath"] ?? Path.Combine(dataDirectory, "consent-proofs.db"), builder.Environment.ContentRootPath));
         builder.Services.AddRequestLocalization(PortalCultures.Configure);
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(options =>
@@ -58,9 +53,14 @@ public static class PortalApplication
         builder.Services.AddAuthorization(options => options.AddPolicy(
             DemoAccount.DataProtectionOfficerPolicy, policy => policy.RequireRole(DemoAccount.DataProtectionOfficerRole)));
         builder.Services.AddAntiforgery(options => options.Cookie.IsEssential = true);
-        // The consent policy (controllers, services, texts) is the EntConsent section of appsettings.json.
-        builder.Services.AddEntConsent(builder.Configuration);
-        builder.Services.AddEntConsentWidget(options => options.CookiePageUrl = "/cookies");
+        // The consent policy (controllers, services, texts) is the EntConsent:Policy section of appsettings.json.
+        builder.Services.AddEntConsent(builder.Configuration)
+            .AddWidget(options => options.CookiePageUrl = "/cookies")
+            // A relative path is resolved against the content root.
+            .AddSqliteProofStore(builder.Configuration["Portal:ProofStorePath"] ?? Path.Combine(dataDirectory, "consent-proofs.db"))
+            // Proofs are kept 5 years (default); the portal's audience figures 25 months, as its exemption attests.
+            .AddRetention(options =>
+                options.RegisterAudienceDataPurge<AudienceStatistics>("portal-audience", RegulatoryDurations.ExemptAudienceDataMaxRetention));
 
         configure?.Invoke(builder);
 
@@ -76,9 +76,9 @@ public static class PortalApplication
         app.UseMiddleware<AudienceMeasurement>();
         app.UseCarelessDnmaServerTag();
 
-        app.MapEntConsent("/consent");
+        app.MapEntConsent();
         app.MapEntConsentWidget();
-        app.MapEntConsentProofs("/consent/proofs", DemoAccount.DataProtectionOfficerPolicy);
+        app.MapEntConsentProofs(DemoAccount.DataProtectionOfficerPolicy);   // at /consent/proofs
         app.MapPortalPages();
         app.MapAccountEndpoints();
         app.MapDnmaScript();

@@ -27,10 +27,10 @@ public static class PublisherApplication
             options.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
         });
 
-        // The catalogue is in appsettings.json (EntConsent section); proofs go to an embedded SQLite file.
-        builder.Services.AddEntConsent(builder.Configuration);
-        builder.Services.AddEntConsentWidget();
-        builder.Services.AddEntConsentSqlite(Path.Combine(dataDirectory, "consent-proofs.db"));
+        // The catalogue is in appsettings.json (EntConsent:Policy); proofs go to an embedded SQLite file.
+        builder.Services.AddEntConsent(builder.Configuration)
+            .AddWidget()
+            .AddSqliteProofStore(Path.Combine(dataDirectory, "consent-proofs.db"));
 
         var app = builder.Build();
         app.UseRequestLocalization();
@@ -38,7 +38,7 @@ public static class PublisherApplication
         app.UseAntiforgery();
         app.Use(SetPublisherCookies);
 
-        app.MapEntConsent("/consent");
+        app.MapEntConsent();
         app.MapEntConsentWidget();
         PublisherPages.Map(app);
         return app;

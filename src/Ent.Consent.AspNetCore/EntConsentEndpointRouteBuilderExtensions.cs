@@ -1,5 +1,11 @@
+using Ent.Consent.AspNetCore;
+using Ent.Consent.AspNetCore.Diagnostics;
 using Ent.Consent.AspNetCore.Endpoints;
+using Ent.Consent.AspNetCore.Enforcement;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -7,16 +13,29 @@ namespace Microsoft.AspNetCore.Builder;
 public static class EntConsentEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps <c>GET {prefix}</c> (the state as JSON) and <c>POST {prefix}</c> (a choice as JSON or as an HTML form)
-    /// under <paramref name="prefix"/>, for example <c>/consent</c>. Needs <c>UseEntConsent</c> earlier in the pipeline.
+    /// Maps <c>GET {PathPrefix}</c> (the state as JSON) and <c>POST {PathPrefix}</c> (a choice as JSON or as an HTML
+    /// form) at <see cref="EntConsentOptions.PathPrefix"/>, where the widget posts. Needs <c>UseEntConsent</c> earlier
+    /// in the pipeline.
     /// </summary>
-    public static IEndpointConventionBuilder MapEntConsent(this IEndpointRouteBuilder endpoints, string prefix = "/consent")
+    /// <exception cref="InvalidOperationException"><c>AddEntConsent</c> was not called.</exception>
+    public static IEndpointConventionBuilder MapEntConsent(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        ArgumentException.ThrowIfNullOrEmpty(prefix);
-        var group = endpoints.MapGroup(prefix);
+        var group = endpoints.MapGroup(PathPrefix(endpoints, nameof(MapEntConsent)));
+        group.WithMetadata(new EntConsentEndpointMetadata(EntConsentEndpointKind.Consent));
         group.MapGet(string.Empty, ConsentEndpoints.GetAsync).WithDisplayName("Ent.Consent state");
         group.MapPost(string.Empty, ConsentEndpoints.PostAsync).WithDisplayName("Ent.Consent choice");
         return group;
+    }
+
+    /// <summary>The one prefix every <c>Map*</c> extension of Ent.Consent reads.</summary>
+    internal static PathString PathPrefix(IEndpointRouteBuilder endpoints, string caller)
+    {
+        if (endpoints.ServiceProvider.GetService<ConsentRuntime>() is null)
+        {
+            throw new InvalidOperationException($"Call builder.Services.AddEntConsent(…) before app.{caller}().");
+        }
+
+        return endpoints.ServiceProvider.GetRequiredService<IOptions<EntConsentOptions>>().Value.PathPrefix;
     }
 }

@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.Http;
 namespace Ent.Consent.AspNetCore;
 
 /// <summary>
-/// How Ent.Consent runs in an ASP.NET Core application: the policy (bound from the <c>EntConsent</c> configuration
-/// section, or set in code) and how the server enforces it. Validated when the host starts.
+/// How Ent.Consent runs in an ASP.NET Core application: the policy and how the server enforces it, bound from the
+/// <c>EntConsent</c> configuration section (the policy from <c>EntConsent:Policy</c>) or set in code. Validated when
+/// the host starts.
 /// </summary>
 public sealed class EntConsentOptions
 {
@@ -14,9 +15,18 @@ public sealed class EntConsentOptions
 
     /// <summary>
     /// The portal's declaration (services, purposes, texts, validity, cookie name), compiled once into the
-    /// <see cref="ConsentPolicy"/> of the default <see cref="IConsentPolicyResolver"/>.
+    /// <see cref="ConsentPolicy"/> of the default <see cref="IConsentPolicyResolver"/>. Bound from
+    /// <c>EntConsent:Policy</c>.
     /// </summary>
     public ConsentPolicyOptions Policy { get; set; } = new();
+
+    /// <summary>
+    /// Where Ent.Consent's endpoints live: <c>MapEntConsent</c> maps the consent endpoint here,
+    /// <c>MapEntConsentWidget</c> the widget's assets and pages below it, <c>MapEntConsentProofs</c> without a prefix
+    /// <c>{PathPrefix}/proofs</c>, and the widget's forms post here. Default <c>/consent</c>; a path without a
+    /// trailing slash.
+    /// </summary>
+    public PathString PathPrefix { get; set; } = "/consent";
 
     /// <summary>
     /// What happens to a <c>Set-Cookie</c> no service declares. <see cref="UndeclaredCookieMode.Enforce"/> (default)

@@ -20,6 +20,11 @@ internal sealed class EntConsentOptionsValidator : IValidateOptions<EntConsentOp
             errors.AddRange(policy.Failures);
         }
 
+        if (!options.PathPrefix.HasValue || options.PathPrefix.Value!.EndsWith('/'))
+        {
+            errors.Add($"PathPrefix must be a path such as '/consent' without a trailing slash; it is '{options.PathPrefix}'.");
+        }
+
         if (!Enum.IsDefined(options.UndeclaredCookies))
         {
             errors.Add($"UndeclaredCookies {(int)options.UndeclaredCookies} is not Enforce or Report.");

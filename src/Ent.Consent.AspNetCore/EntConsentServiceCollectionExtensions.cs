@@ -5,6 +5,7 @@ using Ent.Consent.AspNetCore.Enforcement;
 using Ent.Consent.AspNetCore.Proofs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +18,8 @@ public static class EntConsentServiceCollectionExtensions
     /// Adds Ent.Consent with options set in code. The options are validated when the host starts; an invalid
     /// declaration stops it with every problem listed.
     /// </summary>
-    public static IServiceCollection AddEntConsent(this IServiceCollection services, Action<EntConsentOptions> configure)
+    /// <returns>A builder that adds the widget, a proof store and retention.</returns>
+    public static EntConsentBuilder AddEntConsent(this IServiceCollection services, Action<EntConsentOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
@@ -25,28 +27,34 @@ public static class EntConsentServiceCollectionExtensions
         return AddCore(services);
     }
 
-    /// <summary>Adds Ent.Consent with options bound from <paramref name="configuration"/>'s <c>EntConsent</c> section.</summary>
-    public static IServiceCollection AddEntConsent(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// Adds Ent.Consent with options bound from <paramref name="configuration"/>'s <c>EntConsent</c> section: the
+    /// integration's settings in it, the policy (controllers, services, texts) in its <c>Policy</c> subsection.
+    /// </summary>
+    /// <returns>A builder that adds the widget, a proof store and retention.</returns>
+    public static EntConsentBuilder AddEntConsent(this IServiceCollection services, IConfiguration configuration)
         => services.AddEntConsent(configuration, static _ => { });
 
     /// <summary>
-    /// Adds Ent.Consent with options bound from <paramref name="configuration"/>'s <c>EntConsent</c> section (policy
-    /// keys such as <c>Controllers</c> and <c>Services</c> sit directly in it, beside the integration's own keys),
-    /// then <paramref name="configure"/>.
+    /// Adds Ent.Consent with options bound from <paramref name="configuration"/>'s <c>EntConsent</c> section (the
+    /// policy in <c>EntConsent:Policy</c>), then <paramref name="configure"/>. Binding is strict: a key no option
+    /// has, or a value that does not convert, stops start-up with the key named.
     /// </summary>
-    public static IServiceCollection AddEntConsent(this IServiceCollection services, IConfiguration configuration, Action<EntConsentOptions> configure)
+    /// <returns>A builder that adds the widget, a proof store and retention.</returns>
+    public static EntConsentBuilder AddEntConsent(this IServiceCollection services, IConfiguration configuration, Action<EntConsentOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(configure);
-        var section = configuration.GetSection(EntConsentOptions.SectionName);
+        // Strict, because the default binder ignores a misspelt key and skips a list item whose value does not
+        // convert (dotnet/runtime#35007): "Lifetime": "13 mois" would silently remove a cookie's declaration.
         services.AddOptions<EntConsentOptions>()
-            .Configure(options => EntConsentConfigurationBinder.Bind(section, options))
+            .Bind(configuration.GetSection(EntConsentOptions.SectionName), static binder => binder.ErrorOnUnknownConfiguration = true)
             .Configure(configure);
         return AddCore(services);
     }
 
-    private static IServiceCollection AddCore(IServiceCollection services)
+    private static EntConsentBuilder AddCore(IServiceCollection services)
     {
         services.AddOptions<EntConsentOptions>()
             .PostConfigure(static options =>
@@ -74,6 +82,7 @@ public static class EntConsentServiceCollectionExtensions
             provider.GetRequiredService<IOptions<EntConsentOptions>>().Value.ProofRetryQueueCapacity,
             provider.GetRequiredService<ILogger<RefusalProofQueue>>()));
         services.AddHostedService<RefusalProofWriter>();
-        return services;
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EndpointMappingCheck>());
+        return new EntConsentBuilder(services);
     }
 }

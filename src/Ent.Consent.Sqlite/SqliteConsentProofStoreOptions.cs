@@ -3,7 +3,10 @@ namespace Ent.Consent.Sqlite;
 /// <summary>Where and how the SQLite proof store keeps its file.</summary>
 public sealed class SqliteConsentProofStoreOptions
 {
-    /// <summary>The database file's path; created with its folder's permissions if missing. Required.</summary>
+    /// <summary>
+    /// The database file's path; created with its folder's permissions if missing. Required. <c>AddSqliteProofStore</c>
+    /// resolves a relative path against the content root.
+    /// </summary>
     public string Path { get; set; } = string.Empty;
 
     /// <summary>

@@ -1,3 +1,5 @@
+using Ent.Consent.AspNetCore;
+using Ent.Consent.AspNetCore.Diagnostics;
 using Ent.Consent.Widget;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -10,15 +12,22 @@ namespace Microsoft.AspNetCore.Builder;
 public static class ConsentWidgetEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps, under <see cref="ConsentWidgetOptions.ConsentPath"/>: <c>GET widget.js</c> and <c>widget.css</c> (content-hashed
+    /// Maps, under <see cref="EntConsentOptions.PathPrefix"/>: <c>GET widget.js</c> and <c>widget.css</c> (content-hashed
     /// URLs cached for a year, ETag, gzip), <c>GET preferences?returnUrl=…</c> (the preference centre as a page, the
     /// no-JavaScript "Personnaliser") and <c>GET cookies</c> (the cookie information page).
     /// </summary>
+    /// <exception cref="InvalidOperationException"><c>AddEntConsent(…).AddWidget()</c> was not called.</exception>
     public static IEndpointConventionBuilder MapEntConsentWidget(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var options = endpoints.ServiceProvider.GetRequiredService<IOptions<ConsentWidgetOptions>>().Value;
-        var group = endpoints.MapGroup(options.ConsentPath);
+        if (endpoints.ServiceProvider.GetService<ConsentWidget>() is null)
+        {
+            throw new InvalidOperationException("Call builder.Services.AddEntConsent(…).AddWidget() before app.MapEntConsentWidget().");
+        }
+
+        var prefix = endpoints.ServiceProvider.GetRequiredService<IOptions<EntConsentOptions>>().Value.PathPrefix;
+        var group = endpoints.MapGroup(prefix);
+        group.WithMetadata(new EntConsentEndpointMetadata(EntConsentEndpointKind.Widget));
         group.MapGet("/" + WidgetAsset.Script.FileName, static context => WidgetEndpoints.WriteAssetAsync(context, WidgetAsset.Script));
         group.MapGet("/" + WidgetAsset.Style.FileName, static context => WidgetEndpoints.WriteAssetAsync(context, WidgetAsset.Style));
         group.MapGet("/preferences", WidgetEndpoints.WritePreferencesPageAsync);

@@ -1,24 +1,19 @@
-using Microsoft.AspNetCore.Http;
-
 namespace Ent.Consent.Widget;
 
-/// <summary>Options of the consent widget, set with <see cref="Microsoft.Extensions.DependencyInjection.ConsentWidgetServiceCollectionExtensions.AddEntConsentWidget"/>.</summary>
+/// <summary>
+/// Options of the consent widget, set with
+/// <see cref="Microsoft.Extensions.DependencyInjection.ConsentWidgetEntConsentBuilderExtensions.AddWidget"/>. Where the
+/// widget posts and serves its pages is <see cref="Ent.Consent.AspNetCore.EntConsentOptions.PathPrefix"/>.
+/// </summary>
 public sealed class ConsentWidgetOptions
 {
-    /// <summary>
-    /// The prefix the consent endpoints are mapped under (the one given to <c>MapEntConsent</c>). The forms post to it,
-    /// and the widget serves its assets and pages below it: <c>{ConsentPath}/widget.js</c>, <c>/widget.css</c>,
-    /// <c>/preferences</c> and <c>/cookies</c>. Default <c>/consent</c>.
-    /// </summary>
-    public PathString ConsentPath { get; set; } = "/consent";
-
     /// <summary>The look; default <see cref="ConsentWidgetTheme.Default"/>.</summary>
     public ConsentWidgetTheme Theme { get; set; } = ConsentWidgetTheme.Default;
 
     /// <summary>
     /// Where the banner's "more about cookies" link points: the host's own page that shows
     /// <see cref="IConsentWidget.RenderCookiePage"/>. Null (the default) uses the page the widget serves at
-    /// <c>{ConsentPath}/cookies</c>.
+    /// <c>{PathPrefix}/cookies</c>.
     /// </summary>
     public string? CookiePageUrl { get; set; }
 }

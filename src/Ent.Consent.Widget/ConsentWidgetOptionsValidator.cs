@@ -9,11 +9,6 @@ internal sealed class ConsentWidgetOptionsValidator : IValidateOptions<ConsentWi
     public ValidateOptionsResult Validate(string? name, ConsentWidgetOptions options)
     {
         var errors = new List<string>();
-        if (!options.ConsentPath.HasValue || options.ConsentPath.Value!.EndsWith('/'))
-        {
-            errors.Add($"ConsentWidgetOptions.ConsentPath must be a path such as '/consent' without a trailing slash; it is '{options.ConsentPath}'.");
-        }
-
         if (!Enum.IsDefined(options.Theme))
         {
             errors.Add($"ConsentWidgetOptions.Theme {(int)options.Theme} is not a known theme.");

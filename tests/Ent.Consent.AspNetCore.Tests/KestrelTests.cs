@@ -29,7 +29,7 @@ public sealed class KestrelTests
         });
         await using var app = builder.Build();
         app.UseEntConsent();
-        app.MapEntConsent("/consent");
+        app.MapEntConsent();
         app.MapGet("/token", (HttpContext context, IAntiforgery antiforgery) => antiforgery.GetAndStoreTokens(context).RequestToken!);
         app.MapGet("/video", (HttpContext context) =>
         {
@@ -73,7 +73,7 @@ public sealed class KestrelTests
         });
         await using var app = builder.Build();
         app.UseEntConsent();
-        app.MapEntConsent("/consent");
+        app.MapEntConsent();
         app.MapGet("/token", (HttpContext context, IAntiforgery antiforgery) => antiforgery.GetAndStoreTokens(context).RequestToken!);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

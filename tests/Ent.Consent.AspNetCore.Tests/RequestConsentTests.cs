@@ -242,23 +242,25 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public async Task Options_bind_from_the_EntConsent_section()
+    public async Task Options_bind_from_the_EntConsent_section_with_the_policy_in_its_Policy_subsection()
     {
         await using var app = await ConsentTestApp.StartAsync(configuration: new Dictionary<string, string?>
         {
-            ["EntConsent:Controllers:0"] = "Région Occitanie",
-            ["EntConsent:BuiltInServices:0"] = "youtube",
-            ["EntConsent:ChoiceValidity"] = "P3M",
-            ["EntConsent:ConsentCookieName"] = "choix",
+            ["EntConsent:Policy:Controllers:0"] = "Région Occitanie",
+            ["EntConsent:Policy:BuiltInServices:0"] = "youtube",
+            ["EntConsent:Policy:ChoiceValidity"] = "P3M",
+            ["EntConsent:Policy:ConsentCookieName"] = "choix",
             ["EntConsent:UndeclaredCookies"] = "Report",
             ["EntConsent:HonorGlobalPrivacyControl"] = "false",
             ["EntConsent:SubjectKey"] = "a-secret-from-the-secret-store-0123456789",
+            ["EntConsent:PathPrefix"] = "/choix",
         });
 
         var options = app.Services.GetRequiredService<IOptions<EntConsentOptions>>().Value;
         var policy = app.Services.GetRequiredService<ConsentPolicy>();
         Assert.Equal(UndeclaredCookieMode.Report, options.UndeclaredCookies);
         Assert.False(options.HonorGlobalPrivacyControl);
+        Assert.Equal("/choix", options.PathPrefix);
         Assert.Equal("choix", policy.ConsentCookieName);
         Assert.Equal(CalendarPeriod.FromMonths(3), policy.ChoiceValidity);
         Assert.NotNull(policy.FindService("youtube"));
@@ -266,42 +268,31 @@ public sealed class RegistrationTests
     }
 
     [Theory]
-    [InlineData("EntConsent:Services:0:Cookies:0:Lifetime", "13 mois", "13 mois")]
-    [InlineData("EntConsent:Services:0:Catgory", "Essential", "Catgory")]
-    [InlineData("EntConsent:Services:0:Category", "Exempt", "Exempt")]
+    [InlineData("EntConsent:Policy:Services:0:Cookies:0:Lifetime", "13 mois", "13 mois")]
+    [InlineData("EntConsent:Policy:Services:0:Catgory", "Essential", "Catgory")]
+    [InlineData("EntConsent:Policy:Services:0:Category", "Exempt", "Exempt")]
     [InlineData("EntConsent:UndeclaredCookie", "Report", "UndeclaredCookie")]
     [InlineData("EntConsent:UndeclaredCookies", "Ignore", "Ignore")]
+    [InlineData("EntConsent:Policy:PrivacyPolicyUrl", "https://x.example", "PrivacyPolicyUrl")]
+    [InlineData("EntConsent:Policy:AllowConsentForMinors", "oui", "oui")]
+    // The policy's keys no longer sit beside the integration's: one left there stops start-up instead of being ignored.
+    [InlineData("EntConsent:Services:0:Id", "videos", "Services")]
     public async Task A_misspelt_key_or_unreadable_value_stops_start_up_instead_of_dropping_a_declaration(string key, string value, string named)
     {
         var configuration = new Dictionary<string, string?>
         {
-            ["EntConsent:Controllers:0"] = "Région Occitanie",
-            ["EntConsent:Services:0:Id"] = "videos",
-            ["EntConsent:Services:0:Name:fr"] = "Vidéos",
-            ["EntConsent:Services:0:Provider"] = "Hébergeur",
-            ["EntConsent:Services:0:Purpose"] = "video",
-            ["EntConsent:Services:0:Cookies:0:Name"] = "vid",
+            ["EntConsent:Policy:Controllers:0"] = "Région Occitanie",
+            ["EntConsent:Policy:Services:0:Id"] = "videos",
+            ["EntConsent:Policy:Services:0:Name:fr"] = "Vidéos",
+            ["EntConsent:Policy:Services:0:Provider"] = "Hébergeur",
+            ["EntConsent:Policy:Services:0:Purpose"] = "video",
+            ["EntConsent:Policy:Services:0:Cookies:0:Name"] = "vid",
             [key] = value,
         };
 
         var error = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => ConsentTestApp.StartAsync(configuration: configuration));
 
         Assert.Contains(named, error.ToString());
-    }
-
-    [Fact]
-    public async Task Policy_keys_may_also_sit_under_a_nested_Policy_section()
-    {
-        await using var app = await ConsentTestApp.StartAsync(configuration: new Dictionary<string, string?>
-        {
-            ["EntConsent:Policy:Controllers:0"] = "Région Occitanie",
-            ["EntConsent:Policy:BuiltInServices:0"] = "vimeo",
-            ["EntConsent:UndeclaredCookies"] = "Report",
-        });
-
-        var policy = app.Services.GetRequiredService<ConsentPolicy>();
-        Assert.NotNull(policy.FindService("vimeo"));
-        Assert.Equal(UndeclaredCookieMode.Report, app.Services.GetRequiredService<IOptions<EntConsentOptions>>().Value.UndeclaredCookies);
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using Microsoft.Playwright;
 namespace Ent.Consent.EndToEnd.Tests;
 
 /// <summary>
-/// The automatable checks of REGULATION.md §3, each played in headless Chromium against the real sample portal:
+/// The automatable checks of docs/regulation.md §3, each played in headless Chromium against the real sample portal:
 /// what a CNIL inspector would do by hand with a fresh browser and the developer tools.
 /// </summary>
 public sealed class CnilChecksTests(PortalFixture portal) : IClassFixture<PortalFixture>
@@ -256,7 +256,7 @@ public sealed class CnilChecksTests(PortalFixture portal) : IClassFixture<Portal
         await Assertions.Expect(visitor.Banner).ToHaveCountAsync(0);
 
         // The same portal (same keys) after a release that adds Vimeo: the browser's valid choice is for the old policy.
-        await using var nextRelease = await PortalServer.StartSiblingAsync(portal.Server, "--EntConsent:BuiltInServices:3", "vimeo");
+        await using var nextRelease = await PortalServer.StartSiblingAsync(portal.Server, "--EntConsent:Policy:BuiltInServices:3", "vimeo");
         await visitor.GoToAsync(new Uri(nextRelease.Address, "/").ToString());
 
         await Assertions.Expect(visitor.Banner).ToBeVisibleAsync();

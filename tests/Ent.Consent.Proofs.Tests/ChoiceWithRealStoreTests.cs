@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Ent.Consent.AspNetCore;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
@@ -26,7 +27,7 @@ public sealed class ChoiceWithRealStoreTests : IDisposable
     public async Task Grant_while_the_sqlite_file_is_locked_answers_503_and_sets_no_cookie_then_succeeds_once_released()
     {
         var path = Path.Combine(_folder, "proofs.db");
-        await using var app = await StartAsync(s => s.AddEntConsentSqlite(path, o => o.BusyTimeout = TimeSpan.FromSeconds(1)));
+        await using var app = await StartAsync(s => s.AddSqliteProofStore(path, o => o.BusyTimeout = TimeSpan.FromSeconds(1)));
         var store = app.Services.GetRequiredService<IConsentProofStore>();
 
         HttpResponseMessage refused;
@@ -57,7 +58,7 @@ public sealed class ChoiceWithRealStoreTests : IDisposable
     [Fact]
     public async Task Grant_while_postgresql_is_unreachable_answers_503_and_sets_no_cookie()
     {
-        await using var app = await StartAsync(s => s.AddEntConsentPostgreSql("Host=127.0.0.1;Port=1;Username=nobody;Timeout=2"));
+        await using var app = await StartAsync(s => s.AddPostgreSqlProofStore("Host=127.0.0.1;Port=1;Username=nobody;Timeout=2"));
 
         var refused = await PostAcceptAllAsync(app);
 
@@ -66,16 +67,15 @@ public sealed class ChoiceWithRealStoreTests : IDisposable
         Assert.DoesNotContain(refused.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [], c => c.StartsWith("ent_consent=", StringComparison.Ordinal));
     }
 
-    private static async Task<WebApplication> StartAsync(Action<IServiceCollection> addStore)
+    private static async Task<WebApplication> StartAsync(Action<EntConsentBuilder> addStore)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
-        builder.Services.AddEntConsent(TestPortal.Configure);
-        addStore(builder.Services);
+        addStore(builder.Services.AddEntConsent(TestPortal.Configure));
         var app = builder.Build();
         app.UseEntConsent();
-        app.MapEntConsent("/consent");
+        app.MapEntConsent();
         app.MapGet("/token", (HttpContext context, IAntiforgery antiforgery) => antiforgery.GetAndStoreTokens(context).RequestToken!);
         await app.StartAsync();
         return app;

@@ -27,9 +27,9 @@ public sealed class ProofEndpointsTests : IAsyncLifetime
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
-        builder.Services.AddEntConsentSqlite(DatabasePath, o => o.BusyTimeout = TimeSpan.FromSeconds(1));
         builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
-        builder.Services.AddEntConsent(TestPortal.Configure);
+        builder.Services.AddEntConsent(TestPortal.Configure)
+            .AddSqliteProofStore(DatabasePath, o => o.BusyTimeout = TimeSpan.FromSeconds(1));
         builder.Services.AddAuthentication("Test").AddScheme<AuthenticationSchemeOptions, HeaderAuthentication>("Test", null);
         builder.Services.AddAuthorization(o => o.AddPolicy("DpoOnly", p => p.RequireRole("dpo")));
         _app = builder.Build();

@@ -1,3 +1,4 @@
+using Ent.Consent.AspNetCore;
 using Ent.Consent.PostgreSql;
 using Ent.Consent.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -9,7 +10,7 @@ using Npgsql;
 
 namespace Ent.Consent.Proofs.Tests;
 
-/// <summary>What <c>AddEntConsentSqlite</c> and <c>AddEntConsentPostgreSql</c> register and do at start-up.</summary>
+/// <summary>What <c>AddSqliteProofStore</c> and <c>AddPostgreSqlProofStore</c> register and do at start-up.</summary>
 public sealed class RegistrationTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("ent-consent-registration-").FullName;
@@ -24,7 +25,7 @@ public sealed class RegistrationTests : IDisposable
     public async Task Sqlite_store_creates_its_file_and_tables_when_the_host_starts()
     {
         var path = Path.Combine(_folder, "nested", "proofs.db");
-        using var host = BuildHost(s => s.AddEntConsentSqlite(path));
+        using var host = BuildHost(s => s.AddSqliteProofStore(path));
 
         await host.StartAsync();
 
@@ -40,9 +41,25 @@ public sealed class RegistrationTests : IDisposable
     }
 
     [Fact]
+    public async Task Sqlite_store_resolves_a_relative_path_against_the_content_root_not_the_working_directory()
+    {
+        // A service manager starts the process wherever it likes; the proofs must stay with the application.
+        var contentRoot = Directory.CreateDirectory(Path.Combine(_folder, "app")).FullName;
+        using var host = BuildHost(s => s.AddSqliteProofStore(Path.Combine("App_Data", "proofs.db")), contentRoot);
+
+        await host.StartAsync();
+
+        var store = host.Services.GetRequiredService<SqliteConsentProofStore>();
+        Assert.Equal(Path.Combine(contentRoot, "App_Data", "proofs.db"), store.Path);
+        Assert.True(File.Exists(store.Path));
+        Assert.False(File.Exists(Path.Combine(Environment.CurrentDirectory, "App_Data", "proofs.db")));
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task Sqlite_store_without_a_path_stops_the_host_at_start()
     {
-        using var host = BuildHost(s => s.AddEntConsentSqlite(" "));
+        using var host = BuildHost(s => s.AddSqliteProofStore(" "));
 
         var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
@@ -54,7 +71,7 @@ public sealed class RegistrationTests : IDisposable
     {
         var schema = "t_" + Guid.NewGuid().ToString("N");
         var connectionString = PostgresEnvironment.RequireConnectionString();
-        using var host = BuildHost(s => s.AddEntConsentPostgreSql(connectionString, o => o.Schema = schema));
+        using var host = BuildHost(s => s.AddPostgreSqlProofStore(connectionString, o => o.Schema = schema));
         try
         {
             await host.StartAsync();
@@ -79,7 +96,7 @@ public sealed class RegistrationTests : IDisposable
     [Fact]
     public async Task PostgreSql_store_that_cannot_be_reached_at_start_lets_the_host_start_and_refuses_appends()
     {
-        using var host = BuildHost(s => s.AddEntConsentPostgreSql("Host=127.0.0.1;Port=1;Username=nobody;Timeout=2"));
+        using var host = BuildHost(s => s.AddPostgreSqlProofStore("Host=127.0.0.1;Port=1;Username=nobody;Timeout=2"));
 
         await host.StartAsync();
 
@@ -88,12 +105,12 @@ public sealed class RegistrationTests : IDisposable
         await host.StopAsync();
     }
 
-    private static IHost BuildHost(Action<IServiceCollection> configure)
+    private static IHost BuildHost(Action<EntConsentBuilder> configure, string? contentRoot = null)
     {
-        var builder = Host.CreateApplicationBuilder();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = contentRoot });
         // The unreachable-store test logs an error on purpose; keep it out of the test output.
         builder.Logging.ClearProviders();
-        configure(builder.Services);
+        configure(builder.Services.AddEntConsent(TestPortal.Configure));
         return builder.Build();
     }
 }

@@ -130,8 +130,9 @@ public sealed class RetentionTests : IDisposable
         var ran = new SemaphoreSlim(0);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Services.AddSingleton<TimeProvider>(time);
-        builder.Services.AddEntConsentSqlite(Path.Combine(_folder, "hosted.db"));
-        builder.Services.AddEntConsentRetention(o =>
+        builder.Services.AddEntConsent(TestPortal.Configure)
+            .AddSqliteProofStore(Path.Combine(_folder, "hosted.db"))
+            .AddRetention(o =>
         {
             o.Interval = TimeSpan.FromHours(6);
             o.RegisterAudienceDataPurge("matomo-visits", CalendarPeriod.FromMonths(25), (cutoff, _) =>
@@ -172,7 +173,7 @@ public sealed class RetentionTests : IDisposable
     public async Task Hosted_job_with_an_invalid_retention_stops_the_host_at_start()
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.Services.AddEntConsentRetention(o => o.ProofRetention = CalendarPeriod.FromMonths(6));
+        builder.Services.AddEntConsent(TestPortal.Configure).AddRetention(o => o.ProofRetention = CalendarPeriod.FromMonths(6));
         builder.WebHost.UseTestServer();
         await using var app = builder.Build();
 

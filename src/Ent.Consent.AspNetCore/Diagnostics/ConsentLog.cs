@@ -10,7 +10,7 @@ internal static partial class ConsentLog
     [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "Dropped cookie '{CookieName}' of service '{ServiceId}': no consent.")]
     public static partial void CookieBlocked(ILogger logger, string cookieName, string serviceId);
 
-    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Cookie '{CookieName}' is declared by no service; it was {Outcome}. Declare it in EntConsent:Services.")]
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Cookie '{CookieName}' is declared by no service; it was {Outcome}. Declare it in EntConsent:Policy:Services.")]
     public static partial void UndeclaredCookie(ILogger logger, string cookieName, string outcome);
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "A Set-Cookie header could not be parsed; it was {Outcome}.")]

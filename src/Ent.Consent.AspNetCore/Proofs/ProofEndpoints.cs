@@ -8,7 +8,7 @@ using Microsoft.Net.Http.Headers;
 
 namespace Microsoft.AspNetCore.Builder;
 
-/// <summary>The handlers behind <see cref="ProofEndpointRouteBuilderExtensions.MapEntConsentProofs"/>.</summary>
+/// <summary>The handlers behind <see cref="ProofEndpointRouteBuilderExtensions.MapEntConsentProofs(Microsoft.AspNetCore.Routing.IEndpointRouteBuilder, string, string)"/>.</summary>
 internal static class ProofEndpoints
 {
     public static async Task<IResult> ExportByConsentIdAsync(string consentId, IConsentProofStore store, TimeProvider timeProvider, CancellationToken cancellationToken)

@@ -1,7 +1,7 @@
 namespace Ent.Consent.Widget;
 
 /// <summary>
-/// The widget's script and stylesheet as served under <c>{ConsentPath}/widget.js</c> and <c>/widget.css</c>: their
+/// The widget's script and stylesheet as served under <c>{PathPrefix}/widget.js</c> and <c>/widget.css</c>: their
 /// Subresource Integrity values, for hosts that write their own tags or a Content-Security-Policy with hashes.
 /// </summary>
 public static class ConsentWidgetAssets

@@ -4,15 +4,24 @@ using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
+using Ent.Consent.AspNetCore;
 using Ent.Consent.AspNetCore.Endpoints;
 
 namespace Ent.Consent.Widget;
 
-/// <summary>The <see cref="IConsentWidget"/> registered by <see cref="Microsoft.Extensions.DependencyInjection.ConsentWidgetServiceCollectionExtensions.AddEntConsentWidget"/>.</summary>
-internal sealed class ConsentWidget(IConsentStateReader stateReader, IAntiforgery antiforgery, IOptions<AntiforgeryOptions> antiforgeryOptions, IOptions<ConsentWidgetOptions> options) : IConsentWidget
+/// <summary>The <see cref="IConsentWidget"/> registered by <see cref="Microsoft.Extensions.DependencyInjection.ConsentWidgetEntConsentBuilderExtensions.AddWidget"/>.</summary>
+internal sealed class ConsentWidget(
+    IConsentStateReader stateReader,
+    IAntiforgery antiforgery,
+    IOptions<AntiforgeryOptions> antiforgeryOptions,
+    IOptions<ConsentWidgetOptions> options,
+    IOptions<EntConsentOptions> consentOptions) : IConsentWidget
 {
     private readonly ConsentWidgetOptions _options = options.Value;
     private readonly AntiforgeryOptions _antiforgery = antiforgeryOptions.Value;
+
+    // The prefix MapEntConsent maps at: one setting, so the forms cannot post elsewhere.
+    private readonly PathString _consentPath = consentOptions.Value.PathPrefix;
 
     public IHtmlContent RenderBanner(HttpContext context)
     {
@@ -39,7 +48,7 @@ internal sealed class ConsentWidget(IConsentStateReader stateReader, IAntiforger
     {
         ArgumentNullException.ThrowIfNull(context);
         var view = stateReader.Read(context);
-        var consentUrl = context.Request.PathBase.Add(_options.ConsentPath).Value ?? string.Empty;
+        var consentUrl = context.Request.PathBase.Add(_consentPath).Value ?? string.Empty;
         returnUrl ??= CurrentUrl(context);
         return new WidgetRequest
         {

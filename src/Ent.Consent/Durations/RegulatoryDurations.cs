@@ -2,7 +2,7 @@ namespace Ent.Consent;
 
 /// <summary>
 /// The durations the rules fix, named once so that every caller uses the same, tested arithmetic. See
-/// <c>REGULATION.md</c> §2 of the project for the sources.
+/// <c>docs/regulation.md</c> §2 for the sources.
 /// </summary>
 public static class RegulatoryDurations
 {

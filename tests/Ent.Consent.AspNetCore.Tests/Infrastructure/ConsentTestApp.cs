@@ -100,7 +100,7 @@ internal sealed class ConsentTestApp : IAsyncDisposable
             return next(context);
         });
         app.UseEntConsent();
-        app.MapEntConsent("/consent");
+        app.MapEntConsent();
         app.MapGet("/token", (HttpContext context, IAntiforgery antiforgery) => antiforgery.GetAndStoreTokens(context).RequestToken!);
         app.MapGet("/raw", (HttpContext context) =>
         {

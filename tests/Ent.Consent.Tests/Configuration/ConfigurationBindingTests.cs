@@ -11,7 +11,7 @@ public class ConfigurationBindingTests
         .SetBasePath(Path.Combine(AppContext.BaseDirectory, "Configuration"))
         .AddJsonFile(file, optional: false)
         .Build()
-        .GetSection("EntConsent");
+        .GetSection("EntConsent:Policy");
 
     private static ServiceProvider Provider(IConfigurationSection section)
     {
@@ -138,9 +138,9 @@ public class ConfigurationBindingTests
     }
 
     private static IConfigurationSection InMemory(params (string Key, string Value)[] values) => new ConfigurationBuilder()
-        .AddInMemoryCollection(values.Select(static v => KeyValuePair.Create("EntConsent:" + v.Key, (string?)v.Value)))
+        .AddInMemoryCollection(values.Select(static v => KeyValuePair.Create("EntConsent:Policy:" + v.Key, (string?)v.Value)))
         .Build()
-        .GetSection("EntConsent");
+        .GetSection("EntConsent:Policy");
 
     private static readonly (string, string)[] CookieWithUnreadableLifetime =
     [

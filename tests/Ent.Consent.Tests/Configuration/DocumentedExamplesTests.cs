@@ -64,7 +64,7 @@ public class DocumentedExamplesTests
             .SetBasePath(Path.Combine(AppContext.BaseDirectory, "Configuration"))
             .AddJsonFile("appsettings.documented.json", optional: false)
             .Build()
-            .GetSection("EntConsent")
+            .GetSection("EntConsent:Policy")
             .Bind(options, static binder => binder.ErrorOnUnknownConfiguration = true);
 
         var policy = ConsentPolicy.Create(options);

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
+using Ent.Consent.AspNetCore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -22,11 +23,10 @@ public sealed class AssetTests(ITestOutputHelper output) : IAsyncLifetime
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
-        builder.Services.AddEntConsent(o => o.Policy = TestPolicies.PortalOptions());
-        builder.Services.AddEntConsentWidget();
+        builder.Services.AddEntConsent(o => o.Policy = TestPolicies.PortalOptions()).AddWidget();
         _app = builder.Build();
         _app.UseEntConsent();
-        _app.MapEntConsent("/consent");
+        _app.MapEntConsent();
         _app.MapEntConsentWidget();
         await _app.StartAsync();
         _client = _app.GetTestClient();
@@ -123,14 +123,19 @@ public sealed class AssetTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("/consent/", "ConsentPath must be a path such as '/consent' without a trailing slash")]
-    [InlineData("", "ConsentPath must be a path")]
-    public void Invalid_options_are_refused_at_start_up(string path, string message)
+    [InlineData("/consent/", "PathPrefix must be a path such as '/consent' without a trailing slash")]
+    [InlineData("", "PathPrefix must be a path")]
+    public void Invalid_path_prefix_is_refused_at_start_up(string path, string message)
     {
         var services = new ServiceCollection();
-        services.AddEntConsentWidget(o => o.ConsentPath = path);
+        services.AddLogging();
+        services.AddEntConsent(o =>
+        {
+            o.Policy = TestPolicies.PortalOptions();
+            o.PathPrefix = path;
+        }).AddWidget();
         using var provider = services.BuildServiceProvider();
-        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<ConsentWidgetOptions>>().Value);
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<EntConsentOptions>>().Value);
         Assert.Contains(message, error.Message);
     }
 }

@@ -47,8 +47,7 @@ public sealed class WidgetSite : IAsyncLifetime
         ThirdPartyUrl = Address(_thirdParty);
 
         var builder = CreateBuilder();
-        builder.Services.AddEntConsent(o => o.Policy = TestPolicies.PortalOptions());
-        builder.Services.AddEntConsentWidget();
+        builder.Services.AddEntConsent(o => o.Policy = TestPolicies.PortalOptions()).AddWidget();
         // Names of the host's own choosing: every form and script post below must use them, not ASP.NET Core's defaults.
         builder.Services.AddAntiforgery(o =>
         {
@@ -59,7 +58,7 @@ public sealed class WidgetSite : IAsyncLifetime
         _portal = builder.Build();
         _portal.UseRequestLocalization();
         _portal.UseEntConsent();
-        _portal.MapEntConsent("/consent");
+        _portal.MapEntConsent();
         _portal.MapEntConsentWidget();
         _portal.MapGet("/", (HttpContext context, IConsentWidget widget) => Results.Content(Page(context, widget), "text/html; charset=utf-8"));
         _portal.MapGet("/strict", (HttpContext context, IConsentWidget widget) =>

@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers the retention job.</summary>
-public static class RetentionServiceCollectionExtensions
+/// <summary>Adds the retention job to Ent.Consent.</summary>
+public static class RetentionEntConsentBuilderExtensions
 {
     /// <summary>
     /// Runs retention in the background: consent proofs older than <see cref="ConsentRetentionOptions.ProofRetention"/>
@@ -14,9 +14,13 @@ public static class RetentionServiceCollectionExtensions
     /// <see cref="ConsentRetentionOptions.RegisterAudienceDataPurge(string, CalendarPeriod, Func{DateTimeOffset, CancellationToken, Task{long}})"/>
     /// run with their own cutoff, at start-up and then every <see cref="ConsentRetentionOptions.Interval"/>.
     /// </summary>
-    public static IServiceCollection AddEntConsentRetention(this IServiceCollection services, Action<ConsentRetentionOptions>? configure = null)
+    /// <param name="builder">The builder returned by <c>AddEntConsent</c>.</param>
+    /// <param name="configure">Sets the retention periods and registers audience data purges.</param>
+    /// <returns>The same builder.</returns>
+    public static EntConsentBuilder AddRetention(this EntConsentBuilder builder, Action<ConsentRetentionOptions>? configure = null)
     {
-        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
         var options = services.AddOptions<ConsentRetentionOptions>().ValidateOnStart();
         if (configure is not null)
         {
@@ -27,6 +31,6 @@ public static class RetentionServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ConsentRetention>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Hosting.IHostedService, ConsentRetentionService>());
-        return services;
+        return builder;
     }
 }

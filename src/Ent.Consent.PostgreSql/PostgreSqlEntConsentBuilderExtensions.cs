@@ -1,4 +1,5 @@
 using Ent.Consent;
+using Ent.Consent.AspNetCore;
 using Ent.Consent.PostgreSql;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -6,15 +7,20 @@ using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers the PostgreSQL consent proof store.</summary>
-public static class PostgreSqlServiceCollectionExtensions
+/// <summary>Adds the PostgreSQL consent proof store to Ent.Consent.</summary>
+public static class PostgreSqlEntConsentBuilderExtensions
 {
     /// <summary>
     /// Keeps consent proofs in PostgreSQL, one chain shared by every web node that uses the same database and schema.
     /// </summary>
-    public static IServiceCollection AddEntConsentPostgreSql(this IServiceCollection services, string connectionString, Action<PostgreSqlConsentProofStoreOptions>? configure = null)
+    /// <param name="builder">The builder returned by <c>AddEntConsent</c>.</param>
+    /// <param name="connectionString">The Npgsql connection string (from a secret store, not <c>appsettings.json</c>).</param>
+    /// <param name="configure">Sets the schema and whether it is created at start.</param>
+    /// <returns>The same builder.</returns>
+    public static EntConsentBuilder AddPostgreSqlProofStore(this EntConsentBuilder builder, string connectionString, Action<PostgreSqlConsentProofStoreOptions>? configure = null)
     {
-        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
         services.AddOptions<PostgreSqlConsentProofStoreOptions>()
             .Configure(options =>
             {
@@ -27,6 +33,6 @@ public static class PostgreSqlServiceCollectionExtensions
         services.TryAddSingleton(static sp => new PostgreSqlConsentProofStore(sp.GetRequiredService<IOptions<PostgreSqlConsentProofStoreOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.Replace(ServiceDescriptor.Singleton<IConsentProofStore>(static sp => sp.GetRequiredService<PostgreSqlConsentProofStore>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgreSqlStoreInitializer>());
-        return services;
+        return builder;
     }
 }
