@@ -1,5 +1,4 @@
 using Ent.Consent;
-using Ent.Consent.AspNetCore;
 using Ent.Consent.PostgreSql;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;

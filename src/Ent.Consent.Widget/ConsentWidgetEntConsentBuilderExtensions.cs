@@ -1,3 +1,4 @@
+using Ent.Consent;
 using Ent.Consent.AspNetCore;
 using Ent.Consent.AspNetCore.Diagnostics;
 using Ent.Consent.Widget;
