@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using System.Security.Claims;
 using Ent.Consent.AspNetCore.Cookies;
 using Ent.Consent.AspNetCore.Diagnostics;
 using Ent.Consent.AspNetCore.Proofs;
@@ -8,6 +7,7 @@ using Ent.Consent.AspNetCore.Subjects;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -93,8 +93,14 @@ internal sealed class ConsentRuntime
         => _writers.TryGetValue(inner, out var writer) ? writer : _writers.GetValue(inner, _ => new ConsentResponse(this));
 
     /// <summary>The keyed hash of the signed-in user, or null for an anonymous visitor.</summary>
-    public string? SubjectOf(ClaimsPrincipal user)
+    public string? SubjectOf(HttpContext context)
     {
+        // Not HttpContext.User: without authentication it makes an empty principal on each request.
+        if (context.Features.Get<IHttpAuthenticationFeature>()?.User is not { } user)
+        {
+            return null;
+        }
+
         var id = Options.SubjectId(user);
         return string.IsNullOrEmpty(id) ? null : Subjects.Hash(id);
     }
@@ -106,7 +112,7 @@ internal sealed class ConsentRuntime
             return isMinor(context);
         }
 
-        if (Options.MinorClaimType is { } claimType && context.User.FindFirst(claimType) is { } claim)
+        if (Options.MinorClaimType is { } claimType && context.Features.Get<IHttpAuthenticationFeature>()?.User?.FindFirst(claimType) is { } claim)
         {
             return claim.Value.Equals("true", StringComparison.OrdinalIgnoreCase) || claim.Value == "1";
         }

@@ -17,7 +17,7 @@ internal static class ConsentSnapshotReader
     {
         var policy = resolution.Policy;
         var tenant = resolution.Tenant;
-        var subject = runtime.SubjectOf(context.User);
+        var subject = runtime.SubjectOf(context);
         var minor = runtime.IsMinor(context);
         var value = RequestCookieReader.Find(context.Request, policy.ConsentCookieName);
         if (!value.IsEmpty && ReadCookie(value, policy, runtime) is { } cookie)
