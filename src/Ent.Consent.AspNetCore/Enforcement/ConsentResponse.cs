@@ -44,6 +44,9 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
     private bool _started;
     private bool _writingDecided;
 
+    // The Set-Cookie values as our last decided write left them: the same strings at the pass need no second look.
+    private StringValues _decided;
+
     public ConsentResponse(ConsentRuntime runtime)
     {
         _runtime = runtime;
@@ -68,6 +71,7 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
         _stateToWrite = null;
         _firstDeposit = null;
         _depositStarted = _depositWritten = _started = _writingDecided = false;
+        _decided = default;
         features.Set<IConsentFeature>(snapshot);
         features.Set<IConsentResponseFeature>(this);
         features.Set<ITrackingConsentFeature>(this);
@@ -208,6 +212,8 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
             _writingDecided = false;
         }
 
+        _decided = _inner.Headers.SetCookie;
+
         if (_started)
         {
             WriteDepositCookieIfStarted();
@@ -225,6 +231,8 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
         {
             _writingDecided = false;
         }
+
+        _decided = _inner.Headers.SetCookie;
     }
 
     // --- ITrackingConsentFeature: "consent" means every consent-required service is allowed.
@@ -296,7 +304,7 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
         _started = true;
         var headers = _inner.Headers;
         var setCookies = headers.SetCookie;
-        if (Filter(setCookies, 0) is { } filtered)
+        if (Filter(setCookies, SameLeadingValues(setCookies, _decided)) is { } filtered)
         {
             headers.SetCookie = filtered;
         }
@@ -308,14 +316,7 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
     internal StringValues DecideLateWrite(StringValues value)
     {
         // Values already in the headers were decided; a writer appending keeps them in front.
-        var current = _inner.Headers.SetCookie;
-        var decided = 0;
-        while (decided < current.Count && decided < value.Count && string.Equals(current[decided], value[decided], StringComparison.Ordinal))
-        {
-            decided++;
-        }
-
-        var result = Filter(value, decided) ?? value;
+        var result = Filter(value, SameLeadingValues(value, _inner.Headers.SetCookie)) ?? value;
         if (_depositStarted && !_depositWritten)
         {
             _depositWritten = true;
@@ -323,6 +324,18 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
         }
 
         return result;
+    }
+
+    /// <summary>How many leading values of <paramref name="values"/> are the very strings of <paramref name="decided"/>.</summary>
+    private static int SameLeadingValues(StringValues values, StringValues decided)
+    {
+        var same = 0;
+        while (same < values.Count && same < decided.Count && ReferenceEquals(values[same], decided[same]))
+        {
+            same++;
+        }
+
+        return same;
     }
 
     /// <summary>The headers from <paramref name="from"/> on decided; null when every one is kept as is.</summary>

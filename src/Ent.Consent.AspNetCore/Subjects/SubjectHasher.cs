@@ -23,7 +23,7 @@ internal sealed class SubjectHasher
         _key = key;
         // A key of its own, so a binding can never be mistaken for a subject hash or the other way round.
         _bindingKey = HMACSHA256.HashData(key, "Ent.Consent consent-cookie subject binding v1"u8);
-        _hashes = new VerifiedCookieCache<string>(cacheSize);
+        _hashes = new VerifiedCookieCache<string>(cacheSize, StringComparer.Ordinal);
     }
 
     public bool IsEphemeral { get; init; }
