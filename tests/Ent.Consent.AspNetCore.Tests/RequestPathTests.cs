@@ -56,6 +56,22 @@ public sealed class RequestPathTests
     }
 
     [Fact]
+    public async Task A_raw_header_written_before_a_Response_Cookies_append_is_still_decided()
+    {
+        await using var app = await ConsentTestApp.StartAsync(routes: web => web.MapGet("/mixed", (HttpContext context) =>
+        {
+            context.Response.Headers.Append("Set-Cookie", "vid_pref=raw; path=/; max-age=3600");
+            context.Response.Cookies.Append("portal_session", "s1");
+            return "ok";
+        }));
+
+        var response = await app.GetAsync("/mixed", new CookieJar());
+
+        Assert.Null(CookieJar.FindSetCookie(response, "vid_pref"));
+        Assert.Equal("s1", CookieJar.FindSetCookie(response, "portal_session")?.Value.Value);
+    }
+
+    [Fact]
     public async Task WithdrawConsent_after_the_response_started_throws_and_changes_nothing()
     {
         var store = new FakeProofStore();

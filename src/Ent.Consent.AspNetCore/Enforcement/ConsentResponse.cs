@@ -202,6 +202,7 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
                 break;
         }
 
+        var allDecided = AllDecided();
         _writingDecided = true;
         try
         {
@@ -212,7 +213,10 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
             _writingDecided = false;
         }
 
-        _decided = _inner.Headers.SetCookie;
+        if (allDecided)
+        {
+            _decided = _inner.Headers.SetCookie;
+        }
 
         if (_started)
         {
@@ -222,6 +226,7 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
 
     private void WriteDecided<TArgument>(TArgument argument, Action<IResponseCookies, TArgument> write)
     {
+        var allDecided = AllDecided();
         _writingDecided = true;
         try
         {
@@ -232,7 +237,17 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
             _writingDecided = false;
         }
 
-        _decided = _inner.Headers.SetCookie;
+        if (allDecided)
+        {
+            _decided = _inner.Headers.SetCookie;
+        }
+    }
+
+    // A raw header written since our last decided write is not ours to vouch for: the pass must still read it.
+    private bool AllDecided()
+    {
+        var current = _inner.Headers.SetCookie;
+        return SameLeadingValues(current, _decided) == current.Count;
     }
 
     // --- ITrackingConsentFeature: "consent" means every consent-required service is allowed.
@@ -492,7 +507,7 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
             return known;
         }
 
-        var value = RequestCookieReader.Find(_context.Request, AudienceDepositCookie.NameFor(_snapshot.Policy.ConsentCookieName));
+        var value = RequestCookieReader.Find(_context.Request, _snapshot.DepositCookieName);
         if (!value.IsEmpty && TryReadDeposit(value, now, out var first))
         {
             _firstDeposit = first;
@@ -541,7 +556,7 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
         options.MaxAge = null;
         options.Expires = RegulatoryDurations.ExemptAudienceCookieDeadline(firstDeposit);
         return options.CreateCookieHeader(
-            AudienceDepositCookie.NameFor(_snapshot.Policy.ConsentCookieName),
+            _snapshot.DepositCookieName,
             AudienceDepositCookie.Write(firstDeposit, _runtime.DepositCookieSigner)).ToString();
     }
 

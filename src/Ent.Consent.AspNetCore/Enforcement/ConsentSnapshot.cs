@@ -27,7 +27,11 @@ internal sealed class ConsentSnapshot : IConsentFeature
         Subject = subject;
         SubjectIsMinor = subjectIsMinor;
         IsPrivacySignalRefusal = isPrivacySignalRefusal;
+        DepositCookieName = Cookies.AudienceDepositCookie.NameFor(policy.ConsentCookieName);
     }
+
+    /// <summary>The name of the audience first-deposit cookie, made once rather than on each read.</summary>
+    public string DepositCookieName { get; }
 
     public ConsentPolicy Policy { get; }
 
