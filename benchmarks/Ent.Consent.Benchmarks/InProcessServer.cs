@@ -18,6 +18,7 @@ internal sealed class InProcessServer
         typeof(IRequestCookiesFeature),
         typeof(IQueryFeature),
         typeof(IItemsFeature),
+        typeof(Ent.Consent.AspNetCore.Enforcement.IConsentResponseFeature),
     ];
 
     private readonly RequestDelegate _pipeline;
@@ -63,6 +64,8 @@ internal sealed class InProcessServer
         }
 
         _response.Reset();
+        // As Kestrel does between requests: the server's own response feature again, whoever wrapped it.
+        _features.Set<IHttpResponseFeature>(_response);
         _context.Initialize(_features);
         await _pipeline(_context).ConfigureAwait(false);
         await _response.StartAsync().ConfigureAwait(false);

@@ -7,9 +7,11 @@ namespace Microsoft.AspNetCore.Builder;
 public static class EntConsentApplicationBuilderExtensions
 {
     /// <summary>
-    /// Puts the request's consent on <c>HttpContext.Features</c> and enforces the policy on every <c>Set-Cookie</c>
-    /// when the response starts. Place it after <c>UseAuthentication</c> (so a signed-in user's choice is
-    /// recognised) and before anything that writes cookies in its own <c>OnStarting</c> callback (session).
+    /// Puts the request's consent on <c>HttpContext.Features</c> and enforces the policy on every <c>Set-Cookie</c>:
+    /// <c>Response.Cookies</c> when called, raw headers when the response starts, and anything written after that
+    /// (an <c>OnStarting</c> callback registered earlier) when written, so its place among cookie-writing
+    /// middleware does not matter. Place it after <c>UseAuthentication</c>, so a signed-in user's choice is
+    /// recognised.
     /// </summary>
     public static IApplicationBuilder UseEntConsent(this IApplicationBuilder app)
     {

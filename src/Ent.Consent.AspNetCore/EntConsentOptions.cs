@@ -100,6 +100,27 @@ public sealed class EntConsentOptions
     /// </summary>
     public int VerifiedCookieCacheSize { get; set; } = 10_000;
 
+    /// <summary>Hooks called when a cookie is blocked or a choice recorded. See <see cref="EntConsentEvents"/>.</summary>
+    public EntConsentEvents Events { get; set; } = new();
+
+    /// <summary>
+    /// Attributes of the consent cookie and of the audience first-deposit cookie (<c>{name}_audience</c>, always
+    /// HttpOnly): <see cref="CookieBuilder.Path"/> (default <c>/</c>), <see cref="CookieBuilder.Domain"/>,
+    /// <see cref="CookieBuilder.SameSite"/> (default Lax), <see cref="CookieBuilder.SecurePolicy"/> (default same as
+    /// request), <see cref="CookieBuilder.HttpOnly"/> (default false: the widget's script reads the consent cookie).
+    /// The name is the policy's <see cref="ConsentPolicyOptions.ConsentCookieName"/> and the lifetime the choice's
+    /// own, so <see cref="CookieBuilder.Name"/>, <see cref="CookieBuilder.Expiration"/> and
+    /// <see cref="CookieBuilder.MaxAge"/> must stay null. Validated when the host starts.
+    /// </summary>
+    public CookieBuilder Cookie { get; set; } = new()
+    {
+        Path = "/",
+        SameSite = SameSiteMode.Lax,
+        SecurePolicy = CookieSecurePolicy.SameAsRequest,
+        HttpOnly = false,
+        IsEssential = true,
+    };
+
     private static string? DefaultSubjectId(ClaimsPrincipal user)
     {
         if (user.Identity?.IsAuthenticated != true)

@@ -60,6 +60,46 @@ internal sealed class EntConsentOptionsValidator : IValidateOptions<EntConsentOp
             errors.Add($"VerifiedCookieCacheSize {options.VerifiedCookieCacheSize.ToString(CultureInfo.InvariantCulture)} must be 0 (off) or more.");
         }
 
+        if (options.Events is null)
+        {
+            errors.Add("Events is null: leave the default EntConsentEvents or set one.");
+        }
+
+        ValidateCookie(options.Cookie, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateCookie(Microsoft.AspNetCore.Http.CookieBuilder? cookie, List<string> errors)
+    {
+        if (cookie is null)
+        {
+            errors.Add("Cookie is null: leave the default cookie builder or set one.");
+            return;
+        }
+
+        if (cookie.Name is not null)
+        {
+            errors.Add("Cookie.Name must stay null: the consent cookie's name is the policy's ConsentCookieName, which the widget's script reads too.");
+        }
+
+        if (cookie.Expiration is not null || cookie.MaxAge is not null)
+        {
+            errors.Add("Cookie.Expiration and Cookie.MaxAge must stay null: the consent cookie lives as long as the choice it carries.");
+        }
+
+        if (string.IsNullOrEmpty(cookie.Path) || cookie.Path[0] != '/')
+        {
+            errors.Add($"Cookie.Path '{cookie.Path}' must start with '/'.");
+        }
+
+        if (cookie.SameSite == Microsoft.AspNetCore.Http.SameSiteMode.None && cookie.SecurePolicy != Microsoft.AspNetCore.Http.CookieSecurePolicy.Always)
+        {
+            errors.Add("Cookie.SameSite None needs Cookie.SecurePolicy Always: browsers refuse SameSite=None cookies that are not Secure.");
+        }
+
+        if (!Enum.IsDefined(cookie.SecurePolicy) || !Enum.IsDefined(cookie.SameSite))
+        {
+            errors.Add("Cookie.SecurePolicy or Cookie.SameSite is not a defined value.");
+        }
     }
 }

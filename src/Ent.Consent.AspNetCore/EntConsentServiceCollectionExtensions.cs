@@ -80,7 +80,7 @@ public static class EntConsentServiceCollectionExtensions
         services.TryAddSingleton<ConsentRuntime>();
         services.TryAddSingleton(static provider => new RefusalProofQueue(
             provider.GetRequiredService<IOptions<EntConsentOptions>>().Value.ProofRetryQueueCapacity,
-            provider.GetRequiredService<ILogger<RefusalProofQueue>>()));
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger(ConsentRuntime.ProofsCategory)));
         services.AddHostedService<RefusalProofWriter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EndpointMappingCheck>());
         return new EntConsentBuilder(services);

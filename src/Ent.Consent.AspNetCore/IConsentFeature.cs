@@ -2,7 +2,8 @@ namespace Ent.Consent.AspNetCore;
 
 /// <summary>
 /// The consent of the current request, on <c>HttpContext.Features</c> (or through
-/// <see cref="ConsentHttpContextExtensions.GetConsent"/>). Read lazily: nothing is parsed until asked.
+/// <see cref="ConsentHttpContextExtensions.GetConsent"/>). Immutable: a choice made during the request puts a new
+/// one on the request, so an instance may be kept, and a returning visitor's is shared between requests.
 /// </summary>
 public interface IConsentFeature
 {

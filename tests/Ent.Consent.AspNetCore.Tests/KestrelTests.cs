@@ -56,6 +56,45 @@ public sealed class KestrelTests
         await app.StopAsync();
     }
 
+    [Fact]
+    public async Task Over_real_HTTP_cookies_from_an_OnStarting_callback_registered_before_UseEntConsent_are_decided_too()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddEntConsent(o =>
+        {
+            TestPolicy.Configure(o.Policy);
+            o.SubjectKey = "a-test-subject-key-of-at-least-32-characters";
+        });
+        await using var app = builder.Build();
+        RequestPathTests.WritesCookiesWhenTheResponseStarts(app);
+        app.UseEntConsent();
+        app.MapEntConsent();
+        app.MapGet("/token", (HttpContext context, IAntiforgery antiforgery) => antiforgery.GetAndStoreTokens(context).RequestToken!);
+        app.MapGet("/page", () => "page");
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var cookies = new CookieContainer();
+        using var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = new Uri(address) };
+
+        // Two requests on one keep-alive connection: the second reuses the server's response objects.
+        await client.GetAsync("/page");
+        await client.GetAsync("/page");
+        Assert.Null(cookies.GetCookies(client.BaseAddress)["vid_pref"]);
+        Assert.Null(cookies.GetCookies(client.BaseAddress)["vid_session"]);
+
+        var token = await client.GetStringAsync("/token");
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/consent") { Content = JsonContent.Create(new { action = "accept-all" }) };
+        post.Headers.Add("RequestVerificationToken", token);
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(post)).StatusCode);
+
+        await client.GetAsync("/page");
+        Assert.Equal("late-raw", cookies.GetCookies(client.BaseAddress)["vid_pref"]?.Value);
+        Assert.Equal("late-api", cookies.GetCookies(client.BaseAddress)["vid_session"]?.Value);
+        await app.StopAsync();
+    }
+
     [Theory]
     [InlineData("accept-all")]
     [InlineData("refuse-all")]

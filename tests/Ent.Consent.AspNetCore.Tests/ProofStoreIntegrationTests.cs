@@ -146,7 +146,9 @@ public sealed class ProofStoreIntegrationTests
         Assert.Equal("Chrome 131", proof.UserAgentFamily);
         Assert.Equal(ConsentChannel.FirstLayer, proof.Channel);
         Assert.Equal(22, proof.SubjectKey?.Length);
-        Assert.Equal(jar["ent_consent"]!.Split('.')[7], proof.SubjectKey);
+        // The proof names the subject by its keyed hash; the cookie, which page scripts read, must not.
+        Assert.Equal(app.Services.GetRequiredService<Ent.Consent.AspNetCore.Enforcement.ConsentRuntime>().Subjects.Hash("eleve.42"), proof.SubjectKey);
+        Assert.NotEqual(jar["ent_consent"]!.Split('.')[7], proof.SubjectKey);
         Assert.DoesNotContain("eleve", proof.SubjectKey);
         Assert.Null(proof.Tenant);
         Assert.Null(proof.IpPrefix);

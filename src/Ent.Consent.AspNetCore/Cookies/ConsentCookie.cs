@@ -4,8 +4,8 @@ using System.Text;
 namespace Ent.Consent.AspNetCore.Cookies;
 
 /// <summary>
-/// A verified consent cookie: the choice and the keyed hash of the user it was given by (empty when given by an
-/// anonymous visitor). The format is <c>docs/adr/0004-http-contract.md</c>:
+/// A verified consent cookie: the choice and, when given by a signed-in user, the binding of that user's keyed hash
+/// to the choice's consent id (<see cref="Subjects.SubjectHasher.Bind"/>; empty when given by an anonymous visitor). The format is <c>docs/adr/0004-http-contract.md</c>:
 /// <c>1.{policyVersion}.{consentId}.{givenAt}.{expiresAt}.{channel}.{decisions}.{subject}.{mac}</c>.
 /// </summary>
 internal sealed class ConsentCookie
@@ -18,19 +18,25 @@ internal sealed class ConsentCookie
     private static readonly System.Buffers.SearchValues<char> ServiceIdCharacters = System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
     private const long MaxUnixSeconds = 253_402_300_799; // 9999-12-31T23:59:59Z
 
-    public ConsentCookie(ConsentState state, string subject)
+    public ConsentCookie(ConsentState state, string subjectBinding)
     {
         State = state;
-        Subject = subject;
+        SubjectBinding = subjectBinding;
     }
 
     public ConsentState State { get; }
 
-    /// <summary>The keyed hash of the user who gave the choice, or empty.</summary>
-    public string Subject { get; }
+    /// <summary>The binding of the choice to the user who gave it, or empty. Not the user's hash: see ADR 0004.</summary>
+    public string SubjectBinding { get; }
+
+    /// <summary>
+    /// The request consent built from this cookie the last time it was read, reused while the request's policy,
+    /// tenant, subject and minor flag are the same: a returning visitor costs a lookup, not an allocation.
+    /// </summary>
+    public Enforcement.ConsentSnapshot? Snapshot { get; set; }
 
     /// <summary>The cookie's value: the fields of the contract and their MAC.</summary>
-    public static string Write(ConsentState state, string? subject, ConsentCookieProtector protector)
+    public static string Write(ConsentState state, string? subjectBinding, ConsentCookieProtector protector)
     {
         var builder = new StringBuilder(128);
         builder.Append("1.").Append(state.PolicyVersion).Append('.').Append(state.ConsentId).Append('.')
@@ -49,7 +55,7 @@ internal sealed class ConsentCookie
             first = false;
         }
 
-        builder.Append('.').Append(subject ?? string.Empty);
+        builder.Append('.').Append(subjectBinding ?? string.Empty);
         var payload = builder.ToString();
         return payload + "." + protector.Sign(payload);
     }

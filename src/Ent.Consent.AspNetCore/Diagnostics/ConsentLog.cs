@@ -2,7 +2,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Ent.Consent.AspNetCore.Diagnostics;
 
-/// <summary>Every log message of the ASP.NET Core integration, declared once. Cookie values are never logged.</summary>
+/// <summary>
+/// Every log message of the ASP.NET Core integration, declared once. Cookie values are never logged. Each is written
+/// to the category of the component that logs it (<c>ConsentRuntime.*Category</c>).
+/// </summary>
 internal static partial class ConsentLog
 {
     // A declared cookie dropped for want of consent is routine (every request of a visitor who refused): Debug, and
@@ -24,6 +27,9 @@ internal static partial class ConsentLog
 
     [LoggerMessage(EventId = 105, Level = LogLevel.Information, Message = "Expired cookie '{CookieName}' of service '{ServiceId}' after withdrawal.")]
     public static partial void CookieWithdrawn(ILogger logger, string cookieName, string serviceId);
+
+    [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "IsAllowed(\"{ServiceId}\") asks about a service the policy does not declare, so it is never allowed. Declare it in EntConsent:Services, or fix the id. (Logged once per id.)")]
+    public static partial void UnknownService(ILogger logger, string serviceId);
 
     [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Choice {ConsentId} recorded through {Channel} under policy {PolicyVersion}.")]
     public static partial void ChoiceRecorded(ILogger logger, string consentId, ConsentChannel channel, string policyVersion);

@@ -15,13 +15,12 @@ internal static class ConsentEndpoints
 {
     public static Task GetAsync(HttpContext context)
     {
-        var feature = FeatureOf(context);
-        return WriteStateAsync(context, feature);
+        return WriteStateAsync(context, ResponseOf(context).Consent);
     }
 
     public static async Task PostAsync(HttpContext context)
     {
-        var feature = FeatureOf(context);
+        var consent = ResponseOf(context);
         var runtime = context.RequestServices.GetRequiredService<ConsentRuntime>();
         var request = context.Request;
 
@@ -66,7 +65,8 @@ internal static class ConsentEndpoints
             return;
         }
 
-        var policy = feature.Policy;
+        var snapshot = consent.Consent;
+        var policy = snapshot.Policy;
         var choice = isForm ? ChoiceRequest.FromForm(body, policy, out var error) : ChoiceRequest.FromJson(body, policy, out error);
         if (choice is null)
         {
@@ -74,11 +74,11 @@ internal static class ConsentEndpoints
             return;
         }
 
-        var previous = feature.State;
+        var previous = snapshot.State;
         var state = choice.ApplyTo(previous, policy, runtime.Time.GetUtcNow());
         if (runtime.ProofStore is { } store)
         {
-            var draft = ProofDraftFactory.Create(context, state, policy, feature.Tenant, feature.Subject, runtime.Options.RecordTruncatedIpAddress);
+            var draft = ProofDraftFactory.Create(context, state, policy, snapshot.Tenant, snapshot.Subject, runtime.Options.RecordTruncatedIpAddress);
             if (GrantsSomethingNew(state, previous))
             {
                 // A grant takes effect only once its proof is durable: without proof there is no consent.
@@ -88,7 +88,7 @@ internal static class ConsentEndpoints
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
                 {
-                    ConsentLog.GrantNotDurable(runtime.Logger, exception, state.ConsentId);
+                    ConsentLog.GrantNotDurable(runtime.EndpointsLogger, exception, state.ConsentId);
                     context.Response.Headers.RetryAfter = "5";
                     await ProblemAsync(context, runtime, StatusCodes.Status503ServiceUnavailable, "Choice not recorded",
                         "The choice could not be recorded durably, so it was not applied; the previous choice still holds. Try again in a moment.").ConfigureAwait(false);
@@ -102,8 +102,7 @@ internal static class ConsentEndpoints
             }
         }
 
-        feature.Apply(state);
-        runtime.RecordChoice(state);
+        consent.Apply(state);
         if (isForm)
         {
             context.Response.Headers.CacheControl = "no-store";
@@ -112,7 +111,7 @@ internal static class ConsentEndpoints
             return;
         }
 
-        await WriteStateAsync(context, feature).ConfigureAwait(false);
+        await WriteStateAsync(context, consent.Consent).ConfigureAwait(false);
     }
 
     private static bool GrantsSomethingNew(ConsentState state, ConsentState? previous)
@@ -181,12 +180,12 @@ internal static class ConsentEndpoints
 
     private static Task ProblemAsync(HttpContext context, ConsentRuntime runtime, int statusCode, string title, string detail)
     {
-        ConsentLog.ChoiceRefused(runtime.Logger, statusCode, detail);
+        ConsentLog.ChoiceRefused(runtime.EndpointsLogger, statusCode, detail);
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Problem(detail: detail, statusCode: statusCode, title: title).ExecuteAsync(context);
     }
 
-    private static ConsentFeature FeatureOf(HttpContext context)
-        => context.GetConsent() as ConsentFeature
+    private static IConsentResponseFeature ResponseOf(HttpContext context)
+        => context.Features.Get<IConsentResponseFeature>()
             ?? throw new InvalidOperationException("The consent endpoints need the feature set by app.UseEntConsent().");
 }

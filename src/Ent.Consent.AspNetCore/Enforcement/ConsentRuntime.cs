@@ -1,17 +1,33 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Ent.Consent.AspNetCore.Cookies;
 using Ent.Consent.AspNetCore.Diagnostics;
 using Ent.Consent.AspNetCore.Proofs;
 using Ent.Consent.AspNetCore.Subjects;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Ent.Consent.AspNetCore.Enforcement;
 
-/// <summary>What the middleware and the endpoints share, built once: signers, cache, clock, store, logs, metrics.</summary>
+/// <summary>What the middleware and the endpoints share, built once: signers, caches, clock, store, logs, metrics.</summary>
 internal sealed class ConsentRuntime
 {
+    public const string EnforcementCategory = "Ent.Consent.AspNetCore.Enforcement";
+    public const string EndpointsCategory = "Ent.Consent.AspNetCore.Endpoints";
+    public const string ProofsCategory = "Ent.Consent.AspNetCore.Proofs";
+    private const int MaxUnknownServicesWarned = 1000;
+
+    private readonly ConcurrentDictionary<string, bool> _unknownServicesWarned = new(StringComparer.Ordinal);
+
+    // One response writer per server response object (a connection, or an HTTP/2 stream), reused request after request.
+    private readonly ConditionalWeakTable<IHttpResponseFeature, ConsentResponse> _writers = [];
+    private ConsentSnapshot? _lastNoChoice;
+
     public ConsentRuntime(
         IOptions<EntConsentOptions> options,
         IConsentPolicyResolver resolver,
@@ -25,7 +41,9 @@ internal sealed class ConsentRuntime
         Resolver = resolver;
         Time = time;
         Metrics = metrics;
-        Logger = loggerFactory.CreateLogger("Ent.Consent.AspNetCore");
+        EnforcementLogger = loggerFactory.CreateLogger(EnforcementCategory);
+        EndpointsLogger = loggerFactory.CreateLogger(EndpointsCategory);
+        ProofsLogger = loggerFactory.CreateLogger(ProofsCategory);
         ConsentCookieSigner = new ConsentCookieProtector(dataProtection, "consent-cookie");
         DepositCookieSigner = new ConsentCookieProtector(dataProtection, "audience-deposit");
         Cache = new VerifiedCookieCache<ConsentCookie>(Options.VerifiedCookieCacheSize);
@@ -35,7 +53,7 @@ internal sealed class ConsentRuntime
         RefusalQueue = ProofStore is null ? null : services.GetRequiredService<RefusalProofQueue>();
         if (Subjects.IsEphemeral)
         {
-            ConsentLog.EphemeralSubjectKey(Logger);
+            ConsentLog.EphemeralSubjectKey(EnforcementLogger);
         }
     }
 
@@ -47,7 +65,13 @@ internal sealed class ConsentRuntime
 
     public ConsentMetrics Metrics { get; }
 
-    public ILogger Logger { get; }
+    public ILogger EnforcementLogger { get; }
+
+    public ILogger EndpointsLogger { get; }
+
+    public ILogger ProofsLogger { get; }
+
+    public EntConsentEvents Events => Options.Events;
 
     public ConsentCookieProtector ConsentCookieSigner { get; }
 
@@ -64,14 +88,97 @@ internal sealed class ConsentRuntime
 
     public RefusalProofQueue? RefusalQueue { get; }
 
-    /// <summary>Logs a choice and counts its decisions.</summary>
-    public void RecordChoice(ConsentState state)
+    /// <summary>The writer of <paramref name="inner"/>'s responses, made on its first request.</summary>
+    public ConsentResponse WriterFor(IHttpResponseFeature inner)
+        => _writers.TryGetValue(inner, out var writer) ? writer : _writers.GetValue(inner, _ => new ConsentResponse(this));
+
+    /// <summary>The keyed hash of the signed-in user, or null for an anonymous visitor.</summary>
+    public string? SubjectOf(HttpContext context)
+    {
+        // Not HttpContext.User: without authentication it makes an empty principal on each request.
+        if (context.Features.Get<IHttpAuthenticationFeature>()?.User is not { } user)
+        {
+            return null;
+        }
+
+        var id = Options.SubjectId(user);
+        return string.IsNullOrEmpty(id) ? null : Subjects.Hash(id);
+    }
+
+    public bool IsMinor(HttpContext context)
+    {
+        if (Options.IsMinor is { } isMinor)
+        {
+            return isMinor(context);
+        }
+
+        if (Options.MinorClaimType is { } claimType && context.Features.Get<IHttpAuthenticationFeature>()?.User?.FindFirst(claimType) is { } claim)
+        {
+            return claim.Value.Equals("true", StringComparison.OrdinalIgnoreCase) || claim.Value == "1";
+        }
+
+        return false;
+    }
+
+    /// <summary>The consent of a request without a choice, shared by the requests that look alike.</summary>
+    public ConsentSnapshot NoChoice(ConsentPolicy policy, string? tenant, string? subject, bool minor)
+    {
+        if (_lastNoChoice is { } last && last.IsFor(policy, tenant, subject, minor))
+        {
+            return last;
+        }
+
+        var snapshot = new ConsentSnapshot(this, policy, tenant, null, null, subject, minor, isPrivacySignalRefusal: false);
+        _lastNoChoice = snapshot;
+        return snapshot;
+    }
+
+    /// <summary>Warns once per process and id that host code asked about a service the policy does not declare.</summary>
+    public void WarnUnknownService(string serviceId)
+    {
+        if (_unknownServicesWarned.Count < MaxUnknownServicesWarned && _unknownServicesWarned.TryAdd(serviceId, true))
+        {
+            ConsentLog.UnknownService(EnforcementLogger, serviceId);
+        }
+    }
+
+    /// <summary>Logs a choice, counts its decisions and tells <see cref="EntConsentEvents.OnChoiceRecorded"/>.</summary>
+    public void RecordChoice(ConsentState state, HttpContext context)
     {
         foreach (var (serviceId, decision) in state.Decisions)
         {
             Metrics.Choice(serviceId, decision);
         }
 
-        ConsentLog.ChoiceRecorded(Logger, state.ConsentId, state.Channel, state.PolicyVersion);
+        ConsentLog.ChoiceRecorded(EnforcementLogger, state.ConsentId, state.Channel, state.PolicyVersion);
+        if (Events.ObservesChoices)
+        {
+            Events.ChoiceRecorded(new ConsentChoiceRecordedContext(context, state));
+        }
+    }
+
+    /// <summary>Logs, counts and tells <see cref="EntConsentEvents.OnCookieBlocked"/> that a cookie was dropped.</summary>
+    public void CookieBlocked(HttpContext context, string cookieName, string? serviceId, ConsentCookieBlockReason reason)
+    {
+        switch (reason)
+        {
+            case ConsentCookieBlockReason.NoConsent:
+                ConsentLog.CookieBlocked(EnforcementLogger, cookieName, serviceId!);
+                Metrics.CookieBlocked(cookieName, "no-consent");
+                break;
+            case ConsentCookieBlockReason.Undeclared:
+                ConsentLog.UndeclaredCookie(EnforcementLogger, cookieName, "dropped");
+                Metrics.CookieBlocked(cookieName, "undeclared");
+                break;
+            default:
+                ConsentLog.UnreadableSetCookie(EnforcementLogger, "dropped");
+                Metrics.CookieBlocked("(unreadable)", "unreadable");
+                break;
+        }
+
+        if (Events.ObservesBlockedCookies)
+        {
+            Events.CookieBlocked(new ConsentCookieBlockedContext(context, cookieName, serviceId, reason));
+        }
     }
 }

@@ -1,23 +1,16 @@
 using Ent.Consent.AspNetCore.Diagnostics;
-using Ent.Consent.AspNetCore.Proofs;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Ent.Consent.AspNetCore.Enforcement;
 
 /// <summary>
-/// Puts the request's <see cref="IConsentFeature"/> in place and, when the response starts, enforces the policy on
-/// every <c>Set-Cookie</c>. The work is deferred: a request that writes no cookie reads nothing.
+/// Puts the request's consent (an immutable <see cref="ConsentSnapshot"/>) on <c>HttpContext.Features</c> and hands
+/// the response to a <see cref="ConsentResponse"/>, which decides every cookie written from then on and, when the
+/// response starts, every <c>Set-Cookie</c> already written. A returning visitor allocates nothing here.
 /// </summary>
 internal sealed class EntConsentMiddleware
 {
-    private static readonly Func<object, Task> OnStarting = static state =>
-    {
-        var feature = (ConsentFeature)state;
-        feature.Finish();
-        return Task.CompletedTask;
-    };
-
     private readonly RequestDelegate _next;
     private readonly ConsentRuntime _runtime;
 
@@ -29,40 +22,44 @@ internal sealed class EntConsentMiddleware
 
     public Task InvokeAsync(HttpContext context)
     {
-        var feature = new ConsentFeature(context, _runtime, _runtime.Resolver.Resolve(context));
-        context.Features.Set<IConsentFeature>(feature);
-        context.Features.Set<ITrackingConsentFeature>(feature);
-        context.Response.OnStarting(OnStarting, feature);
-        if (_runtime.Options.PerUserConsent && _runtime.ProofStore is not null && context.User.Identity?.IsAuthenticated == true)
+        var features = context.Features;
+        if (features.Get<IConsentResponseFeature>() is not null)
         {
-            return RestoreThenNext(context, feature);
+            // The same request again (a re-executed pipeline, a second UseEntConsent): already enforced.
+            return _next(context);
+        }
+
+        var inner = features.GetRequiredFeature<IHttpResponseFeature>();
+        var snapshot = ConsentSnapshotReader.Read(context, _runtime, _runtime.Resolver.Resolve(context));
+        var writer = _runtime.WriterFor(inner);
+        writer.Begin(context, inner, snapshot);
+        if (_runtime.Options.PerUserConsent && _runtime.ProofStore is not null && (snapshot.State is null || snapshot.IsPrivacySignalRefusal) && snapshot.Subject is not null)
+        {
+            return RestoreThenNext(context, writer, snapshot);
         }
 
         return _next(context);
     }
 
-    private async Task RestoreThenNext(HttpContext context, ConsentFeature feature)
+    private async Task RestoreThenNext(HttpContext context, ConsentResponse writer, ConsentSnapshot snapshot)
     {
-        if (feature.CookieState is null && feature.Subject is { } subject)
+        try
         {
-            try
+            var latest = await _runtime.ProofStore!.FindLatestBySubjectAsync(snapshot.Subject!, snapshot.Tenant, context.RequestAborted).ConfigureAwait(false);
+            var now = _runtime.Time.GetUtcNow();
+            if (latest?.Content is { } content && content.PolicyVersion == snapshot.Policy.Version)
             {
-                var latest = await _runtime.ProofStore!.FindLatestBySubjectAsync(subject, feature.Tenant, context.RequestAborted).ConfigureAwait(false);
-                var now = _runtime.Time.GetUtcNow();
-                if (latest?.Content is { } content && content.PolicyVersion == feature.Policy.Version)
+                var expiresAt = ConsentState.ExpiryOf(snapshot.Policy, content.Timestamp);
+                if (expiresAt > now && content.Timestamp <= now)
                 {
-                    var expiresAt = ConsentState.ExpiryOf(feature.Policy, content.Timestamp);
-                    if (expiresAt > now && content.Timestamp <= now)
-                    {
-                        feature.Restore(new ConsentState(content.ConsentId, content.PolicyVersion, content.Timestamp, expiresAt, content.Channel, content.Decisions));
-                        ConsentLog.ChoiceRestored(_runtime.Logger, content.ConsentId);
-                    }
+                    writer.Restore(new ConsentState(content.ConsentId, content.PolicyVersion, content.Timestamp, expiresAt, content.Channel, content.Decisions));
+                    ConsentLog.ChoiceRestored(_runtime.EnforcementLogger, content.ConsentId);
                 }
             }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                ConsentLog.RestoreFailed(_runtime.Logger, exception);
-            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            ConsentLog.RestoreFailed(_runtime.EnforcementLogger, exception);
         }
 
         await _next(context).ConfigureAwait(false);

@@ -15,7 +15,7 @@ internal sealed class RefusalProofQueue
     private readonly ILogger _logger;
     private readonly int _capacity;
 
-    public RefusalProofQueue(int capacity, ILogger<RefusalProofQueue> logger)
+    public RefusalProofQueue(int capacity, ILogger logger)
     {
         _capacity = capacity;
         _logger = logger;

@@ -18,12 +18,12 @@ internal sealed class RefusalProofWriter : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public RefusalProofWriter(RefusalProofQueue queue, IServiceProvider services, TimeProvider time, ILogger<RefusalProofWriter> logger)
+    public RefusalProofWriter(RefusalProofQueue queue, IServiceProvider services, TimeProvider time, ILoggerFactory loggerFactory)
     {
         _queue = queue;
         _store = services.GetService(typeof(IConsentProofStore)) as IConsentProofStore;
         _time = time;
-        _logger = logger;
+        _logger = loggerFactory.CreateLogger(Enforcement.ConsentRuntime.ProofsCategory);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

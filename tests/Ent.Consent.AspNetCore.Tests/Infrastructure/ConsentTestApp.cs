@@ -47,7 +47,8 @@ internal sealed class ConsentTestApp : IAsyncDisposable
         Action<WebApplication>? routes = null,
         FakeTimeProvider? time = null,
         Action<IDataProtectionBuilder>? dataProtection = null,
-        IDictionary<string, string?>? configuration = null)
+        IDictionary<string, string?>? configuration = null,
+        Action<WebApplication>? beforeConsent = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
@@ -99,6 +100,7 @@ internal sealed class ConsentTestApp : IAsyncDisposable
 
             return next(context);
         });
+        beforeConsent?.Invoke(app);
         app.UseEntConsent();
         app.MapEntConsent();
         app.MapGet("/token", (HttpContext context, IAntiforgery antiforgery) => antiforgery.GetAndStoreTokens(context).RequestToken!);

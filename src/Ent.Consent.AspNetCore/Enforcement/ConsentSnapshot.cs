@@ -1,0 +1,100 @@
+namespace Ent.Consent.AspNetCore.Enforcement;
+
+/// <summary>
+/// The consent of a request, immutable: what the consent cookie (or a privacy signal) says for this policy, tenant
+/// and subject. Built by <see cref="ConsentSnapshotReader"/>, shared between the requests that carry the same
+/// verified cookie, and replaced (never changed) when a choice is made during the request.
+/// </summary>
+internal sealed class ConsentSnapshot : IConsentFeature
+{
+    private readonly ConsentRuntime _runtime;
+
+    public ConsentSnapshot(
+        ConsentRuntime runtime,
+        ConsentPolicy policy,
+        string? tenant,
+        ConsentState? state,
+        ConsentState? earlierState,
+        string? subject,
+        bool subjectIsMinor,
+        bool isPrivacySignalRefusal)
+    {
+        _runtime = runtime;
+        Policy = policy;
+        Tenant = tenant;
+        State = state;
+        EarlierState = earlierState;
+        Subject = subject;
+        SubjectIsMinor = subjectIsMinor;
+        IsPrivacySignalRefusal = isPrivacySignalRefusal;
+        DepositCookieName = Cookies.AudienceDepositCookie.NameFor(policy.ConsentCookieName);
+    }
+
+    /// <summary>The name of the audience first-deposit cookie, made once rather than on each read.</summary>
+    public string DepositCookieName { get; }
+
+    public ConsentPolicy Policy { get; }
+
+    public string? Tenant { get; }
+
+    public ConsentState? State { get; }
+
+    /// <summary>A genuine choice made under another policy version: it grants nothing, but its objections hold.</summary>
+    public ConsentState? EarlierState { get; }
+
+    /// <summary>The keyed hash of the signed-in user, or null for an anonymous visitor.</summary>
+    public string? Subject { get; }
+
+    public bool SubjectIsMinor { get; }
+
+    /// <summary>
+    /// <see cref="State"/> is a refusal derived from <c>Sec-GPC: 1</c> for a visitor without a choice; the response
+    /// writer records it and writes it as the consent cookie.
+    /// </summary>
+    public bool IsPrivacySignalRefusal { get; }
+
+    public bool IsPending => State is null && Policy.ChoosableServices.Count > 0;
+
+    public bool IsAllowed(string serviceId)
+    {
+        ArgumentNullException.ThrowIfNull(serviceId);
+        if (Policy.FindService(serviceId) is null)
+        {
+            _runtime.WarnUnknownService(serviceId);
+            return false;
+        }
+
+        return Policy.IsAllowed(serviceId, State ?? EarlierState, SubjectIsMinor);
+    }
+
+    /// <summary>Every consent-required service is allowed (<c>ITrackingConsentFeature.HasConsent</c>).</summary>
+    public bool AllowsEveryConsentRequiredService
+    {
+        get
+        {
+            if (State is not { } state)
+            {
+                return false;
+            }
+
+            foreach (var service in Policy.ChoosableServices)
+            {
+                if (service.Category == ServiceCategory.ConsentRequired && !Policy.IsAllowed(service.Id, state, SubjectIsMinor))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>The same request with <paramref name="state"/> as its choice.</summary>
+    public ConsentSnapshot WithChoice(ConsentState state)
+        => new(_runtime, Policy, Tenant, state, earlierState: null, Subject, SubjectIsMinor, isPrivacySignalRefusal: false);
+
+    /// <summary>Whether this snapshot was built for a request of the same policy, tenant, subject and minor flag.</summary>
+    public bool IsFor(ConsentPolicy policy, string? tenant, string? subject, bool subjectIsMinor)
+        => ReferenceEquals(Policy, policy) && string.Equals(Tenant, tenant, StringComparison.Ordinal)
+            && string.Equals(Subject, subject, StringComparison.Ordinal) && SubjectIsMinor == subjectIsMinor;
+}

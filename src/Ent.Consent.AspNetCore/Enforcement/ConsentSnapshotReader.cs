@@ -1,0 +1,104 @@
+using Ent.Consent.AspNetCore.Cookies;
+using Ent.Consent.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+
+namespace Ent.Consent.AspNetCore.Enforcement;
+
+/// <summary>
+/// Reads a request's consent: the consent cookie (verified, then checked against the clock, the policy version and
+/// the signed-in user), else a <c>Sec-GPC</c> refusal, else no choice. Writes nothing; rejections are only logged
+/// and counted. A verified cookie keeps the snapshot it was read as, so a returning visitor allocates nothing.
+/// </summary>
+internal static class ConsentSnapshotReader
+{
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+
+    public static ConsentSnapshot Read(HttpContext context, ConsentRuntime runtime, ConsentPolicyResolution resolution)
+    {
+        var policy = resolution.Policy;
+        var tenant = resolution.Tenant;
+        var subject = runtime.SubjectOf(context);
+        var minor = runtime.IsMinor(context);
+        var value = RequestCookieReader.Find(context.Request, policy.ConsentCookieName);
+        if (!value.IsEmpty && ReadCookie(value, policy, runtime) is { } cookie)
+        {
+            var state = cookie.State;
+            var now = runtime.Time.GetUtcNow();
+            if (state.IsExpired(now))
+            {
+                Reject(runtime, "expired");
+            }
+            else if (state.GivenAt > now + ClockSkew)
+            {
+                Reject(runtime, "given in the future");
+            }
+            else if (cookie.Snapshot is { } known && known.IsFor(policy, tenant, subject, minor))
+            {
+                // Verified for this very subject before: the binding was checked then.
+                return known;
+            }
+            else if (cookie.SubjectBinding.Length > 0 && (subject is null || !runtime.Subjects.IsBound(cookie.SubjectBinding, subject, state.ConsentId)))
+            {
+                // Given by a signed-in user: trusted for that user only, never for another one or a signed-out visitor.
+                Reject(runtime, "given by another user");
+            }
+            else
+            {
+                // Another version's choice is asked again; meanwhile its objections to exempt audience still count.
+                var current = state.PolicyVersion == policy.Version;
+                if (!current)
+                {
+                    Reject(runtime, "another policy version");
+                }
+
+                var snapshot = new ConsentSnapshot(runtime, policy, tenant, current ? state : null, current ? null : state, subject, minor, isPrivacySignalRefusal: false);
+                cookie.Snapshot = snapshot;
+                return snapshot;
+            }
+        }
+
+        if (runtime.Options.HonorGlobalPrivacyControl && context.Request.Headers["Sec-GPC"] == "1" && PrivacySignalRefusal(policy, runtime) is { } refusal)
+        {
+            return new ConsentSnapshot(runtime, policy, tenant, refusal, null, subject, minor, isPrivacySignalRefusal: true);
+        }
+
+        return runtime.NoChoice(policy, tenant, subject, minor);
+    }
+
+    private static ConsentCookie? ReadCookie(ReadOnlySpan<char> value, ConsentPolicy policy, ConsentRuntime runtime)
+    {
+        if (runtime.Cache.TryGet(value, out var cookie))
+        {
+            return cookie;
+        }
+
+        if (!ConsentCookie.TryRead(value, policy, runtime.ConsentCookieSigner, out cookie))
+        {
+            Reject(runtime, "format, policy version or signature");
+            return null;
+        }
+
+        runtime.Cache.Add(value, cookie!);
+        return cookie;
+    }
+
+    private static ConsentState? PrivacySignalRefusal(ConsentPolicy policy, ConsentRuntime runtime)
+    {
+        List<KeyValuePair<string, ConsentDecision>>? refused = null;
+        foreach (var service in policy.ChoosableServices)
+        {
+            if (service.Category == ServiceCategory.ConsentRequired)
+            {
+                (refused ??= []).Add(KeyValuePair.Create(service.Id, ConsentDecision.Denied));
+            }
+        }
+
+        return refused is null ? null : ConsentState.Create(policy, refused, ConsentChannel.PrivacySignal, runtime.Time.GetUtcNow());
+    }
+
+    private static void Reject(ConsentRuntime runtime, string reason)
+    {
+        runtime.Metrics.ConsentCookieRejected();
+        ConsentLog.ConsentCookieRejected(runtime.EnforcementLogger, reason);
+    }
+}
