@@ -107,7 +107,8 @@ public sealed class EntConsentOptions
     /// Attributes of the consent cookie and of the audience first-deposit cookie (<c>{name}_audience</c>, always
     /// HttpOnly): <see cref="CookieBuilder.Path"/> (default <c>/</c>), <see cref="CookieBuilder.Domain"/>,
     /// <see cref="CookieBuilder.SameSite"/> (default Lax), <see cref="CookieBuilder.SecurePolicy"/> (default same as
-    /// request), <see cref="CookieBuilder.HttpOnly"/> (default false: the widget's script reads the consent cookie).
+    /// request), <see cref="CookieBuilder.HttpOnly"/> (default true: no script needs the consent cookie, the widget asks
+    /// <c>GET {prefix}</c>, so page scripts, third-party ones included, never see it).
     /// The name is the policy's <see cref="ConsentPolicyOptions.ConsentCookieName"/> and the lifetime the choice's
     /// own, so <see cref="CookieBuilder.Name"/>, <see cref="CookieBuilder.Expiration"/> and
     /// <see cref="CookieBuilder.MaxAge"/> must stay null. Validated when the host starts.
@@ -117,7 +118,7 @@ public sealed class EntConsentOptions
         Path = "/",
         SameSite = SameSiteMode.Lax,
         SecurePolicy = CookieSecurePolicy.SameAsRequest,
-        HttpOnly = false,
+        HttpOnly = true,
         IsEssential = true,
     };
 

@@ -66,6 +66,14 @@ public static class EntConsentServiceCollectionExtensions
                     options.Policy.BuiltInServices.Add("aspnetcore");
                 }
             })
+            .PostConfigure<IServiceProvider>(static (options, provider) =>
+            {
+                // A developer's local privacy page may be http://localhost; production links must be https.
+                if (provider.GetService<IHostEnvironment>()?.IsDevelopment() == true)
+                {
+                    options.Policy.AllowHttpUrls = true;
+                }
+            })
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EntConsentOptions>, EntConsentOptionsValidator>());
         services.AddAntiforgery();

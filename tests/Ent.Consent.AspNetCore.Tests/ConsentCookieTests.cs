@@ -12,7 +12,7 @@ namespace Ent.Consent.AspNetCore.Tests;
 public sealed class ConsentCookieTests
 {
     [Fact]
-    public async Task Accept_all_sets_the_contract_cookie_readable_by_script_with_Lax_and_remaining_validity()
+    public async Task Accept_all_sets_the_contract_cookie_httponly_with_Lax_and_remaining_validity()
     {
         await using var app = await ConsentTestApp.StartAsync();
         var jar = new CookieJar();
@@ -21,7 +21,7 @@ public sealed class ConsentCookieTests
 
         var cookie = CookieJar.FindSetCookie(response, "ent_consent");
         Assert.NotNull(cookie);
-        Assert.False(cookie.HttpOnly);
+        Assert.True(cookie.HttpOnly);
         Assert.False(cookie.Secure);
         Assert.Equal(Microsoft.Net.Http.Headers.SameSiteMode.Lax, cookie.SameSite);
         Assert.Equal("/", cookie.Path.Value);

@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Hosting;
 using Ent.Consent.AspNetCore.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 
@@ -60,7 +63,7 @@ public sealed class OptionsAndEventsTests
         Assert.Equal("portal.test", cookie.Domain.Value);
         Assert.Equal(Microsoft.Net.Http.Headers.SameSiteMode.Strict, cookie.SameSite);
         Assert.True(cookie.Secure);
-        Assert.False(cookie.HttpOnly);
+        Assert.True(cookie.HttpOnly);
     }
 
     [Theory]
@@ -101,5 +104,33 @@ public sealed class OptionsAndEventsTests
         public int Blocked { get; private set; }
 
         public override void CookieBlocked(ConsentCookieBlockedContext context) => Blocked++;
+    }
+
+    [Theory]
+    [InlineData("Development", true)]
+    [InlineData("Production", false)]
+    public async Task An_http_privacy_policy_link_is_accepted_in_development_only(string environment, bool starts)
+    {
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder(new Microsoft.AspNetCore.Builder.WebApplicationOptions { EnvironmentName = environment });
+        builder.WebHost.UseTestServer();
+        builder.Services.AddEntConsent(o =>
+        {
+            TestPolicy.Configure(o.Policy);
+            o.Policy.Services.Find(static s => s.Id == "videos")!.PrivacyPolicyUrl = new Uri("http://localhost:5080/confidentialite");
+        });
+        await using var app = builder.Build();
+
+        var start = app.StartAsync();
+
+        if (starts)
+        {
+            await start;
+            await app.StopAsync();
+        }
+        else
+        {
+            var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => start);
+            Assert.Contains("uses http; give the https:// address", error.Message);
+        }
     }
 }
