@@ -244,10 +244,8 @@ internal static class WidgetRenderer
         }
         else
         {
-            // Consent-required services are checked only when granted; exempt audience only when not objected to.
-            var isChecked = service.Category == ServiceCategory.ExemptAudience
-                ? request.State?.GetDecision(service.Id) != ConsentDecision.Denied
-                : request.State?.GetDecision(service.Id) == ConsentDecision.Granted;
+            // Checked when the service may run: the server's one answer, which the script also applies to toggles.
+            var isChecked = request.IsAllowed(service.Id);
             html.Append("<input type=\"hidden\" name=\"" + ConsentHttpNames.Decide + "\" value=\"").Append(Encode(service.Id)).Append("\">");
             html.Append("<p class=\"ec-service-name ec-toggle\"><input type=\"checkbox\" id=\"").Append(Encode(id))
                 .Append("\" name=\"" + ConsentHttpNames.Grant + "\" value=\"").Append(Encode(service.Id)).Append("\" data-ent-consent-service=\"").Append(Encode(service.Id))
@@ -339,7 +337,7 @@ internal static class WidgetRenderer
             html.Append("<input type=\"hidden\" name=\"" + ConsentHttpNames.Decide + "\" value=\"").Append(Encode(service.Id)).Append("\">")
                 .Append("<p class=\"ec-toggle\"><input type=\"checkbox\" id=\"").Append(Encode(toggleId)).Append("\" name=\"" + ConsentHttpNames.Grant + "\" value=\"")
                 .Append(Encode(service.Id)).Append("\" data-ent-consent-service=\"").Append(Encode(service.Id)).Append('"')
-                .Append(request.State?.GetDecision(service.Id) != ConsentDecision.Denied ? " checked" : string.Empty)
+                .Append(request.IsAllowed(service.Id) ? " checked" : string.Empty)
                 .Append("><label for=\"").Append(Encode(toggleId)).Append("\">").Append(Encode(request.Text(texts.AudienceOptOut)))
                 .Append("</label></p>");
             ActionButton(html, ConsentHttpNames.Save, request.Text(texts.Save));

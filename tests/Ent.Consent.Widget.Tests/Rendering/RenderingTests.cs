@@ -48,6 +48,26 @@ public sealed class RenderingTests
     }
 
     [Fact]
+    public void Toggles_follow_the_servers_answer_so_an_objection_made_under_an_earlier_policy_stays_unchecked()
+    {
+        // No current choice (the policy changed), but the earlier objection to audience measurement still holds.
+        var earlier = new ConsentState("AAAAAAAAAAAAAAAAAAAAAA", "0123456789abcdef", Renderings.GivenAt, Renderings.GivenAt.AddMonths(6),
+            ConsentChannel.PreferenceCentre, [KeyValuePair.Create("matomo-exempt", ConsentDecision.Denied)]);
+        var request = Renderings.Request(Policy);
+        request = new WidgetRequest
+        {
+            Policy = request.Policy, State = null, Pending = true, Culture = request.Culture, AntiforgeryToken = request.AntiforgeryToken,
+            AntiforgeryFieldName = request.AntiforgeryFieldName, AntiforgeryHeaderName = request.AntiforgeryHeaderName,
+            ReturnUrl = request.ReturnUrl, ConsentUrl = request.ConsentUrl, CookiePageUrl = request.CookiePageUrl,
+            IsAllowed = id => Policy.IsAllowed(id, earlier),
+        };
+
+        Assert.DoesNotContain(" checked", Toggle(WidgetRenderer.PreferencesDialog(request), "matomo-exempt"));
+        Assert.DoesNotContain(" checked", Toggle(WidgetRenderer.Preferences(request, 1), "matomo-exempt"));
+        Assert.DoesNotContain(" checked", Toggle(WidgetRenderer.CookiePage(request, 1), "matomo-exempt"));
+    }
+
+    [Fact]
     public void Every_choosable_service_is_declared_to_the_form_so_an_unchecked_one_means_denied()
     {
         var html = WidgetRenderer.PreferencesDialog(Renderings.Request(Policy));
