@@ -42,7 +42,14 @@ internal static class PolicyFile
         }
         catch (InvalidOperationException e)
         {
-            return (options, [$"{SectionName}: {e.Message}"]);
+            // The binder's own message is generic; the key and the value that failed are in the inner exceptions.
+            var messages = new List<string>();
+            for (Exception? current = e; current is not null; current = current.InnerException)
+            {
+                messages.Add(current.Message);
+            }
+
+            return (options, [$"{SectionName}: {string.Join(" ", messages)}"]);
         }
 
         // What AddEntConsent adds in a portal: the antiforgery cookie's service, and http links in Development.

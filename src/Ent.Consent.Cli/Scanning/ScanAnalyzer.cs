@@ -22,6 +22,11 @@ internal static class ScanAnalyzer
             warnings.Add($"Pass {Wire(pass.Pass)}: no consent banner button was found, so the pass ran without a choice.");
         }
 
+        foreach (var pass in passes.Where(static p => p.Banner?.EndsWith("(still shown after pressing)", StringComparison.Ordinal) == true))
+        {
+            warnings.Add($"Pass {Wire(pass.Pass)}: the banner was still shown after its button was pressed; the choice may not have been taken.");
+        }
+
         // Cookies: one finding per name and domain, with every pass that saw it.
         foreach (var group in passes.SelectMany(static p => p.Cookies.Select(c => (p.Pass, Cookie: c))).GroupBy(static x => (x.Cookie.Name, x.Cookie.Domain)))
         {

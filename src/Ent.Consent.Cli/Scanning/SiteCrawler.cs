@@ -8,7 +8,7 @@ namespace Ent.Consent.Cli.Scanning;
 /// Visits a site in headless Chromium, once per <see cref="ScanPass"/>, each time in a new profile: presses the
 /// banner's button for the pass, then follows same-origin links up to a page budget, and reads what the browser holds.
 /// </summary>
-internal sealed partial class SiteCrawler
+internal sealed class SiteCrawler
 {
     private static readonly string[] ChromiumArgs = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
 
@@ -165,11 +165,10 @@ internal sealed partial class SiteCrawler
         if (await hook.CountAsync() > 0 && await hook.First.IsVisibleAsync())
         {
             await hook.First.ClickAsync();
-            await SettleAsync(page);
-            return "ent-consent";
+            return await AfterPressAsync(page, page.Locator("[data-ent-consent-banner]").First, "ent-consent");
         }
 
-        var words = accept ? AcceptWords() : RefuseWords();
+        var words = accept ? AcceptWords : RefuseWords;
         foreach (var role in new[] { AriaRole.Button, AriaRole.Link })
         {
             var candidates = page.GetByRole(role, new PageGetByRoleOptions { NameRegex = words });
@@ -180,13 +179,33 @@ internal sealed partial class SiteCrawler
                 if (await candidate.IsVisibleAsync())
                 {
                     await candidate.ClickAsync();
-                    await SettleAsync(page);
-                    return "generic";
+                    return await AfterPressAsync(page, candidate, "generic");
                 }
             }
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Waits until the pressed banner is gone (a script hid it, or the form's post reloaded the page): reading on
+    /// while the choice is still on its way would scan the site as if no choice had been made.
+    /// </summary>
+    private async Task<string> AfterPressAsync(IPage page, ILocator banner, string kind)
+    {
+        try
+        {
+            await banner.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Hidden, Timeout = (float)_pageTimeout.TotalMilliseconds });
+        }
+        catch (TimeoutException)
+        {
+            _progress($"the {kind} banner was still shown {_pageTimeout.TotalSeconds:0} s after pressing its button");
+            await SettleAsync(page);
+            return $"{kind} (still shown after pressing)";
+        }
+
+        await SettleAsync(page);
+        return kind;
     }
 
     private static async Task<IReadOnlyList<ObservedStorageKey>> ReadStorageAsync(IPage page)
@@ -207,10 +226,9 @@ internal sealed partial class SiteCrawler
 
     private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 
-    // Whole labels, so that "Accepter et fermer" matches but a "Refuser" inside a sentence does not.
-    [GeneratedRegex(@"^\s*(tout accepter|accepter tout|accepter|j'accepte|accepter et (fermer|continuer)|accept all|accept all cookies|accept|allow all|agree|i agree|ok)\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex AcceptWords();
+    // Whole labels, so that "Accepter et fermer" matches but a "Refuser" inside a sentence does not. Playwright
+    // passes the pattern to the browser, which takes IgnoreCase and nothing else.
+    private static readonly Regex AcceptWords = new(@"^\s*(tout accepter|accepter tout|accepter|j['’]accepte|accepter et (fermer|continuer)|accept all|accept all cookies|accept|allow all|agree|i agree|ok)\s*$", RegexOptions.IgnoreCase);
 
-    [GeneratedRegex(@"^\s*(tout refuser|refuser tout|refuser|je refuse|continuer sans accepter|refuser et fermer|reject all|reject|refuse all|refuse|decline|deny|deny all|necessary only|only necessary)\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex RefuseWords();
+    private static readonly Regex RefuseWords = new(@"^\s*(tout refuser|refuser tout|refuser|je refuse|continuer sans accepter|refuser et fermer|reject all|reject|refuse all|refuse|decline|deny|deny all|necessary only|only necessary)\s*$", RegexOptions.IgnoreCase);
 }
