@@ -86,6 +86,20 @@ public sealed class ScanCommandTests
         Assert.Contains("consent-required-before-choice", report);
     }
 
+    [ChromiumFact]
+    public async Task A_site_that_does_not_answer_exits_3()
+    {
+        var chromium = Environments.RequireChromium();
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+
+        var run = await CliRun.RunAsync("scan", $"http://127.0.0.1:{port}/", "--pages", "1", "--browser", chromium, "--timeout", "5");
+        Assert.True(run.ExitCode == ExitCodes.Unavailable, run.ToString());
+        Assert.Contains($"cannot load http://127.0.0.1:{port}/", run.Error);
+    }
+
     [Fact]
     public async Task A_relative_address_is_a_usage_error()
     {
