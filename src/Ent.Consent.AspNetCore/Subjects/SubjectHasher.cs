@@ -35,9 +35,8 @@ internal sealed class SubjectHasher
             return known;
         }
 
-        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(subjectId), mac);
-        var hash = Base64UrlText.Encode(mac[..TagBytes]);
+        // One implementation with the public one, so the CLI finds the keys the portal wrote.
+        var hash = ConsentSubject.Hash(_key, subjectId);
         _hashes.Add(subjectId, hash);
         return hash;
     }
