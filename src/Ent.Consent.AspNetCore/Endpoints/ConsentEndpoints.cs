@@ -185,7 +185,7 @@ internal static class ConsentEndpoints
         return TypedResults.Problem(detail: detail, statusCode: statusCode, title: title).ExecuteAsync(context);
     }
 
-    private static IConsentResponseFeature ResponseOf(HttpContext context)
-        => context.Features.Get<IConsentResponseFeature>()
+    private static ConsentResponse ResponseOf(HttpContext context)
+        => ConsentResponse.Of(context)
             ?? throw new InvalidOperationException("The consent endpoints need the feature set by app.UseEntConsent().");
 }
