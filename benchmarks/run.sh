@@ -10,6 +10,8 @@
 #   ENT_CONSENT_LOAD_SECONDS   seconds per wrk run (default 10)
 #   ENT_CONSENT_CONNECTIONS    wrk connections (default 64)
 #   ENT_CONSENT_BDN_FILTER     BenchmarkDotNet filter (default '*')
+#   ENT_CONSENT_PARTS          the parts to run (default 'payload bdn page durable')
+#   ENT_CONSENT_PAGE_ROUNDS    bare/UseEntConsent page rounds, the order swapped every round (default 2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -17,6 +19,9 @@ OUT=${OUT:-$ROOT/artifacts/benchmarks/$(date -u +%Y%m%dT%H%M%SZ)}
 SECONDS_PER_RUN=${ENT_CONSENT_LOAD_SECONDS:-10}
 CONNECTIONS=${ENT_CONSENT_CONNECTIONS:-64}
 BDN_FILTER=${ENT_CONSENT_BDN_FILTER:-*}
+PARTS=" ${ENT_CONSENT_PARTS:-payload bdn page durable} "
+PAGE_ROUNDS=${ENT_CONSENT_PAGE_ROUNDS:-2}
+part() { [[ $PARTS == *" $1 "* ]]; }
 export ENT_CONSENT_PGPORT=${ENT_CONSENT_PGPORT:-55434}
 if [ "$ENT_CONSENT_PGPORT" = 55432 ] || [ "$ENT_CONSENT_PGPORT" = 55433 ]; then
   echo "run.sh: ports 55432 and 55433 belong to the test runs; pick another ENT_CONSENT_PGPORT" >&2
@@ -44,12 +49,15 @@ dotnet build -c Release -v quiet -nologo benchmarks/Ent.Consent.Benchmarks >"$OU
 dotnet build -c Release -v quiet -nologo benchmarks/Ent.Consent.LoadRun >>"$OUT/build.log" 2>&1
 LOADRUN=(dotnet "$ROOT/benchmarks/Ent.Consent.LoadRun/bin/Release/net10.0/Ent.Consent.LoadRun.dll")
 
+if part payload; then
 say ""
 say "## 1. Widget payload (as served: the package's embedded assets, gzip as the endpoint sends it)"
 "${LOADRUN[@]}" --payload | tee -a "$OUT/summary.txt"
 ASSETS=src/Ent.Consent.Widget/Assets
 say "cross-check, gzip -9 of the source files: js $(gzip -9 -c $ASSETS/widget.js | wc -c) B, css $(gzip -9 -c $ASSETS/widget.css | wc -c) B"
+fi
 
+if part bdn; then
 say ""
 say "## 2. BenchmarkDotNet (in-process, 1 launch, 4 warm-up + 12 x 250 ms iterations, MemoryDiagnoser)"
 say "load: $(uptime)"
@@ -57,6 +65,7 @@ timeout 600 dotnet benchmarks/Ent.Consent.Benchmarks/bin/Release/net10.0/Ent.Con
   --filter "$BDN_FILTER" --artifacts "$OUT/bdn" >"$OUT/bdn.log" 2>&1
 cat "$OUT"/bdn/results/*-report-github.md | grep '^|' | tee -a "$OUT/summary.txt"
 say "load: $(uptime)"
+fi
 
 # Starts the load-run server on a port and waits until it answers.
 start_server() {
@@ -99,6 +108,7 @@ warm_up() {
   wrk -t1 -c"$CONNECTIONS" -d3s "$@" >/dev/null
 }
 
+if part page; then
 say ""
 say "## 3. Loopback load: wrk -t1 -c$CONNECTIONS -d${SECONDS_PER_RUN}s --latency, 127.0.0.1 only"
 start_server 5181 --consent off
@@ -115,17 +125,25 @@ warm_up -H "Cookie: $VISITOR" http://127.0.0.1:5182/page
 say "load: $(uptime)"
 BARE_TOTAL=0
 CONSENT_TOTAL=0
-for round in 1 2; do
+page_bare() {
   load "page, bare pipeline (round $round)" -H "Cookie: $VISITOR" http://127.0.0.1:5181/page
   BARE_TOTAL=$(echo "$BARE_TOTAL + $LAST_RPS" | bc -l)
+}
+page_consent() {
   load "page, UseEntConsent (round $round)" -H "Cookie: $VISITOR" http://127.0.0.1:5182/page
   CONSENT_TOTAL=$(echo "$CONSENT_TOTAL + $LAST_RPS" | bc -l)
+}
+# The order swaps every round, so that a drift of the machine's load weighs on both sides alike.
+for round in $(seq 1 "$PAGE_ROUNDS"); do
+  if [ $((round % 2)) = 1 ]; then page_bare; page_consent; else page_consent; page_bare; fi
+  say "load: $(uptime)"
 done
-say "$(printf 'UseEntConsent / bare requests/s (two rounds summed): %.1f %%' "$(echo "100 * $CONSENT_TOTAL / $BARE_TOTAL" | bc -l)")"
-say "load: $(uptime)"
+say "$(printf 'UseEntConsent / bare requests/s (%s rounds summed): %.1f %%' "$PAGE_ROUNDS" "$(echo "100 * $CONSENT_TOTAL / $BARE_TOTAL" | bc -l)")"
 for pid in "${SERVERS[@]}"; do kill "$pid" 2>/dev/null || true; done
 SERVERS=()
+fi
 
+if part durable; then
 say ""
 say "durable consent: POST /consent {\"action\":\"accept-all\"} (JSON + antiforgery token), each one appended to the proof store before the answer"
 say "(each server warmed up with 3 s of the same load first; its records are in the ledger counts below)"
@@ -160,6 +178,7 @@ if [ -n "${ENT_CONSENT_POSTGRES:-}" ]; then
   say "PostgreSQL ledger after the run: $(curl -fs http://127.0.0.1:5184/verify)"
 else
   say "POST choice, PostgreSQL: skipped ($(tail -n 1 "$OUT/postgres.log"))"
+fi
 fi
 say "load after: $(uptime)"
 say ""

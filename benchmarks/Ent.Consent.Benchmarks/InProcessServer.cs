@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -6,7 +7,7 @@ namespace Ent.Consent.Benchmarks;
 
 /// <summary>
 /// Runs one request through a built pipeline the way Kestrel does, without sockets: one context reused from
-/// request to request, <c>OnStarting</c> callbacks fired (last registered first) when the application is done.
+/// request to request, with state that persists between them (<c>IPersistentStateFeature</c>), <c>OnStarting</c> callbacks fired (last registered first) when the application is done.
 /// </summary>
 internal sealed class InProcessServer
 {
@@ -18,7 +19,6 @@ internal sealed class InProcessServer
         typeof(IRequestCookiesFeature),
         typeof(IQueryFeature),
         typeof(IItemsFeature),
-        typeof(Ent.Consent.AspNetCore.Enforcement.IConsentResponseFeature),
     ];
 
     private readonly RequestDelegate _pipeline;
@@ -39,6 +39,7 @@ internal sealed class InProcessServer
         _features.Set<IHttpResponseFeature>(_response);
         _features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(Stream.Null));
         _features.Set<IServiceProvidersFeature>(new RequestServicesFeature(services));
+        _features.Set<IPersistentStateFeature>(new PersistentStateFeature());
         _context = new DefaultHttpContext(_features);
     }
 
@@ -75,6 +76,12 @@ internal sealed class InProcessServer
     private sealed class RequestServicesFeature(IServiceProvider services) : IServiceProvidersFeature
     {
         public IServiceProvider RequestServices { get; set; } = services;
+    }
+
+    // Kestrel's state kept with its pooled context from request to request.
+    private sealed class PersistentStateFeature : IPersistentStateFeature
+    {
+        public IDictionary<object, object?> State { get; } = new Dictionary<object, object?>();
     }
 
     private sealed class StartingResponseFeature : IHttpResponseFeature

@@ -123,6 +123,22 @@ public class MiddlewareBenchmarks
     [BenchmarkCategory(ThreeCookies)]
     public ValueTask<int> CookiePolicy_three_cookies() => _policyThree.ServeAsync();
 
+    /// <summary>One scenario by its method name, for <c>--repeat</c>.</summary>
+    public static Func<ValueTask<int>> Scenario(MiddlewareBenchmarks benchmarks, string name) => name switch
+    {
+        nameof(Bare_no_cookie) => benchmarks.Bare_no_cookie,
+        nameof(Ent_no_cookie) => benchmarks.Ent_no_cookie,
+        nameof(CookiePolicy_no_cookie) => benchmarks.CookiePolicy_no_cookie,
+        nameof(Bare_valid_consent) => benchmarks.Bare_valid_consent,
+        nameof(Ent_valid_consent) => benchmarks.Ent_valid_consent,
+        nameof(Ent_valid_consent_read) => benchmarks.Ent_valid_consent_read,
+        nameof(CookiePolicy_valid_consent) => benchmarks.CookiePolicy_valid_consent,
+        nameof(Bare_three_cookies) => benchmarks.Bare_three_cookies,
+        nameof(Ent_three_cookies) => benchmarks.Ent_three_cookies,
+        nameof(CookiePolicy_three_cookies) => benchmarks.CookiePolicy_three_cookies,
+        _ => throw new ArgumentException($"Unknown scenario '{name}'.", nameof(name)),
+    };
+
     private static void Expect(InProcessServer server, int setCookies, string what)
     {
         var count = server.ServeAsync().AsTask().GetAwaiter().GetResult();

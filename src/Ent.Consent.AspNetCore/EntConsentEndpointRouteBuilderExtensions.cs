@@ -3,6 +3,7 @@ using Ent.Consent.AspNetCore.Diagnostics;
 using Ent.Consent.AspNetCore.Endpoints;
 using Ent.Consent.AspNetCore.Enforcement;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -23,8 +24,16 @@ public static class EntConsentEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         var group = endpoints.MapGroup(PathPrefix(endpoints, nameof(MapEntConsent)));
         group.WithMetadata(new EntConsentEndpointMetadata(EntConsentEndpointKind.Consent));
-        group.MapGet(string.Empty, ConsentEndpoints.GetAsync).WithDisplayName("Ent.Consent state");
-        group.MapPost(string.Empty, ConsentEndpoints.PostAsync).WithDisplayName("Ent.Consent choice");
+        group.MapGet(string.Empty, ConsentEndpoints.Get).WithDisplayName("Ent.Consent state");
+
+        // Typed, or the method group would bind to RequestDelegate (it returns a Task) and its result be dropped.
+        Func<HttpContext, Task<Results<ConsentStateHttpResult, SeeOtherHttpResult, ProblemHttpResult>>> post = ConsentEndpoints.PostAsync;
+
+        // A problem's status is only known when it happens: the ones the handler answers are declared here.
+        group.MapPost(string.Empty, post).WithDisplayName("Ent.Consent choice")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
 

@@ -209,9 +209,49 @@ public sealed class ConsentEndpointTests
         Assert.Equal("preferenceCentre", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("channel").GetString());
     }
 
+    [Fact]
+    public async Task The_state_is_answered_as_utf8_json_never_stored_by_a_cache()
+    {
+        await using var app = await ConsentTestApp.StartAsync();
+
+        var response = await app.GetAsync("/consent", new CookieJar());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("pending").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_json_choice_is_answered_with_the_new_state_never_stored_by_a_cache()
+    {
+        await using var app = await ConsentTestApp.StartAsync();
+
+        var response = await app.PostChoiceAsync(new CookieJar(), new { action = "refuse-all" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        Assert.False((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("pending").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_form_choice_redirect_has_no_body_and_is_never_stored_by_a_cache()
+    {
+        await using var app = await ConsentTestApp.StartAsync();
+
+        var response = await app.PostFormAsync(new CookieJar(), [KeyValuePair.Create("action", "accept-all"), KeyValuePair.Create("returnUrl", "/agenda")]);
+
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        Assert.Equal("/agenda", response.Headers.Location?.OriginalString);
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
+
     internal static async Task AssertProblem(HttpResponseMessage response, HttpStatusCode status, string detailContains)
     {
         Assert.Equal(status, response.StatusCode);
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal((int)status, problem.GetProperty("status").GetInt32());

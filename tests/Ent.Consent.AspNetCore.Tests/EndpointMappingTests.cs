@@ -1,6 +1,8 @@
 using Ent.Consent.AspNetCore.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -43,6 +45,31 @@ public sealed class EndpointMappingTests
         var error = Assert.Throws<InvalidOperationException>(() => app.MapEntConsent());
 
         Assert.Contains("AddEntConsent", error.Message);
+    }
+
+    [Fact]
+    public async Task The_consent_endpoints_declare_their_answers_in_the_endpoint_metadata()
+    {
+        await using var app = Build(new TestLoggerProvider(), static app => app.MapEntConsent());
+        await app.StartAsync();
+        var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+
+        var get = Assert.Single(endpoints, static e => e.DisplayName == "Ent.Consent state");
+        var state = Assert.Single(get.Metadata.GetOrderedMetadata<IProducesResponseTypeMetadata>());
+        Assert.Equal((200, "ConsentStateDocument", "application/json"), (state.StatusCode, state.Type?.Name, Assert.Single(state.ContentTypes)));
+
+        var post = Assert.Single(endpoints, static e => e.DisplayName == "Ent.Consent choice");
+        var answers = post.Metadata.GetOrderedMetadata<IProducesResponseTypeMetadata>()
+            .Select(static m => $"{m.StatusCode} {m.Type?.Name} {string.Join(',', m.ContentTypes)}").Distinct().Order(StringComparer.Ordinal);
+        Assert.Equal(
+            [
+                "200 ConsentStateDocument application/json",
+                "303  ",
+                "400 ProblemDetails application/problem+json",
+                "403 ProblemDetails application/problem+json",
+                "503 ProblemDetails application/problem+json",
+            ],
+            answers.Where(static a => !a.StartsWith("500", StringComparison.Ordinal)));
     }
 
     private static WebApplication Build(TestLoggerProvider logs, Action<WebApplication> map)

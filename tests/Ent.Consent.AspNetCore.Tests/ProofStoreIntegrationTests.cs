@@ -27,7 +27,7 @@ public sealed class ProofStoreIntegrationTests
         var response = await app.PostChoiceAsync(jar, new { action = "accept-all" });
 
         await ConsentEndpointTests.AssertProblem(response, HttpStatusCode.ServiceUnavailable, "previous choice still holds");
-        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.Equal(TimeSpan.FromSeconds(5), response.Headers.RetryAfter?.Delta);
         Assert.Null(CookieJar.FindSetCookie(response, "ent_consent"));
         Assert.Equal(refusal, jar["ent_consent"]);
         var raw = await app.GetAsync("/raw?h=" + Uri.EscapeDataString("vid_pref=x"), jar);

@@ -56,6 +56,19 @@ public sealed class RequestPathTests
     }
 
     [Fact]
+    public async Task A_choice_is_applied_when_UseCookiePolicy_later_stands_in_for_the_cookie_and_tracking_features()
+    {
+        await using var app = await ConsentTestApp.StartAsync(routes: static app => app.UseCookiePolicy());
+        var jar = new CookieJar();
+
+        var response = await app.PostChoiceAsync(jar, new { action = "accept-all" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotNull(CookieJar.FindSetCookie(response, "ent_consent"));
+        Assert.Equal("pending=False;videos=True;stats=True;channel=FirstLayer", await (await app.GetAsync("/state", jar)).Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task A_raw_header_written_before_a_Response_Cookies_append_is_still_decided()
     {
         await using var app = await ConsentTestApp.StartAsync(routes: web => web.MapGet("/mixed", (HttpContext context) =>

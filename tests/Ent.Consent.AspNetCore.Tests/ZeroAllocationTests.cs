@@ -82,7 +82,6 @@ public sealed class ZeroAllocationTests
             _features[typeof(IConsentFeature)] = null;
             _features[typeof(ITrackingConsentFeature)] = null;
             _features[typeof(IResponseCookiesFeature)] = null;
-            _features[typeof(IConsentResponseFeature)] = null;
             _context.Uninitialize();
             _request.Method = "GET";
             _request.Path = "/";

@@ -1,24 +1,24 @@
 using System.Globalization;
-using System.Text.Json;
 using Ent.Consent.AspNetCore.Diagnostics;
 using Ent.Consent.AspNetCore.Enforcement;
 using Ent.Consent.AspNetCore.Proofs;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
 
 namespace Ent.Consent.AspNetCore.Endpoints;
 
-/// <summary>The <c>GET</c> and <c>POST</c> handlers under the prefix given to <c>MapEntConsent</c>.</summary>
+/// <summary>
+/// The <c>GET</c> and <c>POST</c> handlers under the prefix given to <c>MapEntConsent</c>. They return typed results,
+/// so the endpoint metadata (and OpenAPI) carries the contract: 200 with the state, 303 after a form, problems.
+/// </summary>
 internal static class ConsentEndpoints
 {
-    public static Task GetAsync(HttpContext context)
-    {
-        return WriteStateAsync(context, ResponseOf(context).Consent);
-    }
+    public static ConsentStateHttpResult Get(HttpContext context) => State(ResponseOf(context).Consent);
 
-    public static async Task PostAsync(HttpContext context)
+    public static async Task<Results<ConsentStateHttpResult, SeeOtherHttpResult, ProblemHttpResult>> PostAsync(HttpContext context)
     {
         var consent = ResponseOf(context);
         var runtime = context.RequestServices.GetRequiredService<ConsentRuntime>();
@@ -26,8 +26,7 @@ internal static class ConsentEndpoints
 
         if (CrossOriginReason(request) is { } crossOrigin)
         {
-            await ProblemAsync(context, runtime, StatusCodes.Status403Forbidden, "Cross-origin choice refused", crossOrigin).ConfigureAwait(false);
-            return;
+            return Problem(context, runtime, StatusCodes.Status403Forbidden, "Cross-origin choice refused", crossOrigin);
         }
 
         var isForm = false;
@@ -35,18 +34,16 @@ internal static class ConsentEndpoints
             || !(mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
                  || (isForm = mediaType.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))))
         {
-            await ProblemAsync(context, runtime, StatusCodes.Status400BadRequest, "Unsupported content type",
-                $"Content-Type must be application/json or application/x-www-form-urlencoded, not '{request.ContentType}'.").ConfigureAwait(false);
-            return;
+            return Problem(context, runtime, StatusCodes.Status400BadRequest, "Unsupported content type",
+                $"Content-Type must be application/json or application/x-www-form-urlencoded, not '{request.ContentType}'.");
         }
 
         var limit = runtime.Options.MaxChoiceBodySize;
         var body = await ReadBodyAsync(request, limit, context.RequestAborted).ConfigureAwait(false);
         if (body is null)
         {
-            await ProblemAsync(context, runtime, StatusCodes.Status400BadRequest, "Choice too large",
-                $"The body exceeds {limit.ToString(CultureInfo.InvariantCulture)} bytes.").ConfigureAwait(false);
-            return;
+            return Problem(context, runtime, StatusCodes.Status400BadRequest, "Choice too large",
+                $"The body exceeds {limit.ToString(CultureInfo.InvariantCulture)} bytes.");
         }
 
         if (isForm)
@@ -61,8 +58,7 @@ internal static class ConsentEndpoints
         }
         catch (AntiforgeryValidationException exception)
         {
-            await ProblemAsync(context, runtime, StatusCodes.Status400BadRequest, "Antiforgery token missing or invalid", exception.Message).ConfigureAwait(false);
-            return;
+            return Problem(context, runtime, StatusCodes.Status400BadRequest, "Antiforgery token missing or invalid", exception.Message);
         }
 
         var snapshot = consent.Consent;
@@ -70,8 +66,7 @@ internal static class ConsentEndpoints
         var choice = isForm ? ChoiceRequest.FromForm(body, policy, out var error) : ChoiceRequest.FromJson(body, policy, out error);
         if (choice is null)
         {
-            await ProblemAsync(context, runtime, StatusCodes.Status400BadRequest, "Invalid choice", error!).ConfigureAwait(false);
-            return;
+            return Problem(context, runtime, StatusCodes.Status400BadRequest, "Invalid choice", error!);
         }
 
         var previous = snapshot.State;
@@ -90,9 +85,8 @@ internal static class ConsentEndpoints
                 {
                     ConsentLog.GrantNotDurable(runtime.EndpointsLogger, exception, state.ConsentId);
                     context.Response.Headers.RetryAfter = "5";
-                    await ProblemAsync(context, runtime, StatusCodes.Status503ServiceUnavailable, "Choice not recorded",
-                        "The choice could not be recorded durably, so it was not applied; the previous choice still holds. Try again in a moment.").ConfigureAwait(false);
-                    return;
+                    return Problem(context, runtime, StatusCodes.Status503ServiceUnavailable, "Choice not recorded",
+                        "The choice could not be recorded durably, so it was not applied; the previous choice still holds. Try again in a moment.");
                 }
             }
             else
@@ -103,15 +97,7 @@ internal static class ConsentEndpoints
         }
 
         consent.Apply(state);
-        if (isForm)
-        {
-            context.Response.Headers.CacheControl = "no-store";
-            context.Response.StatusCode = StatusCodes.Status303SeeOther;
-            context.Response.Headers.Location = choice.ReturnUrl;
-            return;
-        }
-
-        await WriteStateAsync(context, consent.Consent).ConfigureAwait(false);
+        return isForm ? new SeeOtherHttpResult(choice.ReturnUrl!) : State(consent.Consent);
     }
 
     private static bool GrantsSomethingNew(ConsentState state, ConsentState? previous)
@@ -127,14 +113,8 @@ internal static class ConsentEndpoints
         return false;
     }
 
-    private static async Task WriteStateAsync(HttpContext context, IConsentFeature feature)
-    {
-        var document = ConsentStateDocument.Create(feature.Policy, feature.State, feature.IsPending, feature.IsAllowed);
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "application/json; charset=utf-8";
-        context.Response.Headers.CacheControl = "no-store";
-        await JsonSerializer.SerializeAsync(context.Response.Body, document, ConsentJsonContext.Default.ConsentStateDocument, context.RequestAborted).ConfigureAwait(false);
-    }
+    private static ConsentStateHttpResult State(IConsentFeature feature)
+        => new(ConsentStateDocument.Create(feature.Policy, feature.State, feature.IsPending, feature.IsAllowed));
 
     /// <summary>Why a post is cross-origin, or null when it comes from the page's own origin.</summary>
     internal static string? CrossOriginReason(HttpRequest request)
@@ -178,14 +158,16 @@ internal static class ConsentEndpoints
         return buffer.ToArray();
     }
 
-    private static Task ProblemAsync(HttpContext context, ConsentRuntime runtime, int statusCode, string title, string detail)
+    private static ProblemHttpResult Problem(HttpContext context, ConsentRuntime runtime, int statusCode, string title, string detail)
     {
         ConsentLog.ChoiceRefused(runtime.EndpointsLogger, statusCode, detail);
+
+        // On the response, not the result: a registered IProblemDetailsService writes the body in its own way.
         context.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Problem(detail: detail, statusCode: statusCode, title: title).ExecuteAsync(context);
+        return TypedResults.Problem(detail: detail, statusCode: statusCode, title: title);
     }
 
-    private static IConsentResponseFeature ResponseOf(HttpContext context)
-        => context.Features.Get<IConsentResponseFeature>()
+    private static ConsentResponse ResponseOf(HttpContext context)
+        => ConsentResponse.Of(context)
             ?? throw new InvalidOperationException("The consent endpoints need the feature set by app.UseEntConsent().");
 }

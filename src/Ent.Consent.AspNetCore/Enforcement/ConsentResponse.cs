@@ -18,10 +18,11 @@ namespace Ent.Consent.AspNetCore.Enforcement;
 /// decides every <c>Set-Cookie</c> already in the headers.
 /// </summary>
 /// <remarks>
-/// One instance serves every request of a server response object (a connection, an HTTP/2 stream), as the server
+/// It is found through the features it stands in for (<see cref="Of"/>), not through one of its own: a feature swap
+/// fewer per request. One instance serves every request of a server response object (a connection, an HTTP/2 stream), as the server
 /// reuses its own features: like <c>HttpContext</c>, it must not be used after its request ends.
 /// </remarks>
-internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFeature, IResponseCookies, ITrackingConsentFeature, IConsentResponseFeature
+internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFeature, IResponseCookies, ITrackingConsentFeature
 {
     private static readonly Func<object, Task> OnStartingCallback = static state =>
     {
@@ -53,7 +54,22 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
         _headers = new ConsentResponseHeaders(this);
     }
 
+    /// <summary>The request's consent now (the snapshot also found as <see cref="IConsentFeature"/>).</summary>
     public ConsentSnapshot Consent => _snapshot;
+
+    /// <summary>The writer of <paramref name="context"/>'s request, or null when <c>UseEntConsent</c> has not run.</summary>
+    public static ConsentResponse? Of(HttpContext context)
+    {
+        // Any of the three: a later middleware may stand in for one of them in turn (UseCookiePolicy does for two).
+        var features = context.Features;
+        return Serving(features.Get<IHttpResponseFeature>(), context)
+            ?? Serving(features.Get<ITrackingConsentFeature>(), context)
+            ?? Serving(features.Get<IResponseCookiesFeature>(), context);
+    }
+
+    /// <summary><paramref name="feature"/> when it is a writer serving <paramref name="context"/>'s request.</summary>
+    internal static ConsentResponse? Serving(object? feature, HttpContext context)
+        => feature is ConsentResponse writer && ReferenceEquals(writer._context, context) ? writer : null;
 
     internal IHeaderDictionary InnerHeaders => _inner.Headers;
 
@@ -73,13 +89,18 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
         _depositStarted = _depositWritten = _started = _writingDecided = false;
         _decided = default;
         features.Set<IConsentFeature>(snapshot);
-        features.Set<IConsentResponseFeature>(this);
         features.Set<ITrackingConsentFeature>(this);
         features.Set<IResponseCookiesFeature>(this);
         features.Set<IHttpResponseFeature>(this);
         inner.OnStarting(OnStartingCallback, this);
     }
 
+    /// <summary>
+    /// Makes <paramref name="state"/> the request's choice and records it (log, metrics,
+    /// <see cref="EntConsentEvents.OnChoiceRecorded"/>): the consent cookie is written when the response starts, and
+    /// every cookie the request carries for a service the choice does not allow is expired.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The response has started: nothing was changed.</exception>
     public void Apply(ConsentState state)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -89,6 +110,7 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
         _runtime.RecordChoice(state, _context);
     }
 
+    /// <summary>Adopts a choice restored from the proof store: written as the cookie, not recorded again.</summary>
     public void Restore(ConsentState state) => Adopt(state);
 
     private void Adopt(ConsentState state)

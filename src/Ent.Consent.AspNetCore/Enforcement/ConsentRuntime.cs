@@ -4,6 +4,7 @@ using Ent.Consent.AspNetCore.Cookies;
 using Ent.Consent.AspNetCore.Diagnostics;
 using Ent.Consent.AspNetCore.Proofs;
 using Ent.Consent.AspNetCore.Subjects;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -24,7 +25,8 @@ internal sealed class ConsentRuntime
 
     private readonly ConcurrentDictionary<string, bool> _unknownServicesWarned = new(StringComparer.Ordinal);
 
-    // One response writer per server response object (a connection, or an HTTP/2 stream), reused request after request.
+    // One response writer per server response object (a connection, or an HTTP/2 stream), reused request after
+    // request, when the server has no per-context state to keep it in.
     private readonly ConditionalWeakTable<IHttpResponseFeature, ConsentResponse> _writers = [];
     private ConsentSnapshot? _lastNoChoice;
 
@@ -89,8 +91,24 @@ internal sealed class ConsentRuntime
     public RefusalProofQueue? RefusalQueue { get; }
 
     /// <summary>The writer of <paramref name="inner"/>'s responses, made on its first request.</summary>
-    public ConsentResponse WriterFor(IHttpResponseFeature inner)
-        => _writers.TryGetValue(inner, out var writer) ? writer : _writers.GetValue(inner, _ => new ConsentResponse(this));
+    public ConsentResponse WriterFor(IFeatureCollection features, IHttpResponseFeature inner)
+    {
+        // Kept with the server's pooled context when it offers that (Kestrel, per connection or HTTP/2 stream): it
+        // serves one request at a time, like the writer, and takes the writer with it when it goes.
+        if (features.Get<IPersistentStateFeature>()?.State is { } state)
+        {
+            if (state.TryGetValue(this, out var found) && found is ConsentResponse kept)
+            {
+                return kept;
+            }
+
+            var writer = new ConsentResponse(this);
+            state[this] = writer;
+            return writer;
+        }
+
+        return _writers.TryGetValue(inner, out var known) ? known : _writers.GetValue(inner, _ => new ConsentResponse(this));
+    }
 
     /// <summary>The keyed hash of the signed-in user, or null for an anonymous visitor.</summary>
     public string? SubjectOf(HttpContext context)

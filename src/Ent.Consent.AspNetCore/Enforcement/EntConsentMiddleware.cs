@@ -23,15 +23,15 @@ internal sealed class EntConsentMiddleware
     public Task InvokeAsync(HttpContext context)
     {
         var features = context.Features;
-        if (features.Get<IConsentResponseFeature>() is not null)
+        var inner = features.GetRequiredFeature<IHttpResponseFeature>();
+        if (ConsentResponse.Serving(inner, context) is not null || ConsentResponse.Serving(features.Get<ITrackingConsentFeature>(), context) is not null)
         {
             // The same request again (a re-executed pipeline, a second UseEntConsent): already enforced.
             return _next(context);
         }
 
-        var inner = features.GetRequiredFeature<IHttpResponseFeature>();
         var snapshot = ConsentSnapshotReader.Read(context, _runtime, _runtime.Resolver.Resolve(context));
-        var writer = _runtime.WriterFor(inner);
+        var writer = _runtime.WriterFor(features, inner);
         writer.Begin(context, inner, snapshot);
         if (_runtime.Options.PerUserConsent && _runtime.ProofStore is not null && (snapshot.State is null || snapshot.IsPrivacySignalRefusal) && snapshot.Subject is not null)
         {
