@@ -65,8 +65,90 @@ internal sealed class EntConsentOptionsValidator : IValidateOptions<EntConsentOp
             errors.Add("Events is null: leave the default EntConsentEvents or set one.");
         }
 
+        ValidateIgnoredCookies(options.IgnoredCookies, errors);
+        ValidateCookieDomains(options.CookieDomains, errors);
         ValidateCookie(options.Cookie, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateIgnoredCookies(IList<string>? ignored, List<string> errors)
+    {
+        if (ignored is null)
+        {
+            errors.Add("IgnoredCookies is null: leave it empty or list cookie names.");
+            return;
+        }
+
+        foreach (var name in ignored)
+        {
+            if (string.IsNullOrWhiteSpace(name) || name == "*")
+            {
+                errors.Add($"IgnoredCookies has '{name}': list cookie names or prefixes ending with '*' (an empty name or '*' alone would exempt every cookie from enforcement).");
+            }
+            else if (name.IndexOf('*') is var star && star >= 0 && star != name.Length - 1)
+            {
+                errors.Add($"IgnoredCookies has '{name}': '*' may only end a prefix, as in 'other_app_*'.");
+            }
+            else if (!Enforcement.RequestCookieSweep.IsWritableName(name.TrimEnd('*')))
+            {
+                errors.Add($"IgnoredCookies has '{name}', which no cookie can be named: use visible ASCII without spaces, ';', ',', '=', quotes or backslashes.");
+            }
+        }
+    }
+
+    private static void ValidateCookieDomains(IList<string>? domains, List<string> errors)
+    {
+        if (domains is null)
+        {
+            errors.Add("CookieDomains is null: leave it empty or list parent domains such as 'example.fr'.");
+            return;
+        }
+
+        if (domains.Count > Enforcement.RequestCookieSweep.MaxCookieDomains)
+        {
+            errors.Add($"CookieDomains lists {domains.Count.ToString(CultureInfo.InvariantCulture)} domains; at most {Enforcement.RequestCookieSweep.MaxCookieDomains.ToString(CultureInfo.InvariantCulture)}, since each one adds an expiring header per cookie.");
+        }
+
+        foreach (var domain in domains)
+        {
+            if (!IsDomainName(domain))
+            {
+                errors.Add($"CookieDomains has '{domain}': write a parent domain of the portal such as 'example.fr' or '.example.fr', with at least two labels and no scheme, port, path or wildcard.");
+            }
+        }
+    }
+
+    /// <summary>A DNS name of two labels or more (<c>example.fr</c>), an optional leading dot allowed.</summary>
+    internal static bool IsDomainName(string? domain)
+    {
+        if (string.IsNullOrWhiteSpace(domain))
+        {
+            return false;
+        }
+
+        var labels = domain.StartsWith('.') ? domain[1..] : domain;
+        if (labels.Length > 253 || !labels.Contains('.'))
+        {
+            return false;
+        }
+
+        foreach (var label in labels.Split('.'))
+        {
+            if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-')
+            {
+                return false;
+            }
+
+            foreach (var c in label)
+            {
+                if (!char.IsAsciiLetterOrDigit(c) && c != '-')
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
     }
 
     private static void ValidateCookie(Microsoft.AspNetCore.Http.CookieBuilder? cookie, List<string> errors)

@@ -4,6 +4,7 @@ using Ent.Consent.AspNetCore.Cookies;
 using Ent.Consent.AspNetCore.Diagnostics;
 using Ent.Consent.AspNetCore.Proofs;
 using Ent.Consent.AspNetCore.Subjects;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -51,6 +52,7 @@ internal sealed class ConsentRuntime
         Subjects = SubjectHasher.FromOptions(Options);
         ProofStore = services.GetService<IConsentProofStore>();
         RefusalQueue = ProofStore is null ? null : services.GetRequiredService<RefusalProofQueue>();
+        Sweep = new RequestCookieSweep(this, services.GetService<IOptions<AntiforgeryOptions>>()?.Value.Cookie.Name);
         if (Subjects.IsEphemeral)
         {
             ConsentLog.EphemeralSubjectKey(EnforcementLogger);
@@ -87,6 +89,9 @@ internal sealed class ConsentRuntime
     public IConsentProofStore? ProofStore { get; }
 
     public RefusalProofQueue? RefusalQueue { get; }
+
+    /// <summary>Expires the request's cookies its consent does not allow.</summary>
+    public RequestCookieSweep Sweep { get; }
 
     /// <summary>The writer of <paramref name="inner"/>'s responses, made on its first request.</summary>
     public ConsentResponse WriterFor(IHttpResponseFeature inner)
