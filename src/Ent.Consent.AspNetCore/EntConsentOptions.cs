@@ -52,6 +52,12 @@ public sealed class EntConsentOptions
     public IList<string> CookieDomains { get; set; } = [];
 
     /// <summary>
+    /// The consent-aware <c>Content-Security-Policy</c> added to HTML responses: off by default, recommended. See
+    /// <see cref="ConsentContentSecurityPolicyOptions"/>.
+    /// </summary>
+    public ConsentContentSecurityPolicyOptions ContentSecurityPolicy { get; set; } = new();
+
+    /// <summary>
     /// Whether <c>Sec-GPC: 1</c> (Global Privacy Control) counts as a refusal of every consent-required service
     /// until the user grants one explicitly. On by default: it is the privacy-protective reading of the signal.
     /// </summary>

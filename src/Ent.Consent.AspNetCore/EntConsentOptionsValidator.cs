@@ -67,6 +67,7 @@ internal sealed class EntConsentOptionsValidator : IValidateOptions<EntConsentOp
 
         ValidateIgnoredCookies(options.IgnoredCookies, errors);
         ValidateCookieDomains(options.CookieDomains, errors);
+        ValidateContentSecurityPolicy(options, errors);
         ValidateCookie(options.Cookie, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
@@ -149,6 +150,64 @@ internal sealed class EntConsentOptionsValidator : IValidateOptions<EntConsentOp
         }
 
         return true;
+    }
+
+    private static void ValidateContentSecurityPolicy(EntConsentOptions options, List<string> errors)
+    {
+        var csp = options.ContentSecurityPolicy;
+        if (csp is null)
+        {
+            errors.Add("ContentSecurityPolicy is null: leave the default (Mode Off) or set one.");
+            return;
+        }
+
+        if (!Enum.IsDefined(csp.Mode))
+        {
+            errors.Add($"ContentSecurityPolicy.Mode {(int)csp.Mode} is not Off, Enforce or ReportOnly.");
+        }
+
+        if (csp.AlwaysAllowedHosts is null)
+        {
+            errors.Add("ContentSecurityPolicy.AlwaysAllowedHosts is null: leave it empty or list hosts.");
+        }
+        else
+        {
+            foreach (var host in csp.AlwaysAllowedHosts)
+            {
+                if (!Enforcement.ContentSecuritySources.IsHostSource(host))
+                {
+                    errors.Add($"ContentSecurityPolicy.AlwaysAllowedHosts has '{host}': write a host source such as 'cdn.example.fr', 'https://cdn.example.fr', '*.example.fr' or '127.0.0.1:8443', without a path; a bare scheme or '*' would allow every host.");
+                }
+            }
+        }
+
+        if (csp.StrictDynamic && csp.Nonce is null)
+        {
+            errors.Add("ContentSecurityPolicy.StrictDynamic needs ContentSecurityPolicy.Nonce: without a nonce, 'strict-dynamic' would refuse every script of the page.");
+        }
+
+        if (csp.ReportUri is { } reportUri && !(reportUri.StartsWith('/') && !reportUri.StartsWith("//", StringComparison.Ordinal) || reportUri.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            || csp.ReportUri is { } uri && (uri.Contains(';') || uri.Contains(',') || uri.Any(char.IsWhiteSpace)))
+        {
+            errors.Add($"ContentSecurityPolicy.ReportUri '{csp.ReportUri}' must be a local path ('/csp-reports') or an https URL, without spaces, ';' or ','.");
+        }
+
+        if (csp.Mode == ConsentContentSecurityPolicyMode.Off)
+        {
+            return;
+        }
+
+        // Service hosts go into the header: one that is malformed or too wide would break or void it.
+        foreach (var service in options.Policy.Services)
+        {
+            foreach (var host in service?.Hosts ?? [])
+            {
+                if (!Enforcement.ContentSecuritySources.IsHostSource(host))
+                {
+                    errors.Add($"Service '{service!.Id}' declares host '{host}', which the Content-Security-Policy cannot list: write 'www.example.fr', '*.example.fr', 'https://www.example.fr' or 'host:port', without a path.");
+                }
+            }
+        }
     }
 
     private static void ValidateCookie(Microsoft.AspNetCore.Http.CookieBuilder? cookie, List<string> errors)

@@ -330,6 +330,8 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
             headers.SetCookie = StringValues.Concat(headers.SetCookie, new StringValues(expiring.ToArray()));
         }
 
+        _runtime.ContentSecurityPolicy?.Write(_context, _snapshot, headers);
+
         WriteDepositCookieIfStarted();
     }
 

@@ -52,6 +52,7 @@ internal sealed class ConsentRuntime
         Subjects = SubjectHasher.FromOptions(Options);
         ProofStore = services.GetService<IConsentProofStore>();
         RefusalQueue = ProofStore is null ? null : services.GetRequiredService<RefusalProofQueue>();
+        ContentSecurityPolicy = Enforcement.ConsentContentSecurityPolicy.Create(Options.ContentSecurityPolicy);
         Sweep = new RequestCookieSweep(this, services.GetService<IOptions<AntiforgeryOptions>>()?.Value.Cookie.Name);
         if (Subjects.IsEphemeral)
         {
@@ -92,6 +93,9 @@ internal sealed class ConsentRuntime
 
     /// <summary>Expires the request's cookies its consent does not allow.</summary>
     public RequestCookieSweep Sweep { get; }
+
+    /// <summary>The consent-aware Content-Security-Policy writer, or null when the feature is off.</summary>
+    public ConsentContentSecurityPolicy? ContentSecurityPolicy { get; }
 
     /// <summary>The writer of <paramref name="inner"/>'s responses, made on its first request.</summary>
     public ConsentResponse WriterFor(IHttpResponseFeature inner)
