@@ -1,4 +1,5 @@
 using Ent.Consent;
+using Ent.Consent.AspNetCore;
 using Ent.Portal.Accounts;
 using Ent.Portal.Audience;
 using Ent.Portal.Localization;
@@ -61,6 +62,14 @@ public static class PortalApplication
             // Proofs are kept 5 years (default); the portal's audience figures 25 months, as its exemption attests.
             .AddRetention(options =>
                 options.RegisterAudienceDataPurge<AudienceStatistics>("portal-audience", RegulatoryDurations.ExemptAudienceDataMaxRetention));
+
+        // Recommended: a second, consent-aware policy beside the portal's own, with the portal's nonce so the
+        // widget and the nonced scripts still run; a forgotten embed of a refused service is blocked by the browser.
+        builder.Services.Configure<EntConsentOptions>(static options =>
+        {
+            options.ContentSecurityPolicy.Mode = ConsentContentSecurityPolicyMode.Enforce;
+            options.ContentSecurityPolicy.Nonce = Security.ContentSecurityPolicy.Nonce;
+        });
 
         configure?.Invoke(builder);
 
