@@ -63,13 +63,12 @@ public static class PortalApplication
             .AddRetention(options =>
                 options.RegisterAudienceDataPurge<AudienceStatistics>("portal-audience", RegulatoryDurations.ExemptAudienceDataMaxRetention));
 
-        // Recommended: a second, consent-aware policy beside the portal's own, with the portal's nonce so the
-        // widget and the nonced scripts still run; a forgotten embed of a refused service is blocked by the browser.
+        // Recommended: a second, consent-aware policy beside the portal's own (EntConsent:ContentSecurityPolicy:Mode),
+        // with the portal's nonce so the widget and the nonced scripts still run. Off in appsettings.json until the
+        // widget reloads the page after an in-page grant: the page's policy was written before the grant, so the
+        // browser would refuse the newly allowed embed (the YouTube frame) until the next navigation.
         builder.Services.Configure<EntConsentOptions>(static options =>
-        {
-            options.ContentSecurityPolicy.Mode = ConsentContentSecurityPolicyMode.Enforce;
-            options.ContentSecurityPolicy.Nonce = Security.ContentSecurityPolicy.Nonce;
-        });
+            options.ContentSecurityPolicy.Nonce = Security.ContentSecurityPolicy.Nonce);
 
         configure?.Invoke(builder);
 

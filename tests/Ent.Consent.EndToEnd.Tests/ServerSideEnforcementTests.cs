@@ -99,6 +99,46 @@ public sealed class ServerSideEnforcementTests(PortalFixture portal) : IClassFix
         }
     }
 
+    [Fact]
+    public async Task The_portals_strict_nonce_policy_still_holds_beside_the_consent_aware_one()
+    {
+        await using var server = await PortalServer.StartAsync("--EntConsent:ContentSecurityPolicy:Mode", "Enforce");
+        var context = await portal.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = server.Address.ToString(), Locale = "fr-FR" });
+        try
+        {
+            var page = await context.NewPageAsync();
+            var violations = new ConcurrentQueue<string>();
+            page.Console += (_, message) =>
+            {
+                if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+                {
+                    violations.Enqueue(message.Text);
+                }
+            };
+
+            var first = await page.GotoAsync("/");
+            var policies = (await first!.HeaderValuesAsync("content-security-policy")).ToList();
+            Assert.Equal(2, policies.Count);
+            var nonce = policies[0].Split(' ').Single(static t => t.StartsWith("'nonce-", StringComparison.Ordinal));
+            Assert.Contains(nonce, policies[1]);
+            Assert.DoesNotContain("youtube", policies[1]);
+
+            await page.RunAndWaitForResponseAsync(
+                () => page.Locator("[data-ent-consent-banner] [data-ent-consent-action=\"accept-all\"]").ClickAsync(),
+                static r => r.Request.Method == "POST" && new Uri(r.Url).AbsolutePath == "/consent");
+            violations.Clear();
+            var after = await page.ReloadAsync(new PageReloadOptions { WaitUntil = WaitUntilState.Load });
+            await page.WaitForFunctionAsync("() => (window.dnmaHits || 0) > 0");
+
+            Assert.Contains("youtube", (await after!.HeaderValuesAsync("content-security-policy"))[1]);
+            Assert.Empty(violations);
+        }
+        finally
+        {
+            await context.CloseAsync();
+        }
+    }
+
     /// <summary>A third party on 127.0.0.1 and another port: it records every request it gets.</summary>
     private sealed class ThirdPartyServer : IAsyncDisposable
     {
