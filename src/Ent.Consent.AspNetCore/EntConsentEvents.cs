@@ -49,7 +49,7 @@ public enum ConsentCookieBlockReason
     Expired = 3,
 }
 
-/// <summary>A dropped <c>Set-Cookie</c>, for <see cref="EntConsentEvents.OnCookieBlocked"/>. Never carries the value.</summary>
+/// <summary>A dropped <c>Set-Cookie</c> or an expired request cookie, for <see cref="EntConsentEvents.OnCookieBlocked"/>. Never carries the value.</summary>
 public sealed class ConsentCookieBlockedContext
 {
     internal ConsentCookieBlockedContext(HttpContext httpContext, string cookieName, string? serviceId, ConsentCookieBlockReason reason)
