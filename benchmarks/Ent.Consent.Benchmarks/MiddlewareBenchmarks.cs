@@ -19,6 +19,7 @@ public class MiddlewareBenchmarks
     private const string NoCookie = "1. no cookie";
     private const string ValidConsent = "2. valid consent, no Set-Cookie";
     private const string ThreeCookies = "3. valid consent, 3 Set-Cookie";
+    private const string FiveAllowed = "4. valid consent, no Set-Cookie, 5 allowed request cookies";
 
     private static readonly CookieOptions TrackerOptions = new() { Path = "/", MaxAge = TimeSpan.FromDays(730) };
     private static readonly CookieOptions SessionOptions = new() { Path = "/", HttpOnly = true, IsEssential = true };
@@ -33,6 +34,8 @@ public class MiddlewareBenchmarks
     private InProcessServer _bareThree = null!;
     private InProcessServer _entThree = null!;
     private InProcessServer _policyThree = null!;
+    private InProcessServer _bareFive = null!;
+    private InProcessServer _entFive = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -65,6 +68,13 @@ public class MiddlewareBenchmarks
         _bareThree = new InProcessServer(services, bare, threeCookies, returning);
         _entThree = new InProcessServer(services, ent, threeCookies, returning);
         _policyThree = new InProcessServer(services, cookiePolicy, threeCookies, policyReturning);
+
+        // Every cookie allowed: essential session and load balancer, consent, audience deposit, exempt Matomo. The
+        // request-side sweep reads each name and must expire none.
+        var fiveAllowed = portal.ReturningVisitorCookieHeader + "; SERVERID=node-2; _pk_id.1.a1b2=f00dfeed01234567.1700000000.";
+        _bareFive = new InProcessServer(services, bare, empty, fiveAllowed);
+        _entFive = new InProcessServer(services, ent, empty, fiveAllowed);
+        Expect(_entFive, 0, "Ent.Consent expires none of five allowed request cookies");
 
         // The scenarios must do what they say, or their figures mean nothing.
         Expect(_entThree, 2, "Ent.Consent keeps JSESSIONID and the capped _pk_id, strips _ga");
@@ -123,6 +133,14 @@ public class MiddlewareBenchmarks
     [BenchmarkCategory(ThreeCookies)]
     public ValueTask<int> CookiePolicy_three_cookies() => _policyThree.ServeAsync();
 
+    [Benchmark(Baseline = true, Description = "bare pipeline")]
+    [BenchmarkCategory(FiveAllowed)]
+    public ValueTask<int> Bare_five_allowed() => _bareFive.ServeAsync();
+
+    [Benchmark(Description = "UseEntConsent")]
+    [BenchmarkCategory(FiveAllowed)]
+    public ValueTask<int> Ent_five_allowed() => _entFive.ServeAsync();
+
     /// <summary>One scenario by its method name, for <c>--repeat</c>.</summary>
     public static Func<ValueTask<int>> Scenario(MiddlewareBenchmarks benchmarks, string name) => name switch
     {
@@ -136,6 +154,8 @@ public class MiddlewareBenchmarks
         nameof(Bare_three_cookies) => benchmarks.Bare_three_cookies,
         nameof(Ent_three_cookies) => benchmarks.Ent_three_cookies,
         nameof(CookiePolicy_three_cookies) => benchmarks.CookiePolicy_three_cookies,
+        nameof(Bare_five_allowed) => benchmarks.Bare_five_allowed,
+        nameof(Ent_five_allowed) => benchmarks.Ent_five_allowed,
         _ => throw new ArgumentException($"Unknown scenario '{name}'.", nameof(name)),
     };
 

@@ -1,4 +1,5 @@
 using Ent.Consent;
+using Ent.Consent.AspNetCore;
 using Ent.Portal.Accounts;
 using Ent.Portal.Audience;
 using Ent.Portal.Localization;
@@ -61,6 +62,13 @@ public static class PortalApplication
             // Proofs are kept 5 years (default); the portal's audience figures 25 months, as its exemption attests.
             .AddRetention(options =>
                 options.RegisterAudienceDataPurge<AudienceStatistics>("portal-audience", RegulatoryDurations.ExemptAudienceDataMaxRetention));
+
+        // Recommended: a second, consent-aware policy beside the portal's own (EntConsent:ContentSecurityPolicy:Mode),
+        // with the portal's nonce so the widget and the nonced scripts still run. Off in appsettings.json until the
+        // widget reloads the page after an in-page grant: the page's policy was written before the grant, so the
+        // browser would refuse the newly allowed embed (the YouTube frame) until the next navigation.
+        builder.Services.Configure<EntConsentOptions>(static options =>
+            options.ContentSecurityPolicy.Nonce = Security.ContentSecurityPolicy.Nonce);
 
         configure?.Invoke(builder);
 

@@ -12,7 +12,7 @@ public class EntConsentEvents
     private static readonly Action<ConsentCookieBlockedContext> NoBlockedHandler = static _ => { };
     private static readonly Action<ConsentChoiceRecordedContext> NoRecordedHandler = static _ => { };
 
-    /// <summary>Called when a <c>Set-Cookie</c> is dropped: no consent, undeclared in Enforce mode, or unreadable.</summary>
+    /// <summary>Called when a <c>Set-Cookie</c> is dropped (no consent, undeclared in Enforce mode, unreadable) or a cookie the request carried is expired.</summary>
     public Action<ConsentCookieBlockedContext> OnCookieBlocked { get; set; } = NoBlockedHandler;
 
     /// <summary>Called when a choice is recorded: the consent endpoint, a Global Privacy Control refusal, the tracking API.</summary>
@@ -41,9 +41,15 @@ public enum ConsentCookieBlockReason
 
     /// <summary>The header could not be read as a cookie, and undeclared cookies are enforced.</summary>
     Unreadable = 2,
+
+    /// <summary>
+    /// The request carried it although its service is not allowed now (or no service declares it and undeclared
+    /// cookies are enforced): the response expires it.
+    /// </summary>
+    Expired = 3,
 }
 
-/// <summary>A dropped <c>Set-Cookie</c>, for <see cref="EntConsentEvents.OnCookieBlocked"/>. Never carries the value.</summary>
+/// <summary>A dropped <c>Set-Cookie</c> or an expired request cookie, for <see cref="EntConsentEvents.OnCookieBlocked"/>. Never carries the value.</summary>
 public sealed class ConsentCookieBlockedContext
 {
     internal ConsentCookieBlockedContext(HttpContext httpContext, string cookieName, string? serviceId, ConsentCookieBlockReason reason)

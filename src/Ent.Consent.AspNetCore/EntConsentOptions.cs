@@ -36,6 +36,28 @@ public sealed class EntConsentOptions
     public UndeclaredCookieMode UndeclaredCookies { get; set; } = UndeclaredCookieMode.Enforce;
 
     /// <summary>
+    /// Cookie names, exact or <c>prefix*</c>, that belong to other applications on the same host (a shared portal
+    /// domain often hosts several): the request-side sweep never expires them. They are not declared services and are
+    /// not shown to users; the other application answers for them. <c>Set-Cookie</c> headers of this application
+    /// are still decided as usual. Validated at start-up.
+    /// </summary>
+    public IList<string> IgnoredCookies { get; set; } = [];
+
+    /// <summary>
+    /// Parent domains cookies may have been written for besides the host (<c>.example.fr</c> when the portal is
+    /// <c>ent.example.fr</c>): a script may write <c>Domain=.example.fr</c>, and a cookie is only expired by a
+    /// header with the same domain. Each one that covers the request's host gets its own expiring header. At most
+    /// four; names such as <c>example.fr</c> (no scheme, port, path or wildcard). Validated at start-up.
+    /// </summary>
+    public IList<string> CookieDomains { get; set; } = [];
+
+    /// <summary>
+    /// The consent-aware <c>Content-Security-Policy</c> added to HTML responses: off by default, recommended. See
+    /// <see cref="ConsentContentSecurityPolicyOptions"/>.
+    /// </summary>
+    public ConsentContentSecurityPolicyOptions ContentSecurityPolicy { get; set; } = new();
+
+    /// <summary>
     /// Whether <c>Sec-GPC: 1</c> (Global Privacy Control) counts as a refusal of every consent-required service
     /// until the user grants one explicitly. On by default: it is the privacy-protective reading of the signal.
     /// </summary>

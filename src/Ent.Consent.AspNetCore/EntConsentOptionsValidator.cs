@@ -65,8 +65,149 @@ internal sealed class EntConsentOptionsValidator : IValidateOptions<EntConsentOp
             errors.Add("Events is null: leave the default EntConsentEvents or set one.");
         }
 
+        ValidateIgnoredCookies(options.IgnoredCookies, errors);
+        ValidateCookieDomains(options.CookieDomains, errors);
+        ValidateContentSecurityPolicy(options, errors);
         ValidateCookie(options.Cookie, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateIgnoredCookies(IList<string>? ignored, List<string> errors)
+    {
+        if (ignored is null)
+        {
+            errors.Add("IgnoredCookies is null: leave it empty or list cookie names.");
+            return;
+        }
+
+        foreach (var name in ignored)
+        {
+            if (string.IsNullOrWhiteSpace(name) || name == "*")
+            {
+                errors.Add($"IgnoredCookies has '{name}': list cookie names or prefixes ending with '*' (an empty name or '*' alone would exempt every cookie from enforcement).");
+            }
+            else if (name.IndexOf('*') is var star && star >= 0 && star != name.Length - 1)
+            {
+                errors.Add($"IgnoredCookies has '{name}': '*' may only end a prefix, as in 'other_app_*'.");
+            }
+            else if (!Enforcement.RequestCookieSweep.IsWritableName(name.TrimEnd('*')))
+            {
+                errors.Add($"IgnoredCookies has '{name}', which no cookie can be named: use visible ASCII without spaces, ';', ',', '=', quotes or backslashes.");
+            }
+        }
+    }
+
+    private static void ValidateCookieDomains(IList<string>? domains, List<string> errors)
+    {
+        if (domains is null)
+        {
+            errors.Add("CookieDomains is null: leave it empty or list parent domains such as 'example.fr'.");
+            return;
+        }
+
+        if (domains.Count > Enforcement.RequestCookieSweep.MaxCookieDomains)
+        {
+            errors.Add($"CookieDomains lists {domains.Count.ToString(CultureInfo.InvariantCulture)} domains; at most {Enforcement.RequestCookieSweep.MaxCookieDomains.ToString(CultureInfo.InvariantCulture)}, since each one adds an expiring header per cookie.");
+        }
+
+        foreach (var domain in domains)
+        {
+            if (!IsDomainName(domain))
+            {
+                errors.Add($"CookieDomains has '{domain}': write a parent domain of the portal such as 'example.fr' or '.example.fr', with at least two labels and no scheme, port, path or wildcard.");
+            }
+        }
+    }
+
+    /// <summary>A DNS name of two labels or more (<c>example.fr</c>), an optional leading dot allowed.</summary>
+    internal static bool IsDomainName(string? domain)
+    {
+        if (string.IsNullOrWhiteSpace(domain))
+        {
+            return false;
+        }
+
+        var labels = domain.StartsWith('.') ? domain[1..] : domain;
+        if (labels.Length > 253 || !labels.Contains('.'))
+        {
+            return false;
+        }
+
+        foreach (var label in labels.Split('.'))
+        {
+            if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-')
+            {
+                return false;
+            }
+
+            foreach (var c in label)
+            {
+                if (!char.IsAsciiLetterOrDigit(c) && c != '-')
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private static void ValidateContentSecurityPolicy(EntConsentOptions options, List<string> errors)
+    {
+        var csp = options.ContentSecurityPolicy;
+        if (csp is null)
+        {
+            errors.Add("ContentSecurityPolicy is null: leave the default (Mode Off) or set one.");
+            return;
+        }
+
+        if (!Enum.IsDefined(csp.Mode))
+        {
+            errors.Add($"ContentSecurityPolicy.Mode {(int)csp.Mode} is not Off, Enforce or ReportOnly.");
+        }
+
+        if (csp.AlwaysAllowedHosts is null)
+        {
+            errors.Add("ContentSecurityPolicy.AlwaysAllowedHosts is null: leave it empty or list hosts.");
+        }
+        else
+        {
+            foreach (var host in csp.AlwaysAllowedHosts)
+            {
+                if (!Enforcement.ContentSecuritySources.IsHostSource(host))
+                {
+                    errors.Add($"ContentSecurityPolicy.AlwaysAllowedHosts has '{host}': write a host source such as 'cdn.example.fr', 'https://cdn.example.fr', '*.example.fr' or '127.0.0.1:8443', without a path; a bare scheme or '*' would allow every host.");
+                }
+            }
+        }
+
+        if (csp.StrictDynamic && csp.Nonce is null)
+        {
+            errors.Add("ContentSecurityPolicy.StrictDynamic needs ContentSecurityPolicy.Nonce: without a nonce, 'strict-dynamic' would refuse every script of the page.");
+        }
+
+        if (csp.ReportUri is { } reportUri && !(reportUri.StartsWith('/') && !reportUri.StartsWith("//", StringComparison.Ordinal) || reportUri.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            || csp.ReportUri is { } uri && (uri.Contains(';') || uri.Contains(',') || uri.Any(char.IsWhiteSpace)))
+        {
+            errors.Add($"ContentSecurityPolicy.ReportUri '{csp.ReportUri}' must be a local path ('/csp-reports') or an https URL, without spaces, ';' or ','.");
+        }
+
+        if (csp.Mode == ConsentContentSecurityPolicyMode.Off)
+        {
+            return;
+        }
+
+        // Service hosts go into the header: one that is malformed or too wide would break or void it.
+        foreach (var service in options.Policy.Services)
+        {
+            foreach (var host in service?.Hosts ?? [])
+            {
+                if (!Enforcement.ContentSecuritySources.IsHostSource(host))
+                {
+                    errors.Add($"Service '{service!.Id}' declares host '{host}', which the Content-Security-Policy cannot list: write 'www.example.fr', '*.example.fr', 'https://www.example.fr' or 'host:port', without a path.");
+                }
+            }
+        }
     }
 
     private static void ValidateCookie(Microsoft.AspNetCore.Http.CookieBuilder? cookie, List<string> errors)

@@ -15,8 +15,10 @@ namespace Ent.Consent.AspNetCore.Tests;
 /// </summary>
 public sealed class ZeroAllocationTests
 {
-    [Fact]
-    public void A_valid_consent_cookie_and_no_Set_Cookie_allocate_nothing_per_request()
+    [Theory]
+    [InlineData("")]
+    [InlineData("; vid_pref=p; vid_session=s; _pk_id.1.ab12=v; ent_consent_audience=d")]
+    public void A_valid_consent_cookie_and_no_Set_Cookie_allocate_nothing_per_request(string allowedCookies)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -30,7 +32,8 @@ public sealed class ZeroAllocationTests
         var runtime = provider.GetRequiredService<ConsentRuntime>();
         var policy = provider.GetRequiredService<ConsentPolicy>();
         var state = ConsentState.Create(policy, [KeyValuePair.Create("videos", ConsentDecision.Granted)], ConsentChannel.FirstLayer, DateTimeOffset.UtcNow.AddMinutes(-1));
-        var cookieHeader = "portal_session=s1; ent_consent=" + ConsentCookie.Write(state, null, runtime.ConsentCookieSigner);
+        // With allowed cookies beside it, the request-side sweep reads every name and must expire none.
+        var cookieHeader = "portal_session=s1; ent_consent=" + ConsentCookie.Write(state, null, runtime.ConsentCookieSigner) + allowedCookies;
         var app = new ApplicationBuilder(provider);
         app.UseEntConsent();
         app.Run(static context => context.GetConsent().IsAllowed("videos") ? Task.CompletedTask : throw new InvalidOperationException("The consent cookie was not accepted."));
@@ -55,6 +58,7 @@ public sealed class ZeroAllocationTests
         }
 
         Assert.Equal(0, allocated);
+        Assert.Equal(0, server.SetCookieCount);
     }
 
     private sealed class ReusedConnection
@@ -75,6 +79,8 @@ public sealed class ZeroAllocationTests
             _features.Set<IServiceProvidersFeature>(new RequestServicesFeature { RequestServices = services });
             _context = new DefaultHttpContext(_features);
         }
+
+        public int SetCookieCount => _response.Headers.SetCookie.Count;
 
         public void Serve()
         {

@@ -25,8 +25,13 @@ internal static partial class ConsentLog
     [LoggerMessage(EventId = 104, Level = LogLevel.Debug, Message = "The consent cookie was not accepted: {Reason}.")]
     public static partial void ConsentCookieRejected(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 105, Level = LogLevel.Information, Message = "Expired cookie '{CookieName}' of service '{ServiceId}' after withdrawal.")]
-    public static partial void CookieWithdrawn(ILogger logger, string cookieName, string serviceId);
+    // Information the first time a name is expired in the process, then Debug: a visitor who refused carries the
+    // same cookies on every request until the browser drops them.
+    [LoggerMessage(EventId = 105, Message = "Expired cookie '{CookieName}' of service '{ServiceId}': the request carried it without consent for it.")]
+    public static partial void CookieExpired(ILogger logger, LogLevel level, string cookieName, string serviceId);
+
+    [LoggerMessage(EventId = 107, Message = "The request carried cookie '{CookieName}', which no service declares; it was left (Report mode). Declare it in EntConsent:Policy:Services, or list it in IgnoredCookies if another application on this host owns it.")]
+    public static partial void UndeclaredRequestCookie(ILogger logger, LogLevel level, string cookieName);
 
     [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "IsAllowed(\"{ServiceId}\") asks about a service the policy does not declare, so it is never allowed. Declare it in EntConsent:Services, or fix the id. (Logged once per id.)")]
     public static partial void UnknownService(ILogger logger, string serviceId);

@@ -105,8 +105,8 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
     {
         ArgumentNullException.ThrowIfNull(state);
         ThrowIfStarted();
+        // The cookies this choice no longer allows are expired when the response starts, by the request-side sweep.
         Adopt(state);
-        ExpireCookiesNoLongerAllowed(state);
         _runtime.RecordChoice(state, _context);
     }
 
@@ -345,6 +345,14 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
         {
             headers.SetCookie = filtered;
         }
+
+        // Deletions, so nothing has to decide them again.
+        if (_runtime.Sweep.Sweep(_context, _snapshot) is { } expiring)
+        {
+            headers.SetCookie = StringValues.Concat(headers.SetCookie, new StringValues(expiring.ToArray()));
+        }
+
+        _runtime.ContentSecurityPolicy?.Write(_context, _snapshot, headers);
 
         WriteDepositCookieIfStarted();
     }
@@ -609,42 +617,6 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
         options.MaxAge = maxAge;
         options.Expires = null;
         return options.CreateCookieHeader(_snapshot.Policy.ConsentCookieName, ConsentCookie.Write(state, binding, _runtime.ConsentCookieSigner)).ToString();
-    }
-
-    private void ExpireCookiesNoLongerAllowed(ConsentState state)
-    {
-        var request = _context.Request;
-        if (request.Headers.Cookie.Count == 0)
-        {
-            return;
-        }
-
-        var snapshot = _snapshot;
-        var policy = snapshot.Policy;
-        var host = request.Host.Host;
-        foreach (var name in RequestCookieReader.Names(request))
-        {
-            var classification = policy.Classifier.Classify(name);
-            if (classification.Service is not { } service || classification.Category == ServiceCategory.Essential
-                || policy.IsAllowed(service.Id, state, snapshot.SubjectIsMinor))
-            {
-                continue;
-            }
-
-            var declared = classification.Cookie;
-            var domain = declared?.Domain?.TrimStart('.');
-            var domainApplies = !string.IsNullOrEmpty(domain)
-                && (host.Equals(domain, StringComparison.OrdinalIgnoreCase) || host.EndsWith("." + domain, StringComparison.OrdinalIgnoreCase));
-            Delete(name, new CookieOptions
-            {
-                Domain = domainApplies ? declared!.Domain : null,
-                Path = declared?.Path ?? "/",
-                HttpOnly = declared?.HttpOnly ?? false,
-                Secure = request.IsHttps,
-                SameSite = SameSiteMode.Lax,
-            });
-            ConsentLog.CookieWithdrawn(_runtime.EnforcementLogger, name, service.Id);
-        }
     }
 
     private enum Verdict

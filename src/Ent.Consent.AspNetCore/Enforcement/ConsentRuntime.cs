@@ -4,6 +4,7 @@ using Ent.Consent.AspNetCore.Cookies;
 using Ent.Consent.AspNetCore.Diagnostics;
 using Ent.Consent.AspNetCore.Proofs;
 using Ent.Consent.AspNetCore.Subjects;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
@@ -53,6 +54,8 @@ internal sealed class ConsentRuntime
         Subjects = SubjectHasher.FromOptions(Options);
         ProofStore = services.GetService<IConsentProofStore>();
         RefusalQueue = ProofStore is null ? null : services.GetRequiredService<RefusalProofQueue>();
+        ContentSecurityPolicy = Enforcement.ConsentContentSecurityPolicy.Create(Options.ContentSecurityPolicy);
+        Sweep = new RequestCookieSweep(this, services.GetService<IOptions<AntiforgeryOptions>>()?.Value.Cookie.Name);
         if (Subjects.IsEphemeral)
         {
             ConsentLog.EphemeralSubjectKey(EnforcementLogger);
@@ -89,6 +92,12 @@ internal sealed class ConsentRuntime
     public IConsentProofStore? ProofStore { get; }
 
     public RefusalProofQueue? RefusalQueue { get; }
+
+    /// <summary>Expires the request's cookies its consent does not allow.</summary>
+    public RequestCookieSweep Sweep { get; }
+
+    /// <summary>The consent-aware Content-Security-Policy writer, or null when the feature is off.</summary>
+    public ConsentContentSecurityPolicy? ContentSecurityPolicy { get; }
 
     /// <summary>The writer of <paramref name="inner"/>'s responses, made on its first request.</summary>
     public ConsentResponse WriterFor(IFeatureCollection features, IHttpResponseFeature inner)

@@ -35,6 +35,9 @@ internal sealed class ConsentSnapshot : IConsentFeature
 
     public ConsentPolicy Policy { get; }
 
+    /// <summary>The consent-aware Content-Security-Policy of this consent, built on its first HTML response.</summary>
+    internal ContentSecurityPolicyParts? ContentSecurityPolicy { get; set; }
+
     public string? Tenant { get; }
 
     public ConsentState? State { get; }
