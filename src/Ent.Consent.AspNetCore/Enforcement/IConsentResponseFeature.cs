@@ -19,4 +19,12 @@ internal interface IConsentResponseFeature
 
     /// <summary>Adopts a choice restored from the proof store: written as the cookie, not recorded again.</summary>
     void Restore(ConsentState state);
+
+    /// <summary>
+    /// The end every exempt audience cookie of this visitor must keep (first deposit + 13 months, ADR 0005), for the
+    /// widget's in-page guard to cap script writes with: from the request's deposit cookie, or a cycle started now whose
+    /// deposit cookie goes out with this response. Null when the response has started without a known deposit (a cycle
+    /// whose cookie can no longer be written must not be started).
+    /// </summary>
+    DateTimeOffset? ExemptAudienceDeadline();
 }
