@@ -23,4 +23,10 @@ public static class ConsentWidgetAssets
 
     /// <summary>The size in bytes of <c>guard.js</c>, uncompressed and gzipped.</summary>
     public static (int Raw, int Gzipped) GuardSize => (WidgetAsset.Guard.Content.Length, WidgetAsset.Guard.Gzipped.Length);
+
+    /// <summary>The SRI value (<c>sha384-…</c>) of <c>signals.js</c>, loaded after the guard when the policy has a vendor that takes a consent signal.</summary>
+    public static string SignalsIntegrity => WidgetAsset.Signals.Integrity;
+
+    /// <summary>The size in bytes of <c>signals.js</c>, uncompressed and gzipped.</summary>
+    public static (int Raw, int Gzipped) SignalsSize => (WidgetAsset.Signals.Content.Length, WidgetAsset.Signals.Gzipped.Length);
 }

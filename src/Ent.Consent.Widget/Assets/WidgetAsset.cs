@@ -24,6 +24,8 @@ internal sealed class WidgetAsset
 
     public static WidgetAsset Guard { get; } = Load("guard.js", "text/javascript; charset=utf-8");
 
+    public static WidgetAsset Signals { get; } = Load("signals.js", "text/javascript; charset=utf-8");
+
     public string FileName { get; }
 
     public string ContentType { get; }

@@ -35,6 +35,62 @@ internal sealed class GuardConfig
     /// <summary>Whether dropped writes are reported in the console (development).</summary>
     [JsonPropertyName("v")]
     public required bool Verbose { get; init; }
+
+    /// <summary>The vendors signals.js tells the choice, or null when the policy has none (signals.js is then not loaded).</summary>
+    [JsonPropertyName("g")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public VendorSignals? Signals { get; init; }
+}
+
+/// <summary>Which services of the policy stand for a vendor that takes a consent signal (docs/widget.md).</summary>
+internal sealed class VendorSignals
+{
+    /// <summary>Piano Analytics: consent-required ids (mode <c>opt-in</c>) and exempt ids (<c>essential</c>).</summary>
+    [JsonPropertyName("pa")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PianoSignal? Piano { get; init; }
+
+    /// <summary>Matomo: consent given while any of these is allowed.</summary>
+    [JsonPropertyName("mt")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<string>? Matomo { get; init; }
+
+    /// <summary>Google Consent Mode v2.</summary>
+    [JsonPropertyName("gcm")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public GoogleSignal? Google { get; init; }
+
+    /// <summary>The signals for the built-in profiles present in <paramref name="policy"/>, or null when none is.</summary>
+    public static VendorSignals? For(ConsentPolicy policy)
+    {
+        List<string>? Present(params string[] ids)
+            => ids.Where(id => policy.Services.Any(s => s.Id == id)).ToList() is { Count: > 0 } found ? found : null;
+
+        var piano = Present("dnma", "dnma-exempt") is null ? null : new PianoSignal { Consent = Present("dnma") ?? [], Exempt = Present("dnma-exempt") ?? [] };
+        var matomo = Present("matomo", "matomo-exempt");
+        var google = Present("google-analytics") is { } analytics ? new GoogleSignal { Analytics = analytics, Ads = [] } : null;
+        return piano is null && matomo is null && google is null ? null : new VendorSignals { Piano = piano, Matomo = matomo, Google = google };
+    }
+}
+
+internal sealed class PianoSignal
+{
+    [JsonPropertyName("c")]
+    public required List<string> Consent { get; init; }
+
+    [JsonPropertyName("x")]
+    public required List<string> Exempt { get; init; }
+}
+
+internal sealed class GoogleSignal
+{
+    /// <summary>Services whose grant sets <c>analytics_storage</c>.</summary>
+    [JsonPropertyName("an")]
+    public required List<string> Analytics { get; init; }
+
+    /// <summary>Services whose grant sets <c>ad_storage</c>, <c>ad_user_data</c> and <c>ad_personalization</c> (none built in).</summary>
+    [JsonPropertyName("ad")]
+    public required List<string> Ads { get; init; }
 }
 
 /// <summary>
@@ -51,7 +107,10 @@ internal sealed class GuardRules
         ExemptAudience = Ids(policy, ServiceCategory.ExemptAudience);
         Cookies = Governing(policy.Services.SelectMany(static s => s.Cookies.Select(c => (c.Name, s))));
         StorageKeys = Governing(policy.Services.SelectMany(static s => s.StorageKeys.Select(k => (k, s))));
+        Signals = VendorSignals.For(policy);
     }
+
+    public VendorSignals? Signals { get; }
 
     public IReadOnlyList<string> Essential { get; }
 

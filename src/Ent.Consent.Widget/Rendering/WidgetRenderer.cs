@@ -147,7 +147,20 @@ internal static class WidgetRenderer
         var json = JsonSerializer.Serialize(Guard(request), WidgetJsonContext.Default.GuardConfig);
         return $"<script type=\"application/json\" id=\"ent-consent-guard\"{NonceAttribute(nonce)}>{json}</script>"
             + $"<script src=\"{Encode(AssetUrl(request, guard))}\" integrity=\"{guard.Integrity}\"{NonceAttribute(nonce)}></script>"
+            + SignalsTag(request, nonce)
             + StyleTag(request, nonce);
+    }
+
+    // Before any vendor SDK: Google's consent default and Piano's window.pdl must be set before their tags start.
+    private static string SignalsTag(WidgetRequest request, string? nonce)
+    {
+        if (GuardRules.For(request.Policy).Signals is null)
+        {
+            return string.Empty;
+        }
+
+        var signals = WidgetAsset.Signals;
+        return $"<script src=\"{Encode(AssetUrl(request, signals))}\" integrity=\"{signals.Integrity}\"{NonceAttribute(nonce)}></script>";
     }
 
     /// <summary>The stylesheet link alone: the stand-alone pages run no script.</summary>
@@ -173,6 +186,7 @@ internal static class WidgetRenderer
             // Only a page that may run an exempt tracker starts a deposit cycle (ADR 0005).
             ExemptDeadline = exemptAllowed ? request.ExemptAudienceDeadline()?.ToUnixTimeMilliseconds() : null,
             Verbose = request.Development,
+            Signals = rules.Signals,
         };
     }
 
