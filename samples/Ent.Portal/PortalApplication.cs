@@ -62,6 +62,14 @@ public static class PortalApplication
             .AddRetention(options =>
                 options.RegisterAudienceDataPurge<AudienceStatistics>("portal-audience", RegulatoryDurations.ExemptAudienceDataMaxRetention));
 
+        using (var loggers = LoggerFactory.Create(static l => l.AddConsole()))
+        {
+            if (PianoAnalytics.Load(builder.Configuration, loggers.CreateLogger("Ent.Portal.ThirdParty")) is { } piano)
+            {
+                builder.Services.AddSingleton(piano);
+            }
+        }
+
         configure?.Invoke(builder);
 
         var app = builder.Build();
