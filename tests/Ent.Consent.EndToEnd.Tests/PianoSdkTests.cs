@@ -77,10 +77,13 @@ public sealed class PianoSdkTests(PianoPortalFixture portal, Xunit.Abstractions.
         await visitor.Page.WaitForFunctionAsync("() => window.dnmaHits === 1 && window.pa");
         await WaitForHitsAsync(1);
         Assert.NotEmpty((await WrittenBySdkAsync(visitor)).Cookies);
+        // The widget's signal, read back from the SDK's own consent API.
+        Assert.Equal("opt-in", await visitor.Page.EvaluateAsync<string>("() => pa.consent.getMode()"));
 
         await visitor.Page.Locator("footer [data-ent-consent-action=\"open\"]").ClickAsync();
         await visitor.Toggle("dnma").SetCheckedAsync(false);
         await visitor.ChooseAsync(visitor.Action("save"));
+        Assert.Equal("opt-out", await visitor.Page.EvaluateAsync<string>("() => pa.consent.getMode()"));
         var hits = portal.Piano.Hits.Count;
 
         // The SDK is still in the page: what it does next must neither store nor send anything.

@@ -124,7 +124,7 @@ public sealed class RenderingTests
     {
         var request = Renderings.Request(Policy);
         var tags = WidgetRenderer.HeadTags(request, "abc123") + WidgetRenderer.ScriptTags(request, "abc123");
-        Assert.Equal(5, Regex.Matches(tags, "nonce=\"abc123\"").Count);
+        Assert.Equal(6, Regex.Matches(tags, "nonce=\"abc123\"").Count);
         Assert.DoesNotContain("nonce", WidgetRenderer.HeadTags(request, null) + WidgetRenderer.ScriptTags(request, null));
     }
 
@@ -138,7 +138,7 @@ public sealed class RenderingTests
         Assert.DoesNotContain("<style", all);
         Assert.DoesNotMatch(@"<[^>]+\son[a-z]+=", all);
         Assert.Empty(Regex.Matches(all, @"<script(?![^>]*application/json)(?![^>]*\ssrc=)"));
-        Assert.Equal(4, Regex.Matches(all, "<script").Count);
+        Assert.Equal(5, Regex.Matches(all, "<script").Count);
     }
 
     [Theory]
