@@ -1,11 +1,37 @@
 #!/usr/bin/env bash
-# Test dependencies: Debian's Chromium (browser tests) and a private PostgreSQL on 127.0.0.1 (proof store tests).
-#   bash eng/test-deps.sh install   installs what is missing (root, apt); idempotent, non-interactive
+# Test dependencies: Debian's Chromium (browser tests), a private PostgreSQL on 127.0.0.1 (proof store tests) and the
+# real vendor SDKs the browser tests run (npm, exact versions pinned in eng/npm/package-lock.json, into artifacts/npm).
+#   bash eng/test-deps.sh install   installs what is missing (root, apt; npm); idempotent, non-interactive
 #   source eng/test-deps.sh start   starts PostgreSQL if ENT_CONSENT_POSTGRES is unset and exports it
 #   ent_consent_stop_postgres       stops the server that `start` started
 set -euo pipefail
 
+# npm ci from the committed lock file into the git-ignored artifacts/npm; skipped when that exact lock is installed.
+ent_consent_install_vendor_sdks() {
+  local root dest
+  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+  dest="$root/artifacts/npm"
+  if [ -d "$dest/node_modules" ] && cmp -s "$root/eng/npm/package-lock.json" "$dest/package-lock.json"; then
+    echo "test-deps: vendor SDKs are installed in artifacts/npm"
+    return 0
+  fi
+  if ! command -v npm >/dev/null 2>&1; then
+    if [ "$(id -u)" != 0 ]; then
+      echo "test-deps: npm is missing; install nodejs and npm, or run as root" >&2
+      return 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  fi
+  mkdir -p "$dest"
+  cp "$root/eng/npm/package.json" "$root/eng/npm/package-lock.json" "$dest/"
+  (cd "$dest" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  echo "test-deps: vendor SDKs installed in artifacts/npm"
+}
+
 ent_consent_install() {
+  ent_consent_install_vendor_sdks
   local missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)

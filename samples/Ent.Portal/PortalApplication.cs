@@ -70,6 +70,14 @@ public static class PortalApplication
         builder.Services.Configure<EntConsentOptions>(static options =>
             options.ContentSecurityPolicy.Nonce = Security.ContentSecurityPolicy.Nonce);
 
+        using (var loggers = LoggerFactory.Create(static l => l.AddConsole()))
+        {
+            if (PianoAnalytics.Load(builder.Configuration, loggers.CreateLogger("Ent.Portal.ThirdParty")) is { } piano)
+            {
+                builder.Services.AddSingleton(piano);
+            }
+        }
+
         configure?.Invoke(builder);
 
         var app = builder.Build();

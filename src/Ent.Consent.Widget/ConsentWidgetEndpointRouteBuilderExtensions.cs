@@ -12,7 +12,7 @@ namespace Microsoft.AspNetCore.Builder;
 public static class ConsentWidgetEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps, under <see cref="EntConsentOptions.PathPrefix"/>: <c>GET widget.js</c> and <c>widget.css</c> (content-hashed
+    /// Maps, under <see cref="EntConsentOptions.PathPrefix"/>: <c>GET widget.js</c>, <c>guard.js</c>, <c>signals.js</c> and <c>widget.css</c> (content-hashed
     /// URLs cached for a year, ETag, gzip), <c>GET preferences?returnUrl=…</c> (the preference centre as a page, the
     /// no-JavaScript "Personnaliser") and <c>GET cookies</c> (the cookie information page).
     /// </summary>
@@ -29,6 +29,8 @@ public static class ConsentWidgetEndpointRouteBuilderExtensions
         var group = endpoints.MapGroup(prefix);
         group.WithMetadata(new EntConsentEndpointMetadata(EntConsentEndpointKind.Widget));
         group.MapGet("/" + WidgetAsset.Script.FileName, static context => WidgetEndpoints.WriteAssetAsync(context, WidgetAsset.Script));
+        group.MapGet("/" + WidgetAsset.Guard.FileName, static context => WidgetEndpoints.WriteAssetAsync(context, WidgetAsset.Guard));
+        group.MapGet("/" + WidgetAsset.Signals.FileName, static context => WidgetEndpoints.WriteAssetAsync(context, WidgetAsset.Signals));
         group.MapGet("/" + WidgetAsset.Style.FileName, static context => WidgetEndpoints.WriteAssetAsync(context, WidgetAsset.Style));
         group.MapGet("/preferences", WidgetEndpoints.WritePreferencesPageAsync);
         group.MapGet("/cookies", WidgetEndpoints.WriteCookiePageAsync);

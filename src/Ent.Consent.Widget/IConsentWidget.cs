@@ -25,7 +25,11 @@ public interface IConsentWidget
     /// <summary>The persistent "Gérer mes cookies" control that reopens the choices; put it on every page (a footer).</summary>
     IHtmlContent RenderManageButton(HttpContext context);
 
-    /// <summary>The stylesheet link with its integrity value, for the head.</summary>
+    /// <summary>
+    /// For the head, before any other script: the in-page guard (its data block and the blocking <c>guard.js</c>, which
+    /// drops script writes of cookies and storage keys of services not allowed now) and the stylesheet link, with their
+    /// integrity values. May start the exempt audience first-deposit cycle, so call it before the response starts.
+    /// </summary>
     /// <param name="context">The request.</param>
     /// <param name="nonce">The page's Content-Security-Policy nonce, if it uses one.</param>
     IHtmlContent RenderHeadTags(HttpContext context, string? nonce = null);

@@ -3,7 +3,7 @@ using Microsoft.Playwright;
 namespace Ent.Consent.EndToEnd.Tests;
 
 /// <summary>One portal and one headless Chromium per test class; each test opens its own fresh browser context.</summary>
-public sealed class PortalFixture : IAsyncLifetime
+public class PortalFixture : IAsyncLifetime
 {
     private const string ChromiumPath = "/usr/bin/chromium";
 
@@ -21,7 +21,7 @@ public sealed class PortalFixture : IAsyncLifetime
             throw new InvalidOperationException($"Chromium is not installed at {ChromiumPath}; run `bash eng/test-deps.sh install` as root.");
         }
 
-        Server = await PortalServer.StartAsync();
+        Server = await PortalServer.StartAsync(ServerArguments());
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -30,6 +30,9 @@ public sealed class PortalFixture : IAsyncLifetime
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
     }
+
+    /// <summary>Extra configuration arguments for the portal.</summary>
+    protected virtual string[] ServerArguments() => [];
 
     /// <summary>A fresh browser (no cookies, no storage) on the portal, recording and blocking third-party requests.</summary>
     public Task<PortalVisitor> NewVisitorAsync(bool javaScriptEnabled = true, bool globalPrivacyControl = false)

@@ -31,12 +31,26 @@ internal static class DnmaEmulation
         })();
         """;
 
+    /// <summary>Serves the DNMA script: the real Piano Analytics SDK when configured (<see cref="PianoAnalytics"/>), else the emulation.</summary>
     public static void MapDnmaScript(this IEndpointRouteBuilder endpoints)
-        => endpoints.MapGet(ScriptPath, (HttpContext context) =>
+    {
+        var piano = endpoints.ServiceProvider.GetService<PianoAnalytics>();
+        endpoints.MapGet(ScriptPath, (HttpContext context) =>
         {
             context.Response.Headers.CacheControl = "no-cache";
-            return Results.Text(Script, "text/javascript; charset=utf-8");
+            return piano is null
+                ? Results.Text(Script, "text/javascript; charset=utf-8")
+                : Results.Bytes(piano.Script, "text/javascript; charset=utf-8");
         });
+        if (piano is not null)
+        {
+            endpoints.Map(PianoAnalytics.CollectPath + "/{**rest}", (HttpContext context) =>
+            {
+                piano.Hits.Enqueue(context.Request.Path + context.Request.QueryString);
+                return Results.NoContent();
+            });
+        }
+    }
 
     /// <summary>The careless component: a raw header on every response, whatever the user chose.</summary>
     public static IApplicationBuilder UseCarelessDnmaServerTag(this IApplicationBuilder app)

@@ -113,6 +113,14 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
     /// <summary>Adopts a choice restored from the proof store: written as the cookie, not recorded again.</summary>
     public void Restore(ConsentState state) => Adopt(state);
 
+    public DateTimeOffset? ExemptAudienceDeadline()
+    {
+        var started = _started || _inner.HasStarted;
+        var firstDeposit = FirstDeposit(_runtime.Time.GetUtcNow());
+        // A cycle started now lives in the deposit cookie of this response, which a started response can no longer carry.
+        return started && _depositStarted && !_depositWritten ? null : RegulatoryDurations.ExemptAudienceCookieDeadline(firstDeposit);
+    }
+
     private void Adopt(ConsentState state)
     {
         _snapshot = _snapshot.WithChoice(state);

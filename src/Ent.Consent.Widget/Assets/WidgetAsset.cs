@@ -22,6 +22,10 @@ internal sealed class WidgetAsset
 
     public static WidgetAsset Style { get; } = Load("widget.css", "text/css; charset=utf-8");
 
+    public static WidgetAsset Guard { get; } = Load("guard.js", "text/javascript; charset=utf-8");
+
+    public static WidgetAsset Signals { get; } = Load("signals.js", "text/javascript; charset=utf-8");
+
     public string FileName { get; }
 
     public string ContentType { get; }

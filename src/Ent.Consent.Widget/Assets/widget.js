@@ -98,6 +98,8 @@
   function apply(next) {
     var before = state;
     state = next;
+    // The guard first: a script released below may write at once.
+    if (w.EntConsentGuard) w.EntConsentGuard.update(next);
     Object.keys(cfg.services).forEach(function (id) {
       var was = before.services[id], now = next.services[id];
       if (was && was.allowed && !(now && now.allowed)) wipe(id);

@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
 using Ent.Consent.AspNetCore;
 using Ent.Consent.AspNetCore.Endpoints;
+using Ent.Consent.AspNetCore.Enforcement;
+using Microsoft.Extensions.Hosting;
 
 namespace Ent.Consent.Widget;
 
@@ -15,13 +17,16 @@ internal sealed class ConsentWidget(
     IAntiforgery antiforgery,
     IOptions<AntiforgeryOptions> antiforgeryOptions,
     IOptions<ConsentWidgetOptions> options,
-    IOptions<EntConsentOptions> consentOptions) : IConsentWidget
+    IOptions<EntConsentOptions> consentOptions,
+    IHostEnvironment? environment = null) : IConsentWidget
 {
     private readonly ConsentWidgetOptions _options = options.Value;
     private readonly AntiforgeryOptions _antiforgery = antiforgeryOptions.Value;
 
     // The prefix MapEntConsent maps at: one setting, so the forms cannot post elsewhere.
     private readonly PathString _consentPath = consentOptions.Value.PathPrefix;
+    private readonly bool _dropUndeclaredCookies = consentOptions.Value.UndeclaredCookies == UndeclaredCookieMode.Enforce;
+    private readonly bool _development = environment?.IsDevelopment() == true;
 
     public IHtmlContent RenderBanner(HttpContext context)
     {
@@ -67,6 +72,9 @@ internal sealed class ConsentWidget(
             // The widget's own cookie page links back to where the user came from.
             CookiePageUrl = _options.CookiePageUrl ?? consentUrl + "/cookies?returnUrl=" + Uri.EscapeDataString(returnUrl),
             Theme = _options.Theme,
+            ExemptAudienceDeadline = () => ConsentResponse.Of(context)?.ExemptAudienceDeadline(),
+            DropUndeclaredCookies = _dropUndeclaredCookies,
+            Development = _development,
         };
     }
 

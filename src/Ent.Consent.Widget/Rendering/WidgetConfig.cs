@@ -52,5 +52,6 @@ internal sealed class WidgetService
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(WidgetConfig))]
+[JsonSerializable(typeof(GuardConfig))]
 [JsonSerializable(typeof(ConsentStateDocument))]
 internal sealed partial class WidgetJsonContext : JsonSerializerContext;

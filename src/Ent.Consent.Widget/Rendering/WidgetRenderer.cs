@@ -130,18 +130,64 @@ internal static class WidgetRenderer
         var html = new StringBuilder(body.Length + 1024);
         html.Append("<!DOCTYPE html><html lang=\"").Append(Encode(LanguageTag(request.Culture))).Append("\"><head><meta charset=\"utf-8\">")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>").Append(Encode(title)).Append("</title>")
-            .Append(HeadTags(request, nonce: null)).Append("</head><body class=\"ec-page\"><main>")
+            .Append(StyleTag(request, nonce: null)).Append("</head><body class=\"ec-page\"><main>")
             .Append(body)
             .Append("<p class=\"ec-back\"><a href=\"").Append(Encode(backUrl)).Append("\">")
             .Append(Encode(request.Text(request.Policy.Texts.Back))).Append("</a></p></main></body></html>");
         return html.ToString();
     }
 
-    /// <summary>The stylesheet link, for the page's head.</summary>
+    /// <summary>
+    /// For the page's head, first: the guard's data block and the blocking guard script, so the guard is in place before
+    /// any other script runs, then the stylesheet link.
+    /// </summary>
     public static string HeadTags(WidgetRequest request, string? nonce)
+    {
+        var guard = WidgetAsset.Guard;
+        var json = JsonSerializer.Serialize(Guard(request), WidgetJsonContext.Default.GuardConfig);
+        return $"<script type=\"application/json\" id=\"ent-consent-guard\"{NonceAttribute(nonce)}>{json}</script>"
+            + $"<script src=\"{Encode(AssetUrl(request, guard))}\" integrity=\"{guard.Integrity}\"{NonceAttribute(nonce)}></script>"
+            + SignalsTag(request, nonce)
+            + StyleTag(request, nonce);
+    }
+
+    // Before any vendor SDK: Google's consent default and Piano's window.pdl must be set before their tags start.
+    private static string SignalsTag(WidgetRequest request, string? nonce)
+    {
+        if (GuardRules.For(request.Policy).Signals is null)
+        {
+            return string.Empty;
+        }
+
+        var signals = WidgetAsset.Signals;
+        return $"<script src=\"{Encode(AssetUrl(request, signals))}\" integrity=\"{signals.Integrity}\"{NonceAttribute(nonce)}></script>";
+    }
+
+    /// <summary>The stylesheet link alone: the stand-alone pages run no script.</summary>
+    public static string StyleTag(WidgetRequest request, string? nonce)
     {
         var asset = WidgetAsset.Style;
         return $"<link rel=\"stylesheet\" href=\"{Encode(AssetUrl(request, asset))}\" integrity=\"{asset.Integrity}\"{NonceAttribute(nonce)}>";
+    }
+
+    internal static GuardConfig Guard(WidgetRequest request)
+    {
+        var rules = GuardRules.For(request.Policy);
+        var allowed = request.Policy.ChoosableServices.Where(s => request.IsAllowed(s.Id)).Select(static s => s.Id).ToList();
+        var exemptAllowed = request.Policy.Services.Any(s => s.Category == ServiceCategory.ExemptAudience && s.Cookies.Count > 0 && request.IsAllowed(s.Id));
+        return new GuardConfig
+        {
+            Allowed = allowed,
+            Essential = rules.Essential,
+            ExemptAudience = rules.ExemptAudience,
+            Cookies = rules.Cookies,
+            StorageKeys = rules.StorageKeys,
+            DropUndeclaredCookies = request.DropUndeclaredCookies,
+            // Only a page that may run an exempt tracker starts a deposit cycle (ADR 0005).
+            ExemptDeadline = exemptAllowed ? request.ExemptAudienceDeadline()?.ToUnixTimeMilliseconds() : null,
+            Verbose = request.Development,
+            Signals = rules.Signals,
+        };
     }
 
     /// <summary>The configuration data block and the deferred script, for the end of the body.</summary>

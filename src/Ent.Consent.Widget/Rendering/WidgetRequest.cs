@@ -39,6 +39,18 @@ internal sealed class WidgetRequest
 
     public ConsentWidgetTheme Theme { get; init; }
 
+    /// <summary>
+    /// The first-deposit deadline of exempt audience cookies (asked only when one is allowed: asking may start a
+    /// cycle, whose deposit cookie goes out with the response), or null when unknown.
+    /// </summary>
+    public Func<DateTimeOffset?> ExemptAudienceDeadline { get; init; } = static () => null;
+
+    /// <summary>Whether undeclared cookies are dropped (<c>EntConsentOptions.UndeclaredCookies</c> is <c>Enforce</c>).</summary>
+    public bool DropUndeclaredCookies { get; init; } = true;
+
+    /// <summary>Whether the host runs in Development: the guard then reports what it drops in the console.</summary>
+    public bool Development { get; init; }
+
     public string PreferencesUrl => ConsentUrl + "/preferences";
 
     public string Text(LocalizedText text) => text.Resolve(Culture);

@@ -186,10 +186,16 @@ public static class BuiltInCatalogue
             Cookie("pa_vid", "P13M", "Identifiant de visiteur (Piano Analytics).", "Visitor id (Piano Analytics)."),
             Cookie("_pcid", "P13M", "Identifiant de navigateur Piano.", "Piano browser id."),
             Cookie("_pprv", "P13M", "Consentement transmis à Piano.", "Consent passed to Piano."),
+            // The names piano-analytics-js 6.17.0 writes besides (its source; _pcid seen in Chromium): privacy mode,
+            // Piano context and user ids.
+            Cookie("pa_privacy", "P13M", "Mode de confidentialité choisi (Piano Analytics).", "Privacy mode chosen (Piano Analytics)."),
+            Cookie("pa_user", "P13M", "Identifiant d'utilisateur connecté (Piano Analytics).", "Signed-in user id (Piano Analytics)."),
+            Cookie("_pctx", "P13M", "Contexte de consentement Piano.", "Piano consent context."),
+            Cookie("_pcus", "P13M", "Identifiant d'utilisateur Piano.", "Piano user id."),
         ],
-        StorageKeys = ["_pcid", "_pprv", "pa_*"],
+        StorageKeys = ["_pcid", "_pprv", "_pctx", "_pcus", "pa_*"],
         Hosts = ["logs1412.xiti.com", "tag.aticdn.net", "*.pa-cd.com"],
-        Source = "Piano Analytics cookie documentation ('Cookies deposited by the SDK') and the DNMA cookie list in ENT notices (seeds/004 §4.10).",
+        Source = "Piano Analytics cookie documentation ('Cookies deposited by the SDK'), the DNMA cookie list in ENT notices (seeds/004 §4.10), and piano-analytics-js 6.17.0 run in Chromium (tests/Ent.Consent.EndToEnd.Tests/PianoSdkTests).",
     };
 
     private static ServiceDeclaration Dnma() => DnmaBase("dnma", ServiceCategory.ConsentRequired);

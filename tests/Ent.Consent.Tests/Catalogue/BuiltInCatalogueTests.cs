@@ -98,7 +98,7 @@ public class BuiltInCatalogueTests
         var dnma = BuiltInCatalogue.Find("dnma")!;
 
         Assert.Equal(ServiceCategory.ConsentRequired, dnma.Category);
-        foreach (var name in new[] { "atid", "xtidc", "pa_vid", "_pcid", "_pprv" })
+        foreach (var name in new[] { "atid", "xtidc", "pa_vid", "_pcid", "_pprv", "pa_privacy", "pa_user", "_pctx", "_pcus" })
         {
             Assert.Contains(dnma.Cookies, cookie => cookie.Name == name);
         }

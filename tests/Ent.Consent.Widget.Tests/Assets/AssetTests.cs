@@ -41,11 +41,11 @@ public sealed class AssetTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
-    public void The_script_spells_no_wire_name_of_its_own()
+    public void The_scripts_spell_no_wire_name_of_their_own()
     {
         // Decisions, channels, categories, actions and fields come from the server's one table (ConsentWireNames,
         // ConsentHttpNames) through the page's configuration, so the script cannot drift from the endpoint.
-        var script = System.Text.Encoding.UTF8.GetString(WidgetAsset.Script.Content);
+        var script = System.Text.Encoding.UTF8.GetString(WidgetAsset.Script.Content) + System.Text.Encoding.UTF8.GetString(WidgetAsset.Guard.Content);
         var names = Enum.GetValues<ConsentDecision>().Select(static d => ConsentWireNames.Of(d))
             .Concat(Enum.GetValues<ConsentChannel>().Select(static c => ConsentWireNames.Of(c)))
             .Concat(Enum.GetValues<ServiceCategory>().Select(static c => ConsentWireNames.Of(c)))
@@ -60,25 +60,38 @@ public sealed class AssetTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
-    public void Script_and_stylesheet_together_weigh_at_most_8_KB_gzipped()
+    public void Guard_signals_script_and_stylesheet_together_weigh_at_most_8_KB_gzipped()
     {
         var (scriptRaw, scriptGzip) = ConsentWidgetAssets.ScriptSize;
         var (styleRaw, styleGzip) = ConsentWidgetAssets.StyleSize;
-        output.WriteLine($"widget.js {scriptRaw} B raw, {scriptGzip} B gzip; widget.css {styleRaw} B raw, {styleGzip} B gzip; total {scriptRaw + styleRaw} B raw, {scriptGzip + styleGzip} B gzip");
-        Assert.InRange(scriptGzip + styleGzip, 1, 8 * 1024);
+        var (guardRaw, guardGzip) = ConsentWidgetAssets.GuardSize;
+        var (signalsRaw, signalsGzip) = ConsentWidgetAssets.SignalsSize;
+        output.WriteLine($"widget.js {scriptRaw} B raw, {scriptGzip} B gzip; widget.css {styleRaw} B raw, {styleGzip} B gzip; guard.js {guardRaw} B raw, {guardGzip} B gzip; "
+            + $"signals.js {signalsRaw} B raw, {signalsGzip} B gzip; total {scriptRaw + styleRaw + guardRaw + signalsRaw} B raw, {scriptGzip + styleGzip + guardGzip + signalsGzip} B gzip");
+        // The most a page loads: signals.js too when the policy has a vendor that takes a signal.
+        Assert.InRange(scriptGzip + styleGzip + guardGzip + signalsGzip, 1, 8 * 1024);
+    }
+
+    [Fact]
+    public void Guard_alone_weighs_at_most_1_5_KB_gzipped()
+    {
+        // It blocks the parser in <head> on every page: it has to stay small.
+        Assert.InRange(ConsentWidgetAssets.GuardSize.Gzipped, 1, 1536);
     }
 
     [Theory]
     [InlineData("widget.js", "text/javascript")]
     [InlineData("widget.css", "text/css")]
+    [InlineData("guard.js", "text/javascript")]
+    [InlineData("signals.js", "text/javascript")]
     public async Task Served_asset_matches_its_published_integrity_and_is_cached_a_year_at_its_hashed_url(string file, string mediaType)
     {
-        var asset = file == "widget.js" ? WidgetAsset.Script : WidgetAsset.Style;
+        var asset = file switch { "widget.js" => WidgetAsset.Script, "guard.js" => WidgetAsset.Guard, "signals.js" => WidgetAsset.Signals, _ => WidgetAsset.Style };
         using var response = await _client.GetAsync($"/consent/{file}?v={asset.Version}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
         var body = await response.Content.ReadAsByteArrayAsync();
-        var integrity = file == "widget.js" ? ConsentWidgetAssets.ScriptIntegrity : ConsentWidgetAssets.StyleIntegrity;
+        var integrity = file switch { "widget.js" => ConsentWidgetAssets.ScriptIntegrity, "guard.js" => ConsentWidgetAssets.GuardIntegrity, "signals.js" => ConsentWidgetAssets.SignalsIntegrity, _ => ConsentWidgetAssets.StyleIntegrity };
         Assert.Equal(integrity, "sha384-" + Convert.ToBase64String(SHA384.HashData(body)));
         Assert.Equal("public, max-age=31536000, immutable", response.Headers.CacheControl?.ToString());
         Assert.Equal($"\"{asset.Version}\"", response.Headers.ETag?.Tag);

@@ -34,6 +34,9 @@ public sealed class WidgetSite : IAsyncLifetime
 
     public ConsentPolicy Policy { get; private set; } = null!;
 
+    /// <summary>The portal's clock: real time moved by <see cref="ShiftedClock.Offset"/>.</summary>
+    public ShiftedClock Clock { get; } = new();
+
     public async Task InitializeAsync()
     {
         _thirdParty = CreateBuilder().Build();
@@ -47,6 +50,7 @@ public sealed class WidgetSite : IAsyncLifetime
         ThirdPartyUrl = Address(_thirdParty);
 
         var builder = CreateBuilder();
+        builder.Services.AddSingleton<TimeProvider>(Clock);
         builder.Services.AddEntConsent(o => o.Policy = TestPolicies.PortalOptions()).AddWidget();
         // Names of the host's own choosing: every form and script post below must use them, not ASP.NET Core's defaults.
         builder.Services.AddAntiforgery(o =>
@@ -73,6 +77,18 @@ public sealed class WidgetSite : IAsyncLifetime
             PartnerScriptRequests.Enqueue("/partner.js");
             return Results.Text("document.cookie='ps_id=42; Path=/';localStorage.setItem('ps_queue','1');localStorage.setItem('ps_cache.a','1');localStorage.setItem('own_key','1');window.partnerRuns=(window.partnerRuns||0)+1;", "text/javascript");
         });
+        _portal.MapGet("/exempt", (HttpContext context, IConsentWidget widget) => Results.Content($"""
+            <!DOCTYPE html>
+            <html lang="fr"><head><meta charset="utf-8"><title>Audience</title>{widget.RenderHeadTags(context)}</head>
+            <body>{widget.RenderBanner(context)}<main><h1>Audience</h1></main>
+            <script src="/exempt-tracker.js"></script>{widget.RenderScriptTags(context)}</body></html>
+            """, "text/html; charset=utf-8"));
+        // An exempt tracker that pushes its expiry forward on every page, once as Max-Age and once as an Expires date.
+        _portal.MapGet("/exempt-tracker.js", () => Results.Text("""
+            document.cookie = '_pk_id.1.aa=v; Max-Age=34128000; Path=/; SameSite=Lax';
+            document.cookie = '_pk_id.1.bb=v; Expires=' + new Date(Date.now() + 395 * 864e5).toUTCString() + '; Path=/; SameSite=Lax';
+            window.trackerRuns = (window.trackerRuns || 0) + 1;
+            """, "text/javascript"));
         await _portal.StartAsync();
         PortalUrl = Address(_portal);
         Policy = _portal.Services.GetRequiredService<ConsentPolicy>();
@@ -163,6 +179,14 @@ public sealed class WidgetSite : IAsyncLifetime
 
     private static string Address(WebApplication app)
         => app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+}
+
+/// <summary>The system clock moved by <see cref="Offset"/>, so a test can play a visit months later.</summary>
+public sealed class ShiftedClock : TimeProvider
+{
+    public TimeSpan Offset { get; set; }
+
+    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + Offset;
 }
 
 [CollectionDefinition(Name)]
