@@ -71,6 +71,7 @@ public static class PortalApplication
         // After authentication, so that a choice is tied to the signed-in user (shared computers); its Set-Cookie
         // check runs when the response starts, so it also sees the cookies written by everything below.
         app.UseEntConsent();
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgery();
         app.UseMiddleware<AudienceMeasurement>();

@@ -15,7 +15,8 @@ public static class EntConsentEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps <c>GET {PathPrefix}</c> (the state as JSON) and <c>POST {PathPrefix}</c> (a choice as JSON or as an HTML
     /// form) at <see cref="EntConsentOptions.PathPrefix"/>, where the widget posts. Needs <c>UseEntConsent</c> earlier
-    /// in the pipeline.
+    /// in the pipeline, and <c>app.UseRateLimiter()</c> after routing for <see cref="EntConsentOptions.EndpointRequestsPerMinute"/>
+    /// to apply.
     /// </summary>
     /// <exception cref="InvalidOperationException"><c>AddEntConsent</c> was not called.</exception>
     public static IEndpointConventionBuilder MapEntConsent(this IEndpointRouteBuilder endpoints)
@@ -25,6 +26,11 @@ public static class EntConsentEndpointRouteBuilderExtensions
         group.WithMetadata(new EntConsentEndpointMetadata(EntConsentEndpointKind.Consent));
         group.MapGet(string.Empty, ConsentEndpoints.GetAsync).WithDisplayName("Ent.Consent state");
         group.MapPost(string.Empty, ConsentEndpoints.PostAsync).WithDisplayName("Ent.Consent choice");
+        if (endpoints.ServiceProvider.GetRequiredService<IOptions<EntConsentOptions>>().Value.EndpointRequestsPerMinute > 0)
+        {
+            group.RequireRateLimiting(EntConsentOptions.RateLimiterPolicyName);
+        }
+
         return group;
     }
 

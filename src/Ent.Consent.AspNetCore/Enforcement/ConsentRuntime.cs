@@ -51,6 +51,7 @@ internal sealed class ConsentRuntime
         Subjects = SubjectHasher.FromOptions(Options);
         ProofStore = services.GetService<IConsentProofStore>();
         RefusalQueue = ProofStore is null ? null : services.GetRequiredService<RefusalProofQueue>();
+        PrivacySignalProofs = new PrivacySignalProofGate(time, Math.Max(Options.VerifiedCookieCacheSize, 1_000));
         if (Subjects.IsEphemeral)
         {
             ConsentLog.EphemeralSubjectKey(EnforcementLogger);
@@ -87,6 +88,9 @@ internal sealed class ConsentRuntime
     public IConsentProofStore? ProofStore { get; }
 
     public RefusalProofQueue? RefusalQueue { get; }
+
+    /// <summary>Which privacy-signal refusals earn a proof (once per browser, on a page load).</summary>
+    public PrivacySignalProofGate PrivacySignalProofs { get; }
 
     /// <summary>The writer of <paramref name="inner"/>'s responses, made on its first request.</summary>
     public ConsentResponse WriterFor(IHttpResponseFeature inner)
