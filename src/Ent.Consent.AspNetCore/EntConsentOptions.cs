@@ -108,7 +108,7 @@ public sealed class EntConsentOptions
     /// <summary>
     /// Where Ent.Consent keeps its local files (the refusal spool <c>refusal-proofs.spool</c> and its dead-letter
     /// file); relative paths are under the content root. Default <c>App_Data</c>, beside the default SQLite store.
-    /// One process per directory.
+    /// Give each process its own directory.
     /// </summary>
     public string DataDirectory { get; set; } = "App_Data";
 

@@ -8,7 +8,7 @@ namespace Ent.Consent.AspNetCore.Proofs;
 /// An append-only file of refusal proofs the store has not taken yet (<c>refusal-proofs.spool</c>, one JSON line
 /// each), synced before <see cref="Append"/> returns, so an answered refusal survives a crash. A side file holds the
 /// offset drained into the store; once everything is drained both are reset. Proofs the store rejects as invalid go
-/// to <c>refusal-proofs.dead-letter</c> with the reason. One process per directory (the file is locked).
+/// to <c>refusal-proofs.dead-letter</c> with the reason. One process per directory (not enforced yet).
 /// </summary>
 internal sealed class RefusalProofSpool : IDisposable
 {
