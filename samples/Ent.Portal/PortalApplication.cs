@@ -55,7 +55,8 @@ public static class PortalApplication
             DemoAccount.DataProtectionOfficerPolicy, policy => policy.RequireRole(DemoAccount.DataProtectionOfficerRole)));
         builder.Services.AddAntiforgery(options => options.Cookie.IsEssential = true);
         // The consent policy (controllers, services, texts) is the EntConsent:Policy section of appsettings.json.
-        builder.Services.AddEntConsent(builder.Configuration)
+        // The refusal spool lives beside the proof store (docs/proofs.md).
+        builder.Services.AddEntConsent(builder.Configuration, options => options.DataDirectory = dataDirectory)
             .AddWidget(options => options.CookiePageUrl = "/cookies")
             // A relative path is resolved against the content root.
             .AddSqliteProofStore(builder.Configuration["Portal:ProofStorePath"] ?? Path.Combine(dataDirectory, "consent-proofs.db"))
@@ -87,6 +88,8 @@ public static class PortalApplication
         // After authentication, so that a choice is tied to the signed-in user (shared computers); its Set-Cookie
         // check runs when the response starts, so it also sees the cookies written by everything below.
         app.UseEntConsent();
+        // The consent endpoints' per-address limit (EntConsent:EndpointRequestsPerMinute).
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgery();
         app.UseMiddleware<AudienceMeasurement>();

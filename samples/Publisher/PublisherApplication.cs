@@ -28,13 +28,14 @@ public static class PublisherApplication
         });
 
         // The catalogue is in appsettings.json (EntConsent:Policy); proofs go to an embedded SQLite file.
-        builder.Services.AddEntConsent(builder.Configuration)
+        builder.Services.AddEntConsent(builder.Configuration, options => options.DataDirectory = dataDirectory)
             .AddWidget()
             .AddSqliteProofStore(Path.Combine(dataDirectory, "consent-proofs.db"));
 
         var app = builder.Build();
         app.UseRequestLocalization();
         app.UseEntConsent();
+        app.UseRateLimiter();
         app.UseAntiforgery();
         app.Use(SetPublisherCookies);
 

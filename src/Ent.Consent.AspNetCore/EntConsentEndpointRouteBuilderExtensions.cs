@@ -16,7 +16,8 @@ public static class EntConsentEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps <c>GET {PathPrefix}</c> (the state as JSON) and <c>POST {PathPrefix}</c> (a choice as JSON or as an HTML
     /// form) at <see cref="EntConsentOptions.PathPrefix"/>, where the widget posts. Needs <c>UseEntConsent</c> earlier
-    /// in the pipeline.
+    /// in the pipeline, and <c>app.UseRateLimiter()</c> after routing for <see cref="EntConsentOptions.EndpointRequestsPerMinute"/>
+    /// to apply.
     /// </summary>
     /// <exception cref="InvalidOperationException"><c>AddEntConsent</c> was not called.</exception>
     public static IEndpointConventionBuilder MapEntConsent(this IEndpointRouteBuilder endpoints)
@@ -34,6 +35,11 @@ public static class EntConsentEndpointRouteBuilderExtensions
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        if (endpoints.ServiceProvider.GetRequiredService<IOptions<EntConsentOptions>>().Value.EndpointRequestsPerMinute > 0)
+        {
+            group.RequireRateLimiting(EntConsentOptions.RateLimiterPolicyName);
+        }
+
         return group;
     }
 

@@ -110,11 +110,29 @@ public sealed class EntConsentOptions
     public int MaxChoiceBodySize { get; set; } = 16 * 1024;
 
     /// <summary>
-    /// How many refusal proofs may wait for the proof store while it is unavailable. Refusals are applied at once
-    /// and their records retried in the background; beyond this many, new ones are dropped with an error logged.
-    /// Default 10,000.
+    /// How many requests a client address may make to the consent endpoints per minute (a token bucket refilled every
+    /// minute), enforced by ASP.NET Core rate limiting under <see cref="RateLimiterPolicyName"/> once the host calls
+    /// <c>app.UseRateLimiter()</c>. Default 600: a class behind one school address stays well under it. 0 maps the
+    /// endpoints without a limit.
     /// </summary>
-    public int ProofRetryQueueCapacity { get; set; } = 10_000;
+    public int EndpointRequestsPerMinute { get; set; } = 600;
+
+    /// <summary>The rate limiter policy <c>AddEntConsent</c> registers and <c>MapEntConsent</c> requires.</summary>
+    public const string RateLimiterPolicyName = "Ent.Consent.Endpoints";
+
+    /// <summary>
+    /// How long a refusal's proof may wait for the proof store before it is written to the spool file in
+    /// <see cref="DataDirectory"/> instead (synced before the answer, stored later in order). The refusal itself is
+    /// applied either way. Default 200 ms.
+    /// </summary>
+    public TimeSpan RefusalStoreTimeout { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// Where Ent.Consent keeps its local files (the refusal spool <c>refusal-proofs.spool</c> and its dead-letter
+    /// file); relative paths are under the content root. Default <c>App_Data</c>, beside the default SQLite store.
+    /// Give each process its own directory.
+    /// </summary>
+    public string DataDirectory { get; set; } = "App_Data";
 
     /// <summary>
     /// How many verified consent cookies (and, apart, audience deposit cookies) are remembered so a returning value

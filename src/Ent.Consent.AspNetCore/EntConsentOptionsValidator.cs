@@ -50,9 +50,19 @@ internal sealed class EntConsentOptionsValidator : IValidateOptions<EntConsentOp
             errors.Add($"MaxChoiceBodySize {options.MaxChoiceBodySize.ToString(CultureInfo.InvariantCulture)} is outside 1 KiB to 1 MiB.");
         }
 
-        if (options.ProofRetryQueueCapacity < 1)
+        if (options.EndpointRequestsPerMinute < 0)
         {
-            errors.Add($"ProofRetryQueueCapacity {options.ProofRetryQueueCapacity.ToString(CultureInfo.InvariantCulture)} must be at least 1.");
+            errors.Add($"EndpointRequestsPerMinute {options.EndpointRequestsPerMinute.ToString(CultureInfo.InvariantCulture)} must be 0 (no limit) or more.");
+        }
+
+        if (options.RefusalStoreTimeout <= TimeSpan.Zero || options.RefusalStoreTimeout > TimeSpan.FromSeconds(10))
+        {
+            errors.Add($"RefusalStoreTimeout {options.RefusalStoreTimeout} is outside (0, 10 s]: a refusal's answer must not wait on the store.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.DataDirectory))
+        {
+            errors.Add("DataDirectory is empty: the refusal spool needs a directory.");
         }
 
         if (options.VerifiedCookieCacheSize < 0)

@@ -1,8 +1,10 @@
 using Ent.Consent;
 using Ent.Consent.AspNetCore;
 using Ent.Consent.AspNetCore.Diagnostics;
+using Ent.Consent.AspNetCore.Endpoints;
 using Ent.Consent.AspNetCore.Enforcement;
 using Ent.Consent.AspNetCore.Proofs;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -77,6 +79,7 @@ public static class EntConsentServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EntConsentOptions>, EntConsentOptionsValidator>());
         services.AddAntiforgery();
+        services.AddRateLimiter(static o => o.AddPolicy<string, ConsentRateLimiterPolicy>(EntConsentOptions.RateLimiterPolicyName));
         services.AddDataProtection();
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
@@ -86,9 +89,17 @@ public static class EntConsentServiceCollectionExtensions
         services.TryAddSingleton<IConsentPolicyResolver, SingleConsentPolicyResolver>();
         services.TryAddSingleton<ConsentMetrics>();
         services.TryAddSingleton<ConsentRuntime>();
-        services.TryAddSingleton(static provider => new RefusalProofQueue(
-            provider.GetRequiredService<IOptions<EntConsentOptions>>().Value.ProofRetryQueueCapacity,
-            provider.GetRequiredService<ILoggerFactory>().CreateLogger(ConsentRuntime.ProofsCategory)));
+        services.TryAddSingleton(static provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<EntConsentOptions>>().Value;
+            var root = provider.GetService<IHostEnvironment>()?.ContentRootPath ?? AppContext.BaseDirectory;
+            return new RefusalProofQueue(
+                provider.GetRequiredService<IConsentProofStore>(),
+                new RefusalProofSpool(Path.Combine(root, options.DataDirectory)),
+                options.RefusalStoreTimeout,
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<ILoggerFactory>().CreateLogger(ConsentRuntime.ProofsCategory));
+        });
         services.AddHostedService<RefusalProofWriter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EndpointMappingCheck>());
         return new EntConsentBuilder(services);

@@ -23,6 +23,8 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
     private SqliteConnection? _writer;
     private volatile bool _schemaReady;
     private bool _disposed;
+    private volatile string? _fileFault;
+    private FileStream? _identity;
 
     /// <summary>Creates the store.</summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
@@ -84,11 +86,13 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
     // Runs under the queue's write lock: one transaction for the whole batch, one sync at commit.
     private IReadOnlyList<ConsentProof> WriteBatch(IReadOnlyList<ConsentProofDraft> drafts)
     {
+        ThrowIfFileFault();
         try
         {
             var writer = OpenWriter();
             using var transaction = writer.BeginTransaction(deferred: false);
             var head = ReadHead(writer, transaction);
+            CheckFileIdentity();
             var now = _timeProvider.GetUtcNow();
             var recordedAt = ProofChain.RecordedAtAfter(head.RecordedAt, now);
             var (sequence, previousHash) = (head.Sequence, head.Hash);
@@ -175,11 +179,13 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
 
     private long Purge(DateTimeOffset cutoff)
     {
+        ThrowIfFileFault();
         try
         {
             var writer = OpenWriter();
             using var transaction = writer.BeginTransaction(deferred: false);
             var head = ReadHead(writer, transaction);
+            CheckFileIdentity();
             var anchors = ReadAnchors(writer, transaction);
             var lastAnchor = anchors.Count == 0 ? null : anchors[^1];
             var purgedThrough = lastAnchor?.PurgedThroughSequence ?? 0;
@@ -223,6 +229,7 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
 
         _disposed = true;
         ResetWriter();
+        _identity?.Dispose();
         _appends.Dispose();
     }
 
@@ -280,6 +287,7 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
                 _schemaReady = true;
             }
 
+            _identity ??= new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             _writer = connection;
             return connection;
         }
@@ -333,6 +341,48 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
             """);
         Execute(connection, transaction, "INSERT OR IGNORE INTO consent_proof_head (id, sequence, hash, recorded_at) VALUES (1, 0, $genesis, 0)", ("$genesis", ProofChain.GenesisHash));
         transaction.Commit();
+    }
+
+    /// <summary>The reason appends are refused for good (the file was deleted or replaced), or null.</summary>
+    public string? FileFault => _fileFault;
+
+    private void ThrowIfFileFault()
+    {
+        if (_fileFault is { } fault)
+        {
+            throw new ConsentProofStoreUnavailableException(fault);
+        }
+    }
+
+    // A writer keeps its file open: once the path is unlinked or replaced, commits would go to a file nobody will
+    // read again. The store holds its own handle on the file and, on Linux, asks the kernel whether that handle's
+    // file is still the one at the path (procfs marks an unlinked or replaced file "(deleted)"): a stat per batch.
+    private void CheckFileIdentity()
+    {
+        string? fault = null;
+        if (!File.Exists(_path) || IsIdentityLost())
+        {
+            fault = $"The SQLite proof store '{_path}' was deleted or replaced while open; appends are refused until the file is restored and the portal restarted.";
+        }
+
+        if (fault is not null)
+        {
+            _fileFault = fault;
+            ResetWriter();
+            SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+            throw new ConsentProofStoreUnavailableException(fault);
+        }
+    }
+
+    private bool IsIdentityLost()
+    {
+        if (_identity is null || !OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        var target = new FileInfo($"/proc/self/fd/{_identity.SafeFileHandle.DangerousGetHandle().ToInt64().ToString(CultureInfo.InvariantCulture)}").LinkTarget;
+        return target is null || !string.Equals(target, _path, StringComparison.Ordinal);
     }
 
     private void ResetWriter()

@@ -79,7 +79,7 @@ public sealed class ProofStoreIntegrationTests
     }
 
     [Fact]
-    public async Task A_refusal_proof_the_store_rejects_is_dropped_and_does_not_block_later_refusals()
+    public async Task A_refusal_proof_the_store_rejects_goes_to_the_dead_letter_file_and_does_not_block_later_refusals()
     {
         var store = new FakeProofStore { RejectNext = 1 };
         await using var app = await StartAsync(store);
@@ -94,6 +94,8 @@ public sealed class ProofStoreIntegrationTests
         var proof = Assert.Single(store.Records);
         Assert.Equal(second, proof.Content.ConsentId);
         Assert.NotEqual(first, second);
+        var dataDirectory = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<EntConsentOptions>>().Value.DataDirectory;
+        Assert.Contains(first, await File.ReadAllTextAsync(Path.Combine(dataDirectory, "refusal-proofs.dead-letter")));
     }
 
     [Fact]
@@ -108,21 +110,6 @@ public sealed class ProofStoreIntegrationTests
         Assert.Empty(store.Records);
         Assert.Equal(0, store.FailedAttempts);
         Assert.False(store.AppendEntered.Task.IsCompleted);
-    }
-
-    [Fact]
-    public async Task A_full_refusal_queue_drops_with_an_error_logged()
-    {
-        var store = new FakeProofStore { Unavailable = true };
-        await using var app = await StartAsync(store, o => o.ProofRetryQueueCapacity = 1);
-        var jar = new CookieJar();
-
-        for (var i = 0; i < 3; i++)
-        {
-            (await app.PostChoiceAsync(jar, new { action = "refuse-all" })).EnsureSuccessStatusCode();
-        }
-
-        Assert.Contains(app.Logs.OwnEntries, e => e.Id.Id == 114 && e.Level == Microsoft.Extensions.Logging.LogLevel.Error);
     }
 
     [Fact]
@@ -177,7 +164,12 @@ public sealed class ProofStoreIntegrationTests
         var store = new FakeProofStore();
         await using var app = await StartAsync(store);
 
-        await app.GetAsync("/state", new CookieJar(), r => r.Headers.Add("Sec-GPC", "1"));
+        await app.GetAsync("/state", new CookieJar(), r =>
+        {
+            r.Headers.Add("Sec-GPC", "1");
+            r.Headers.Add("Sec-Fetch-Dest", "document");
+            r.Headers.Add("Sec-Fetch-Mode", "navigate");
+        });
         await WaitUntil(() => store.Records.Count == 1, () => { });
 
         Assert.Equal(ConsentChannel.PrivacySignal, store.Records[0].Content.Channel);

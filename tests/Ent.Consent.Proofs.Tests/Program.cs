@@ -1,23 +1,39 @@
 using Ent.Consent.Sqlite;
+using Microsoft.Extensions.Hosting;
 
 namespace Ent.Consent.Proofs.Tests;
 
 /// <summary>
-/// The test assembly doubles as the child process of the crash test: <c>dotnet Ent.Consent.Proofs.Tests.dll
-/// --append-until-killed &lt;file&gt;</c> appends to a SQLite store as fast as it can and prints the record id of
-/// every append once it is acknowledged, until it is killed.
+/// The test assembly doubles as the child process of the crash tests: <c>--append-until-killed &lt;file&gt;</c>
+/// appends to a SQLite store as fast as it can and prints the record id of every acknowledged append;
+/// <c>--portal &lt;folder&gt; &lt;url&gt;</c> serves a small portal on a SQLite store and prints <c>ready</c>.
 /// </summary>
 public static class Program
 {
-    /// <summary>The child mode's switch.</summary>
+    /// <summary>The store child mode's switch.</summary>
     public const string AppendUntilKilled = "--append-until-killed";
 
-    /// <summary>Runs the child mode; the test runner never calls this.</summary>
+    /// <summary>The portal child mode's switch.</summary>
+    public const string Portal = "--portal";
+
+    /// <summary>Runs a child mode; the test runner never calls this.</summary>
     public static async Task<int> Main(string[] args)
     {
+        if (args is [Portal, var folder, var url])
+        {
+            // One client address sends the whole load: no rate limit.
+            var app = PortalHost.Build(folder, url, o => o.EndpointRequestsPerMinute = 0);
+            await app.StartAsync();
+            await Console.Out.WriteLineAsync("ready");
+            await Console.Out.FlushAsync();
+            await app.WaitForShutdownAsync();
+            await Console.Out.WriteLineAsync("stopped");
+            return 0;
+        }
+
         if (args is not [AppendUntilKilled, var path])
         {
-            await Console.Error.WriteLineAsync($"usage: {AppendUntilKilled} <sqlite file>");
+            await Console.Error.WriteLineAsync($"usage: {AppendUntilKilled} <sqlite file> | {Portal} <folder> <url>");
             return 2;
         }
 

@@ -48,10 +48,13 @@ internal static partial class ConsentLog
     [LoggerMessage(EventId = 113, Level = LogLevel.Warning, Message = "The proof store could not record refusal {ConsentId} (attempt {Attempt}); retrying in {Delay}.")]
     public static partial void RefusalRetry(ILogger logger, Exception exception, string consentId, int attempt, TimeSpan delay);
 
-    [LoggerMessage(EventId = 114, Level = LogLevel.Error, Message = "The refusal proof queue is full ({Capacity}); the proof of choice {ConsentId} was dropped.")]
-    public static partial void RefusalDropped(ILogger logger, int capacity, string consentId);
+    [LoggerMessage(EventId = 114, Level = LogLevel.Critical, Message = "The proof of refusal {ConsentId} could not be stored nor spooled to disk; the refusal applies but has no proof. Check the data directory's disk.")]
+    public static partial void RefusalLost(ILogger logger, Exception exception, string consentId);
 
-    [LoggerMessage(EventId = 117, Level = LogLevel.Error, Message = "The proof store rejected the proof of refusal {ConsentId} as invalid; it was dropped so the refusals queued after it are still recorded.")]
+    [LoggerMessage(EventId = 118, Level = LogLevel.Warning, Message = "The proof store did not take refusal {ConsentId} in time; its proof was spooled to disk and will be stored in order.")]
+    public static partial void RefusalSpooled(ILogger logger, Exception exception, string consentId);
+
+    [LoggerMessage(EventId = 117, Level = LogLevel.Error, Message = "The proof store rejected the proof of refusal {ConsentId} as invalid; it was kept in the dead-letter file with the reason, so the refusals after it are still recorded.")]
     public static partial void RefusalRejected(ILogger logger, Exception exception, string consentId);
 
     [LoggerMessage(EventId = 115, Level = LogLevel.Warning, Message = "Could not look up the latest choice of a signed-in user; the banner shows instead.")]

@@ -91,8 +91,8 @@ internal static class ConsentEndpoints
             }
             else
             {
-                // A refusal or withdrawal takes effect now; its proof follows as soon as the store takes it.
-                runtime.RefusalQueue!.Enqueue(draft);
+                // A refusal or withdrawal takes effect now; its proof is in the store or spooled on disk first.
+                await runtime.RefusalQueue!.RecordAsync(draft).ConfigureAwait(false);
             }
         }
 

@@ -341,7 +341,11 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
         if (snapshot.IsPrivacySignalRefusal && snapshot.State is { } refusal)
         {
             _runtime.RecordChoice(refusal, _context);
-            _runtime.RefusalQueue?.Enqueue(ProofDraftFactory.Create(_context, refusal, snapshot.Policy, snapshot.Tenant, null, _runtime.Options.RecordTruncatedIpAddress));
+            if (_runtime.RefusalQueue is { } queue && _runtime.PrivacySignalProofs.ShouldRecord(_context))
+            {
+                queue.Enqueue(ProofDraftFactory.Create(_context, refusal, snapshot.Policy, snapshot.Tenant, null, _runtime.Options.RecordTruncatedIpAddress));
+            }
+
             _stateToWrite = refusal;
         }
 

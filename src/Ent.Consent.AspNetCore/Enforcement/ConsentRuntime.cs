@@ -56,6 +56,7 @@ internal sealed class ConsentRuntime
         RefusalQueue = ProofStore is null ? null : services.GetRequiredService<RefusalProofQueue>();
         ContentSecurityPolicy = Enforcement.ConsentContentSecurityPolicy.Create(Options.ContentSecurityPolicy);
         Sweep = new RequestCookieSweep(this, services.GetService<IOptions<AntiforgeryOptions>>()?.Value.Cookie.Name);
+        PrivacySignalProofs = new PrivacySignalProofGate(time, Math.Max(Options.VerifiedCookieCacheSize, 1_000));
         if (Subjects.IsEphemeral)
         {
             ConsentLog.EphemeralSubjectKey(EnforcementLogger);
@@ -98,6 +99,9 @@ internal sealed class ConsentRuntime
 
     /// <summary>The consent-aware Content-Security-Policy writer, or null when the feature is off.</summary>
     public ConsentContentSecurityPolicy? ContentSecurityPolicy { get; }
+
+    /// <summary>Which privacy-signal refusals earn a proof (once per browser, on a page load).</summary>
+    public PrivacySignalProofGate PrivacySignalProofs { get; }
 
     /// <summary>The writer of <paramref name="inner"/>'s responses, made on its first request.</summary>
     public ConsentResponse WriterFor(IFeatureCollection features, IHttpResponseFeature inner)

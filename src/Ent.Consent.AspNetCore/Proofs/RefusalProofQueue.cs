@@ -5,34 +5,86 @@ using Microsoft.Extensions.Logging;
 namespace Ent.Consent.AspNetCore.Proofs;
 
 /// <summary>
-/// Proofs of refusals waiting for the store. A refusal takes effect at once, whatever the store's state, because
-/// withholding it would keep trackers running; its proof is written here and stored by
-/// <see cref="RefusalProofWriter"/>. Bounded: when full, the new proof is dropped and an error is logged.
+/// Records refusal proofs without ever holding a refusal back: withholding it would keep trackers running. The
+/// store gets the proof directly when it answers within <see cref="EntConsentOptions.RefusalStoreTimeout"/>;
+/// otherwise the proof goes to the <see cref="RefusalProofSpool"/> on disk before the answer, and
+/// <see cref="RefusalProofWriter"/> drains it into the store in order. Either way an answered refusal is on disk.
 /// </summary>
-internal sealed class RefusalProofQueue
+internal sealed class RefusalProofQueue : IDisposable
 {
-    private readonly Channel<ConsentProofDraft> _channel;
+    private readonly IConsentProofStore _store;
+    private readonly RefusalProofSpool _spool;
+    private readonly TimeSpan _timeout;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly int _capacity;
+    private readonly Channel<bool> _work = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
-    public RefusalProofQueue(int capacity, ILogger logger)
+    public RefusalProofQueue(IConsentProofStore store, RefusalProofSpool spool, TimeSpan timeout, TimeProvider time, ILogger logger)
     {
-        _capacity = capacity;
+        _store = store;
+        _spool = spool;
+        _timeout = timeout;
+        _time = time;
         _logger = logger;
-        _channel = Channel.CreateBounded<ConsentProofDraft>(new BoundedChannelOptions(capacity)
-        {
-            FullMode = BoundedChannelFullMode.Wait,
-            SingleReader = true,
-        });
     }
 
-    public ChannelReader<ConsentProofDraft> Reader => _channel.Reader;
+    public RefusalProofSpool Spool => _spool;
 
-    public void Enqueue(ConsentProofDraft draft)
+    /// <summary>Spools <paramref name="draft"/> (for callers that cannot wait for the store).</summary>
+    public void Enqueue(ConsentProofDraft draft) => SpoolAndSignal(draft, mayBeStored: false);
+
+    /// <summary>Stores <paramref name="draft"/>, or spools it when the store does not answer in time.</summary>
+    public async Task RecordAsync(ConsentProofDraft draft)
     {
-        if (!_channel.Writer.TryWrite(draft))
+        if (_spool.Depth > 0)
         {
-            ConsentLog.RefusalDropped(_logger, _capacity, draft.ConsentId);
+            // Behind proofs already waiting, so refusals reach the chain in the order they were made.
+            SpoolAndSignal(draft, mayBeStored: false);
+            return;
         }
+
+        using var giveUp = new CancellationTokenSource(_timeout, _time);
+        var append = _store.AppendAsync(draft, giveUp.Token);
+        try
+        {
+            await append.WaitAsync(giveUp.Token).ConfigureAwait(false);
+        }
+        catch (ArgumentException exception)
+        {
+            ConsentLog.RefusalRejected(_logger, exception, draft.ConsentId);
+            _spool.DeadLetter(draft, exception.Message);
+        }
+        catch (Exception exception) when (!append.IsCompletedSuccessfully)
+        {
+            if (exception is not OperationCanceledException)
+            {
+                ConsentLog.RefusalSpooled(_logger, exception, draft.ConsentId);
+            }
+
+            // A store that took the append before the deadline may still write it; draining checks first.
+            SpoolAndSignal(draft, mayBeStored: !append.IsCompleted);
+            _ = append.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>Completes when a proof was spooled since the last call.</summary>
+    public ValueTask<bool> WaitForWorkAsync(CancellationToken cancellationToken) => _work.Reader.ReadAsync(cancellationToken);
+
+    public void Dispose() => _spool.Dispose();
+
+    private void SpoolAndSignal(ConsentProofDraft draft, bool mayBeStored)
+    {
+        try
+        {
+            _spool.Append(draft, mayBeStored);
+        }
+        catch (IOException exception)
+        {
+            // Disk full or gone: the refusal still applies; the health check reports the spool.
+            ConsentLog.RefusalLost(_logger, exception, draft.ConsentId);
+            return;
+        }
+
+        _work.Writer.TryWrite(true);
     }
 }

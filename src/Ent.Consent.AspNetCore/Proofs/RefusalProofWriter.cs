@@ -1,60 +1,118 @@
 using Ent.Consent.AspNetCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Ent.Consent.AspNetCore.Proofs;
 
 /// <summary>
-/// Stores the queued refusal proofs, one at a time and in order, retrying each with exponential backoff (1 s
-/// doubling to 1 min) until the store takes it. A draft the store rejects as invalid can never be stored: it is
-/// dropped with an error instead of blocking every refusal queued behind it.
+/// Drains the refusal spool into the store, one proof at a time and in order: at start (what a previous run left),
+/// whenever a proof is spooled, and once more on graceful shutdown. A failing store is retried with exponential
+/// backoff (1 s doubling to 1 min); a proof the store rejects as invalid goes to the dead-letter file with the
+/// reason instead of blocking every refusal behind it.
 /// </summary>
 internal sealed class RefusalProofWriter : BackgroundService
 {
     private static readonly TimeSpan FirstDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxDelay = TimeSpan.FromMinutes(1);
-    private readonly RefusalProofQueue _queue;
-    private readonly IConsentProofStore? _store;
+    private readonly IServiceProvider _services;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private bool _firstOfRun = true;
 
-    public RefusalProofWriter(RefusalProofQueue queue, IServiceProvider services, TimeProvider time, ILoggerFactory loggerFactory)
+    public RefusalProofWriter(IServiceProvider services, TimeProvider time, ILoggerFactory loggerFactory)
     {
-        _queue = queue;
-        _store = services.GetService(typeof(IConsentProofStore)) as IConsentProofStore;
+        _services = services;
         _time = time;
         _logger = loggerFactory.CreateLogger(Enforcement.ConsentRuntime.ProofsCategory);
     }
 
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        if (Queue is { } queue)
+        {
+            // What the store takes before the host's shutdown timeout; the rest stays on disk for the next start.
+            try
+            {
+                await DrainAsync(queue, retry: false, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (_store is null)
+        if (Queue is not { } queue)
         {
-            return; // Nothing is queued without a store.
+            return;
         }
 
-        await foreach (var draft in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await DrainAsync(queue, retry: true, stoppingToken).ConfigureAwait(false);
+            await queue.WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private RefusalProofQueue? Queue => _services.GetService<IConsentProofStore>() is null ? null : _services.GetRequiredService<RefusalProofQueue>();
+
+    private async Task DrainAsync(RefusalProofQueue queue, bool retry, CancellationToken cancellationToken)
+    {
+        var store = _services.GetRequiredService<IConsentProofStore>();
+        while (queue.Spool.Peek() is { } entry)
         {
             var delay = FirstDelay;
             for (var attempt = 1; ; attempt++)
             {
                 try
                 {
-                    await _store.AppendAsync(draft, stoppingToken).ConfigureAwait(false);
+                    // The first proof of a run may have been stored just before a crash kept its offset from moving.
+                    if (!((entry.MayBeStored || _firstOfRun) && await IsStoredAsync(store, entry.Draft, cancellationToken).ConfigureAwait(false)))
+                    {
+                        await store.AppendAsync(entry.Draft, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    _firstOfRun = false;
+                    queue.Spool.MarkDrained(entry);
                     break;
                 }
                 catch (ArgumentException exception)
                 {
-                    ConsentLog.RefusalRejected(_logger, exception, draft.ConsentId);
+                    ConsentLog.RefusalRejected(_logger, exception, entry.Draft.ConsentId);
+                    queue.Spool.DeadLetter(entry, exception.Message);
                     break;
                 }
-                catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
-                    ConsentLog.RefusalRetry(_logger, exception, draft.ConsentId, attempt, delay);
-                    await Task.Delay(delay, _time, stoppingToken).ConfigureAwait(false);
+                    if (!retry)
+                    {
+                        return;
+                    }
+
+                    ConsentLog.RefusalRetry(_logger, exception, entry.Draft.ConsentId, attempt, delay);
+                    await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
                     delay = delay * 2 < MaxDelay ? delay * 2 : MaxDelay;
                 }
             }
         }
+    }
+
+    private static async Task<bool> IsStoredAsync(IConsentProofStore store, ConsentProofDraft draft, CancellationToken cancellationToken)
+    {
+        var timestamp = ProofRecordCodec.ToUnixMicroseconds(draft.Timestamp);
+        foreach (var proof in await store.ExportByConsentIdAsync(draft.ConsentId, cancellationToken).ConfigureAwait(false))
+        {
+            if (ProofRecordCodec.ToUnixMicroseconds(proof.Content.Timestamp) == timestamp && proof.Content.Channel == draft.Channel
+                && proof.Content.Decisions.Count == draft.Decisions.Count && proof.Content.Decisions.All(d => draft.Decisions.TryGetValue(d.Key, out var v) && v == d.Value))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

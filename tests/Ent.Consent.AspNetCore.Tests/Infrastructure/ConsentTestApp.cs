@@ -83,8 +83,12 @@ internal sealed class ConsentTestApp : IAsyncDisposable
             });
         }
 
+        // Each app its own refusal spool: test classes run in parallel.
+        var dataDirectory = Directory.CreateTempSubdirectory("ent-consent-data-").FullName;
+        builder.Services.PostConfigure<EntConsentOptions>(o => o.DataDirectory = o.DataDirectory == "App_Data" ? dataDirectory : o.DataDirectory);
         services?.Invoke(builder.Services);
         var app = builder.Build();
+        app.Lifetime.ApplicationStopped.Register(() => Directory.Delete(dataDirectory, recursive: true));
         app.Use((context, next) =>
         {
             if (context.Request.Headers.TryGetValue("X-Test-User", out var user))

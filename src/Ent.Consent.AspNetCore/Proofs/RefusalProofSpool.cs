@@ -1,0 +1,196 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+
+namespace Ent.Consent.AspNetCore.Proofs;
+
+/// <summary>
+/// An append-only file of refusal proofs the store has not taken yet (<c>refusal-proofs.spool</c>, one JSON line
+/// each), synced before <see cref="Append"/> returns, so an answered refusal survives a crash. A side file holds the
+/// offset drained into the store; once everything is drained both are reset. Proofs the store rejects as invalid go
+/// to <c>refusal-proofs.dead-letter</c> with the reason. One process per directory (not enforced yet).
+/// </summary>
+internal sealed class RefusalProofSpool : IDisposable
+{
+    public const string FileName = "refusal-proofs.spool";
+    public const string DeadLetterFileName = "refusal-proofs.dead-letter";
+
+    private readonly Lock _lock = new();
+    private readonly FileStream _file;
+    private readonly FileStream _offsetFile;
+    private readonly string _deadLetterPath;
+    private long _drained;
+    private int _depth;
+
+    public RefusalProofSpool(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        _deadLetterPath = Path.Combine(directory, DeadLetterFileName);
+        _file = new FileStream(Path.Combine(directory, FileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        _offsetFile = new FileStream(Path.Combine(directory, FileName + ".offset"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        Span<byte> offset = stackalloc byte[8];
+        _drained = _offsetFile.Read(offset) == 8 ? BinaryPrimitives.ReadInt64LittleEndian(offset) : 0;
+        if (_drained > _file.Length || _drained < 0)
+        {
+            _drained = 0; // Crashed between emptying the spool and resetting the offset.
+        }
+
+        // An unterminated last line was being written when the process died: it was never acknowledged.
+        var content = ReadFrom(_drained);
+        var end = Array.LastIndexOf(content, (byte)'\n') + 1;
+        _file.SetLength(_drained + end);
+        _depth = content.AsSpan(0, end).Count((byte)'\n');
+        _file.Seek(0, SeekOrigin.End);
+    }
+
+    /// <summary>Proofs waiting for the store.</summary>
+    public int Depth => Volatile.Read(ref _depth);
+
+    /// <summary>Appends <paramref name="draft"/> and syncs it to disk.</summary>
+    /// <param name="draft">The proof.</param>
+    /// <param name="mayBeStored">Whether a timed-out append may still have written it, so draining checks first.</param>
+    public void Append(ConsentProofDraft draft, bool mayBeStored)
+    {
+        var line = Encode(draft, mayBeStored);
+        lock (_lock)
+        {
+            _file.Write(line);
+            _file.Flush(flushToDisk: true);
+            _depth++;
+        }
+    }
+
+    /// <summary>The oldest proof not drained yet, or null.</summary>
+    public SpooledRefusal? Peek()
+    {
+        lock (_lock)
+        {
+            if (_depth == 0)
+            {
+                return null;
+            }
+
+            var content = ReadFrom(_drained, 64 * 1024);
+            var end = Array.IndexOf(content, (byte)'\n');
+            return new SpooledRefusal(Decode(content.AsSpan(0, end), out var mayBeStored), mayBeStored, _drained + end + 1);
+        }
+    }
+
+    /// <summary>Records that <paramref name="entry"/> is in the store (or dead-lettered).</summary>
+    public void MarkDrained(SpooledRefusal entry)
+    {
+        lock (_lock)
+        {
+            _drained = entry.End;
+            _depth--;
+            if (_depth == 0)
+            {
+                // The spool first, then the offset: a crash in between leaves an offset past the end, read as 0.
+                _file.SetLength(0);
+                _file.Flush(flushToDisk: true);
+                _drained = 0;
+            }
+
+            Span<byte> offset = stackalloc byte[8];
+            BinaryPrimitives.WriteInt64LittleEndian(offset, _drained);
+            _offsetFile.Seek(0, SeekOrigin.Begin);
+            _offsetFile.Write(offset);
+            _offsetFile.Flush(flushToDisk: true);
+        }
+    }
+
+    /// <summary>Keeps a proof the store rejected, with why, and drains it.</summary>
+    public void DeadLetter(SpooledRefusal entry, string reason)
+    {
+        DeadLetter(entry.Draft, reason);
+        MarkDrained(entry);
+    }
+
+    /// <summary>Keeps a proof the store rejected, with why.</summary>
+    public void DeadLetter(ConsentProofDraft draft, string reason)
+    {
+        var line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(reason.ReplaceLineEndings(" ")) + "\t");
+        lock (_lock)
+        {
+            using var file = new FileStream(_deadLetterPath, FileMode.Append, FileAccess.Write, FileShare.Read);
+            file.Write(line);
+            file.Write(Encode(draft, mayBeStored: false));
+            file.Flush(flushToDisk: true);
+        }
+    }
+
+    public void Dispose()
+    {
+        _file.Dispose();
+        _offsetFile.Dispose();
+    }
+
+    private byte[] ReadFrom(long offset, int max = int.MaxValue)
+    {
+        var length = (int)Math.Min(_file.Length - offset, max);
+        var buffer = new byte[length];
+        RandomAccess.Read(_file.SafeFileHandle, buffer, offset);
+        return buffer;
+    }
+
+    internal static byte[] Encode(ConsentProofDraft draft, bool mayBeStored)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("consentId", draft.ConsentId);
+            writer.WriteString("subjectKey", draft.SubjectKey);
+            writer.WriteString("tenant", draft.Tenant);
+            writer.WriteNumber("timestamp", ProofRecordCodec.ToUnixMicroseconds(draft.Timestamp));
+            writer.WriteStartObject("decisions");
+            foreach (var (service, decision) in draft.Decisions)
+            {
+                writer.WriteString(service, ConsentWireNames.Of(decision));
+            }
+
+            writer.WriteEndObject();
+            writer.WriteString("policyVersion", draft.PolicyVersion);
+            writer.WriteString("textsHash", draft.TextsHash);
+            writer.WriteString("locale", draft.Locale);
+            writer.WriteString("channel", ConsentWireNames.Of(draft.Channel));
+            writer.WriteString("userAgentFamily", draft.UserAgentFamily);
+            writer.WriteString("ipPrefix", draft.IpPrefix);
+            writer.WriteBoolean("mayBeStored", mayBeStored);
+            writer.WriteEndObject();
+        }
+
+        buffer.WriteByte((byte)'\n');
+        return buffer.ToArray();
+    }
+
+    internal static ConsentProofDraft Decode(ReadOnlySpan<byte> line, out bool mayBeStored)
+    {
+        using var document = JsonDocument.Parse(line.ToArray());
+        var root = document.RootElement;
+        var decisions = new SortedDictionary<string, ConsentDecision>(StringComparer.Ordinal);
+        foreach (var property in root.GetProperty("decisions").EnumerateObject())
+        {
+            decisions[property.Name] = ConsentWireNames.ParseDecision(property.Value.GetString()!);
+        }
+
+        mayBeStored = root.GetProperty("mayBeStored").GetBoolean();
+        return new ConsentProofDraft
+        {
+            ConsentId = root.GetProperty("consentId").GetString()!,
+            SubjectKey = root.GetProperty("subjectKey").GetString(),
+            Tenant = root.GetProperty("tenant").GetString(),
+            Timestamp = ProofRecordCodec.FromUnixMicroseconds(root.GetProperty("timestamp").GetInt64()),
+            Decisions = decisions,
+            PolicyVersion = root.GetProperty("policyVersion").GetString()!,
+            TextsHash = root.GetProperty("textsHash").GetString()!,
+            Locale = root.GetProperty("locale").GetString()!,
+            Channel = ConsentWireNames.ParseChannel(root.GetProperty("channel").GetString()!),
+            UserAgentFamily = root.GetProperty("userAgentFamily").GetString(),
+            IpPrefix = root.GetProperty("ipPrefix").GetString(),
+        };
+    }
+}
+
+/// <summary>A spooled proof and where its line ends.</summary>
+internal sealed record SpooledRefusal(ConsentProofDraft Draft, bool MayBeStored, long End);
