@@ -91,7 +91,9 @@ public sealed partial class Visitor : IDisposable
         var setCookies = response.Headers.TryGetValues("Set-Cookie", out var values)
             ? SetCookieHeaderValue.ParseList(values.ToList())
             : [];
-        LastSetCookies = setCookies.ToDictionary(static cookie => cookie.Name.Value!, StringComparer.Ordinal);
+        // One name may come several times: a deletion is sent for each path and domain the cookie may have been set with.
+        LastSetCookies = setCookies.GroupBy(static cookie => cookie.Name.Value!, StringComparer.Ordinal)
+            .ToDictionary(static group => group.Key, static group => group.Last(), StringComparer.Ordinal);
         foreach (var cookie in setCookies)
         {
             var expired = cookie.MaxAge is { } maxAge && maxAge <= TimeSpan.Zero || cookie.Expires is { } expires && expires <= DateTimeOffset.UtcNow;
