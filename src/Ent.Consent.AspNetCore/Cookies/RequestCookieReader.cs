@@ -45,31 +45,4 @@ internal static class RequestCookieReader
 
         return default;
     }
-
-    /// <summary>The names of every cookie the request carries.</summary>
-    public static List<string> Names(HttpRequest request)
-    {
-        var names = new List<string>();
-        foreach (var header in request.Headers.Cookie)
-        {
-            var rest = header.AsSpan();
-            while (!rest.IsEmpty)
-            {
-                var end = rest.IndexOf(';');
-                var pair = (end < 0 ? rest : rest[..end]).Trim(' ');
-                rest = end < 0 ? default : rest[(end + 1)..];
-                var equals = pair.IndexOf('=');
-                if (equals > 0)
-                {
-                    var name = pair[..equals].ToString();
-                    if (!names.Contains(name))
-                    {
-                        names.Add(name);
-                    }
-                }
-            }
-        }
-
-        return names;
-    }
 }
