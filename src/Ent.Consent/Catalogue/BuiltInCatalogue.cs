@@ -146,9 +146,14 @@ public static class BuiltInCatalogue
             Cookie("_pk_ref.*", "P6M", "Site d'où vient la visite.", "Site the visit came from."),
             Cookie("_pk_cvar.*", "PT30M", "Variables de visite.", "Visit variables."),
             Cookie("_pk_hsr.*", "PT30M", "Enregistrement de sessions (désactivé en mode exempté).", "Session recording (off in exempt mode)."),
+            // Written by Matomo's consent API, which the widget drives (docs/widget.md): 30 years by Matomo's default,
+            // held to 13 months here like the visitor id.
+            Cookie("mtm_consent", "P13M", "Mémorise que la mesure a été acceptée.", "Remembers that measurement was accepted."),
+            Cookie("mtm_consent_removed", "P13M", "Mémorise que la mesure a été refusée ou retirée.", "Remembers that measurement was refused or withdrawn."),
+            Cookie("mtm_cookie_consent", "P13M", "Mémorise que les cookies de mesure ont été acceptés.", "Remembers that measurement cookies were accepted."),
         ],
         StorageKeys = ["matomo_*"],
-        Source = "Matomo FAQ 'What are the cookies created by Matomo JavaScript Tracker?'; lifetimes are Matomo's defaults, _pk_id capped to 13 months.",
+        Source = "Matomo FAQ 'What are the cookies created by Matomo JavaScript Tracker?' and its JavaScript tracker's consent API (mtm_consent, mtm_consent_removed, mtm_cookie_consent); lifetimes are Matomo's defaults, _pk_id and the consent cookies capped to 13 months.",
     };
 
     private static ServiceDeclaration MatomoExempt()

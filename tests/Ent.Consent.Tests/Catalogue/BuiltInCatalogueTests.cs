@@ -114,6 +114,8 @@ public class BuiltInCatalogueTests
     [InlineData("aspnetcore", ".AspNetCore.Session", ServiceCategory.Essential)]
     [InlineData("matomo", "_pk_id.1.f00d", ServiceCategory.ConsentRequired)]
     [InlineData("matomo-exempt", "_pk_ses.1.f00d", ServiceCategory.ExemptAudience)]
+    [InlineData("matomo", "mtm_consent_removed", ServiceCategory.ConsentRequired)] // written by forgetConsentGiven, which the widget calls
+    [InlineData("matomo-exempt", "mtm_consent", ServiceCategory.ExemptAudience)]
     [InlineData("google-analytics", "_ga", ServiceCategory.ConsentRequired)]
     [InlineData("google-analytics", "_ga_ABC123", ServiceCategory.ConsentRequired)]
     [InlineData("youtube", "VISITOR_INFO1_LIVE", ServiceCategory.ConsentRequired)]
