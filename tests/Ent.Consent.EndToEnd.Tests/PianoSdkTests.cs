@@ -36,6 +36,76 @@ public sealed class PianoPortalFixture : PortalFixture
     }
 }
 
+/// <summary>The same SDK run as <c>dnma-exempt</c> (Piano's exempt mode), the profile attested by the portal.</summary>
+public sealed class PianoExemptPortalFixture : PortalFixture
+{
+    protected override string[] ServerArguments()
+    {
+        if (!File.Exists(PianoPortalFixture.SdkPath))
+        {
+            throw new InvalidOperationException($"The Piano Analytics SDK is not installed at {PianoPortalFixture.SdkPath}; run `bash eng/test-deps.sh install` (npm).");
+        }
+
+        const string Attestation = "--EntConsent:Policy:Exemptions:dnma-exempt:";
+        return
+        [
+            "--ThirdParty:PianoSdkPath", PianoPortalFixture.SdkPath,
+            "--Portal:DnmaService", "dnma-exempt",
+            "--EntConsent:Policy:BuiltInServices:2", "dnma-exempt",
+            Attestation + "PurposeStrictlyAudienceMeasurement", "true",
+            Attestation + "NoCrossSiteTracking", "true",
+            Attestation + "AnonymousStatisticsOnly", "true",
+            Attestation + "NoCrossReferencingOrSharing", "true",
+            Attestation + "CookieLifetimeAtMost13Months", "true",
+            Attestation + "DataRetentionAtMost25Months", "true",
+            Attestation + "DataRetention", "P25M",
+            Attestation + "Configuration", "Piano exempt mode, per-portal site id, data kept 25 months.",
+        ];
+    }
+}
+
+public sealed class PianoExemptSdkTests(PianoExemptPortalFixture portal) : IClassFixture<PianoExemptPortalFixture>
+{
+    [Fact]
+    public async Task Before_any_choice_the_exempt_profile_runs_the_real_sdk_in_essential_mode_and_an_objection_leaves_nothing()
+    {
+        var piano = portal.Server.Services.GetRequiredService<PianoAnalytics>();
+        var policy = portal.Server.Services.GetRequiredService<ConsentPolicy>();
+        Assert.Equal(ServiceCategory.ExemptAudience, policy.FindService("dnma-exempt")!.Category);
+        await using var visitor = await portal.NewVisitorAsync();
+
+        // Exempt audience measurement runs without consent: the widget tells the SDK so with Piano's own mode.
+        await visitor.GoToAsync("/");
+        await visitor.Page.WaitForFunctionAsync("() => window.dnmaHits === 1 && window.pa");
+        Assert.Equal("essential", await visitor.Page.EvaluateAsync<string>("() => pa.consent.getMode()"));
+        for (var i = 0; i < 100 && piano.Hits.IsEmpty; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.False(piano.Hits.IsEmpty, "the SDK sent no hit in essential mode");
+        var written = await PianoSdkTests.WrittenBySdkAsync(visitor);
+        Assert.NotEmpty(written.Cookies);
+        foreach (var name in written.Cookies)
+        {
+            Assert.Equal("dnma-exempt", policy.Classifier.Classify(name).Service?.Id);
+        }
+
+        // The objection (refuse all covers exempt measurement too) switches the SDK off and leaves nothing behind.
+        await visitor.ChooseAsync(visitor.Banner.Locator("[data-ent-consent-action=\"refuse-all\"]"));
+        Assert.Equal("opt-out", await visitor.Page.EvaluateAsync<string>("() => pa.consent.getMode()"));
+        var hits = piano.Hits.Count;
+        await visitor.Page.EvaluateAsync("() => pa.sendEvent('click.action', { click: 'after-objection' })");
+        await visitor.ReloadAsync();
+        await visitor.Page.WaitForTimeoutAsync(1000);
+        Assert.Equal(0, await visitor.DnmaScriptRunsAsync());
+        var left = await PianoSdkTests.WrittenBySdkAsync(visitor);
+        Assert.Empty(left.Cookies);
+        Assert.Empty(left.StorageKeys);
+        Assert.Equal(hits, piano.Hits.Count);
+    }
+}
+
 public sealed class PianoSdkTests(PianoPortalFixture portal, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<PianoPortalFixture>
 {
     private static readonly string[] DnmaServices = ["dnma", "dnma-exempt"];
@@ -131,7 +201,7 @@ public sealed class PianoSdkTests(PianoPortalFixture portal, Xunit.Abstractions.
     // What is in the browser that the portal itself does not write: the consent and deposit cookies, the antiforgery,
     // session and culture cookies and ent_audience (its own exempt measurement) are the portal's; xtidc is the careless
     // server tag, not the SDK.
-    private static async Task<(string[] Cookies, string[] StorageKeys)> WrittenBySdkAsync(PortalVisitor visitor)
+    internal static async Task<(string[] Cookies, string[] StorageKeys)> WrittenBySdkAsync(PortalVisitor visitor)
     {
         var cookies = (await visitor.CookiesAsync()).Keys
             .Where(static n => !n.StartsWith("ent_consent", StringComparison.Ordinal) && !n.StartsWith(".AspNetCore.", StringComparison.Ordinal) && n is not ("xtidc" or "ent_audience"))

@@ -52,7 +52,7 @@ internal static class PortalLayout
             .Append("<li><a href=\"/cookies\">").Append(Text("Cookies et traceurs", "Cookies and trackers")).Append("</a></li>")
             .Append("<li>").Append(ConsentWidgetSlots.ManageButton(context)).Append("</li>")
             .Append("</ul>\n</footer>\n")
-            .Append("<script type=\"text/plain\" data-ent-consent=\"").Append(DnmaEmulation.ServiceId).Append("\" src=\"")
+            .Append("<script type=\"text/plain\" data-ent-consent=\"").Append(DnmaEmulation.ServiceIdOf(context.RequestServices.GetRequiredService<IConfiguration>())).Append("\" src=\"")
             .Append(DnmaEmulation.ScriptPath).Append("\" nonce=\"").Append(ContentSecurityPolicy.Nonce(context)).Append("\"></script>\n")
             .Append(ConsentWidgetSlots.Script(context))
             .Append("</body>\n</html>\n");

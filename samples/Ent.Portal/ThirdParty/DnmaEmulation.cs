@@ -13,6 +13,12 @@ namespace Ent.Portal.ThirdParty;
 internal static class DnmaEmulation
 {
     public const string ServiceId = "dnma";
+
+    /// <summary>
+    /// The service the DNMA script runs as: <c>dnma</c>, or <c>dnma-exempt</c> (Piano's exempt mode) when
+    /// <c>Portal:DnmaService</c> says so and the policy includes that profile with its attestation.
+    /// </summary>
+    public static string ServiceIdOf(IConfiguration configuration) => configuration["Portal:DnmaService"] ?? ServiceId;
     public const string ScriptPath = "/thirdparty/dnma.js";
     public const string ServerCookieName = "xtidc";
 
