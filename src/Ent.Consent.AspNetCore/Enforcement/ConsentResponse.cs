@@ -40,6 +40,7 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
     private ConsentSnapshot _snapshot = null!;
     private ConsentState? _stateToWrite;
     private DateTimeOffset? _firstDeposit;
+    private DateTimeOffset? _now;
     private bool _depositStarted;
     private bool _depositWritten;
     private bool _started;
@@ -86,6 +87,7 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
         _snapshot = snapshot;
         _stateToWrite = null;
         _firstDeposit = null;
+        _now = null;
         _depositStarted = _depositWritten = _started = _writingDecided = false;
         _decided = default;
         features.Set<IConsentFeature>(snapshot);
@@ -116,7 +118,7 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
     public DateTimeOffset? ExemptAudienceDeadline()
     {
         var started = _started || _inner.HasStarted;
-        var firstDeposit = FirstDeposit(_runtime.Time.GetUtcNow());
+        var firstDeposit = FirstDeposit(Now);
         // A cycle started now lives in the deposit cookie of this response, which a started response can no longer carry.
         return started && _depositStarted && !_depositWritten ? null : RegulatoryDurations.ExemptAudienceCookieDeadline(firstDeposit);
     }
@@ -228,7 +230,7 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
     private void Append(string key, string value, CookieOptions options, Action<IResponseCookies, string, string, CookieOptions> write)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var now = _runtime.Time.GetUtcNow();
+        var now = Now;
         var isDeletion = options.MaxAge is { } maxAge ? maxAge <= TimeSpan.Zero : options.Expires is { } expires && expires <= now;
         DateTimeOffset? requested = options.MaxAge is { } age ? (age >= DateTimeOffset.MaxValue - now ? DateTimeOffset.MaxValue : now + age) : options.Expires;
         switch (Decide(key, key, options.Domain, isDeletion, requested, now, out var capped))
@@ -241,7 +243,7 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
                 break;
         }
 
-        var allDecided = AllDecided();
+        var decided = _decided;
         _writingDecided = true;
         try
         {
@@ -252,9 +254,12 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
             _writingDecided = false;
         }
 
-        if (allDecided)
+        // The writer appends one value. If the header is what was decided plus that value, nothing raw came in
+        // between, so every value is decided; else the pass at the start reads from the first unknown one.
+        var current = _inner.Headers.SetCookie;
+        if (current.Count == decided.Count + 1 && SameLeadingValues(current, decided) == decided.Count)
         {
-            _decided = _inner.Headers.SetCookie;
+            _decided = current;
         }
 
         if (_started)
@@ -412,7 +417,7 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
             return null;
         }
 
-        var now = _runtime.Time.GetUtcNow();
+        var now = Now;
         List<string>? result = null;
         for (var i = from; i < setCookies.Count; i++)
         {
@@ -549,6 +554,9 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
 
         return builder.Append("; expires=").Append(end.UtcDateTime.ToString("R", CultureInfo.InvariantCulture)).ToString();
     }
+
+    // One reading of the clock per response: its cookies are all decided at the same instant.
+    private DateTimeOffset Now => _now ??= _runtime.Time.GetUtcNow();
 
     /// <summary>The first deposit of the exempt audience cookies: from the request's deposit cookie, or now.</summary>
     private DateTimeOffset FirstDeposit(DateTimeOffset now)
