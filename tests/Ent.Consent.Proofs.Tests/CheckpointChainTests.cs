@@ -188,34 +188,5 @@ public sealed class CheckpointChainTests : IDisposable
         return checkpoint;
     }
 
-    /// <summary>
-    /// What someone with write access to the database can do: change record <paramref name="from"/>'s decision,
-    /// recompute its hash and every later record's link and hash, and move the head, all with valid hashes.
-    /// </summary>
-    private static async Task RewriteFromAsync(StoreHarness harness, long from)
-    {
-        var records = new List<ConsentProof>();
-        for (var i = 1; ; i++)
-        {
-            var found = await harness.Store.ExportByConsentIdAsync($"c-{i}");
-            if (found.Count == 0)
-            {
-                break;
-            }
-
-            records.Add(found[0]);
-        }
-
-        var previousHash = records.Single(r => r.Sequence == from).PreviousHash;
-        foreach (var record in records.Where(r => r.Sequence >= from).OrderBy(static r => r.Sequence))
-        {
-            var content = record.Sequence == from ? Drafts.Choice(record.Content.ConsentId, youtube: ConsentDecision.Denied) : record.Content;
-            var hash = ProofChain.ComputeRecordHash(record.Sequence, record.RecordId, record.RecordedAt, ProofChain.Normalize(content), previousHash);
-            Assert.Equal(1, await harness.ExecuteAsync(
-                $"UPDATE {{proofs}} SET decisions = '{ProofRecordCodec.FormatDecisions(content.Decisions)}', previous_hash = '{previousHash}', hash = '{hash}' WHERE sequence = {record.Sequence}"));
-            previousHash = hash;
-        }
-
-        Assert.Equal(1, await harness.ExecuteAsync($"UPDATE {{head}} SET hash = '{previousHash}' WHERE id = 1"));
-    }
+    private static Task RewriteFromAsync(StoreHarness harness, long from) => ChainForgery.RewriteFromAsync(harness.Store, harness.ExecuteAsync, from);
 }
