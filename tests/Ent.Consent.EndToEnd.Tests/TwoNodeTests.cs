@@ -183,6 +183,8 @@ internal sealed class PortalProcess : IAsyncDisposable
 
         // The configuration path an operator uses: the connection string from the environment, not a file.
         start.Environment["ConnectionStrings__ConsentProofs"] = connectionString;
+        // Shared by every node, so a signed-in user's choices carry the same subject key whichever node took them.
+        start.Environment["EntConsent__SubjectKey"] = "a-two-node-test-subject-key-of-at-least-32-characters";
         var process = Process.Start(start) ?? throw new InvalidOperationException("The portal did not start.");
         var output = new System.Text.StringBuilder();
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
