@@ -130,6 +130,20 @@ public sealed class CheckpointChainTests : IDisposable
         Assert.True(trustedBoth.IsValid, trustedBoth.Reason);
     }
 
+    [Theory, SqliteStore]
+    public async Task Two_signed_checkpoints_that_disagree_on_a_record_are_reported(StoreKind kind)
+    {
+        await using var harness = await StoreHarness.CreateAsync(kind, _time);
+        await AppendAsync(harness, 1, 2);
+        var genuine = await CheckpointAsync(harness);
+        var other = _key.Sign(genuine.Sequence, new string('0', 64), genuine.CreatedAt.AddMinutes(10));
+
+        var verification = await harness.Store.VerifyWithSignedCheckpointsAsync([genuine, other], [_key]);
+
+        Assert.False(verification.IsValid);
+        Assert.Contains("Two signed checkpoints disagree on record 2", verification.Reason);
+    }
+
     [Fact]
     public void Checkpoint_round_trips_through_its_json_line_and_verifies_with_the_public_key_alone()
     {

@@ -4,9 +4,10 @@ namespace Ent.Consent.AspNetCore.Proofs;
 
 /// <summary>
 /// Takes a checkpoint at start, then every <see cref="ProofCheckpointOptions.Interval"/> when the head moved, and a
-/// last one at graceful shutdown. The key is loaded in <see cref="StartAsync"/>, so a bad key stops the host.
+/// last one once the host has stopped (after the refusal spool's last drain). The key is loaded in
+/// <see cref="StartAsync"/>, so a bad key stops the host.
 /// </summary>
-internal sealed class ProofCheckpointService(ProofCheckpointer checkpointer, TimeProvider timeProvider) : BackgroundService
+internal sealed class ProofCheckpointService(ProofCheckpointer checkpointer, TimeProvider timeProvider) : BackgroundService, IHostedLifecycleService
 {
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -14,9 +15,15 @@ internal sealed class ProofCheckpointService(ProofCheckpointer checkpointer, Tim
         return base.StartAsync(cancellationToken);
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // After every hosted service's StopAsync: the records the spool drained on shutdown are signed too.
+    public async Task StoppedAsync(CancellationToken cancellationToken)
     {
-        await base.StopAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await checkpointer.CheckpointAsync(force: false, cancellationToken).ConfigureAwait(false);

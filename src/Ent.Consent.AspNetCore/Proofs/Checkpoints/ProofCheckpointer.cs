@@ -22,6 +22,7 @@ internal sealed partial class ProofCheckpointer : IDisposable
     private readonly Counter<long> _failed;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Lock _stateLock = new();
+    private readonly Lock _startLock = new();
     private ProofCheckpointKey? _signingKey;
     private List<ProofCheckpointKey> _trustedKeys = [];
     private IReadOnlyList<IProofCheckpointSink> _sinks = [];
@@ -59,6 +60,14 @@ internal sealed partial class ProofCheckpointer : IDisposable
 
     /// <summary>Loads (or creates) the signing key and the trusted keys: at host start, so a bad key stops it.</summary>
     public void Start()
+    {
+        lock (_startLock)
+        {
+            StartOnce();
+        }
+    }
+
+    private void StartOnce()
     {
         if (_signingKey is not null)
         {
