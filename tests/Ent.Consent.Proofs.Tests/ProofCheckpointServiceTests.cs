@@ -73,6 +73,31 @@ public sealed class ProofCheckpointServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Checkpoint_file_emptied_while_the_node_runs_is_reported_and_its_last_checkpoint_still_holds()
+    {
+        await using var app = await StartAsync();
+        var store = app.Services.GetRequiredService<IConsentProofStore>();
+        using var client = app.GetTestClient();
+        client.DefaultRequestHeaders.Add("X-Test-Role", "dpo");
+        for (var i = 1; i <= 3; i++)
+        {
+            await store.AppendAsync(Drafts.Choice($"c-{i}"));
+        }
+
+        _time.Advance(TimeSpan.FromMinutes(10));
+        await WaitUntilAsync(() => new ProofCheckpointFile(CheckpointPath).ReadAll().Count == 1);
+        await File.WriteAllTextAsync(CheckpointPath, string.Empty);
+        var emptied = await client.GetFromJsonAsync("/consent/proofs/verification", ConsentProofJsonContext.Default.ChainVerification);
+        await ChainForgery.RewriteFromAsync(store, ExecuteAsync, 2);
+        var forged = await client.GetFromJsonAsync("/consent/proofs/verification", ConsentProofJsonContext.Default.ChainVerification);
+
+        Assert.False(emptied!.IsValid);
+        Assert.Contains("no longer holds the checkpoint of record 3 this node wrote", emptied.Reason);
+        Assert.False(forged!.IsValid);
+        Assert.Contains("Record 3 does not match the checkpoint signed at", forged.Reason);
+    }
+
+    [Fact]
     public async Task Unchanged_head_is_not_signed_again_and_shutdown_signs_the_last_one()
     {
         var app = await StartAsync();

@@ -81,7 +81,19 @@ internal static class ProofEndpoints
                 ConsentProofJsonContext.Default.ChainVerification);
         }
 
-        var verification = await store.VerifyWithSignedCheckpointsAsync(checkpoints, checkpointer.TrustedKeys, cancellationToken).ConfigureAwait(false);
+        // What this node wrote still counts if the file lost it (truncated, replaced, deleted), and that loss is itself reported.
+        var last = checkpointer.LastWrittenToFile;
+        var fileLostLast = last is not null && !checkpoints.Any(c => c.Sequence == last.Sequence && string.Equals(c.Signature, last.Signature, StringComparison.Ordinal));
+        var verification = await store.VerifyWithSignedCheckpointsAsync(fileLostLast ? [.. checkpoints, last!] : checkpoints, checkpointer.TrustedKeys, cancellationToken).ConfigureAwait(false);
+        if (fileLostLast && verification.IsValid)
+        {
+            verification = verification with
+            {
+                IsValid = false,
+                Reason = $"The checkpoint file {checkpointer.File.Path} no longer holds the checkpoint of record {last!.Sequence} this node wrote at {last.CreatedAt:O}: the file was truncated, replaced or deleted.",
+            };
+        }
+
         return Results.Json(verification, ConsentProofJsonContext.Default.ChainVerification);
     }
 

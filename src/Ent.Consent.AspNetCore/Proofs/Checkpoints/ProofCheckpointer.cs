@@ -55,6 +55,9 @@ internal sealed partial class ProofCheckpointer : IDisposable
     /// <summary>When a checkpoint last reached every sink, or null.</summary>
     public DateTimeOffset? LastSuccess { get; private set; }
 
+    /// <summary>The last checkpoint this process wrote to the file, or null.</summary>
+    public ProofCheckpoint? LastWrittenToFile { get; private set; }
+
     /// <summary>Why the last attempt failed (store or sink), or null when it succeeded.</summary>
     public string? LastFailure { get; private set; }
 
@@ -135,6 +138,10 @@ internal sealed partial class ProofCheckpointer : IDisposable
                 {
                     await sink.WriteAsync(checkpoint, cancellationToken).ConfigureAwait(false);
                     _written.Add(1, new KeyValuePair<string, object?>("sink", sink.Name));
+                    if (ReferenceEquals(sink, File))
+                    {
+                        LastWrittenToFile = checkpoint;
+                    }
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
