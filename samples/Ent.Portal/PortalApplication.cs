@@ -87,10 +87,9 @@ public static class PortalApplication
             // on first start: copy its .pub.pem to the DPO), so a chain rewritten in the database is detected.
             .AddProofCheckpoints();
 
-        // Recommended: a second, consent-aware policy beside the portal's own (EntConsent:ContentSecurityPolicy:Mode),
-        // with the portal's nonce so the widget and the nonced scripts still run. Off in appsettings.json until the
-        // widget reloads the page after an in-page grant: the page's policy was written before the grant, so the
-        // browser would refuse the newly allowed embed (the YouTube frame) until the next navigation.
+        // Recommended: a second, consent-aware policy beside the portal's own (EntConsent:ContentSecurityPolicy:Mode
+        // is Enforce in appsettings.json), with the portal's nonce so the widget and the nonced scripts still run. A
+        // grant made in the page reloads it, so the browser gets a policy that lists the newly allowed hosts.
         builder.Services.Configure<EntConsentOptions>(static options =>
             options.ContentSecurityPolicy.Nonce = Security.ContentSecurityPolicy.Nonce);
 

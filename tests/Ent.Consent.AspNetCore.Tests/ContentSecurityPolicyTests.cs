@@ -89,6 +89,36 @@ public sealed class ContentSecurityPolicyTests
         Assert.DoesNotContain("stats.portal.test", policy);
     }
 
+    [Theory]
+    [InlineData(ConsentContentSecurityPolicyMode.Enforce, "videos", false, true)] // not listed: a grant needs a new page
+    [InlineData(ConsentContentSecurityPolicyMode.Enforce, "videos", true, false)] // granted, so listed already
+    [InlineData(ConsentContentSecurityPolicyMode.Enforce, "stats", false, false)] // exempt: listed unless objected to
+    [InlineData(ConsentContentSecurityPolicyMode.Enforce, "partner", false, false)] // its host is always allowed here
+    [InlineData(ConsentContentSecurityPolicyMode.ReportOnly, "videos", false, false)] // reports, blocks nothing
+    [InlineData(ConsentContentSecurityPolicyMode.Off, "videos", false, false)]
+    public async Task A_page_says_a_grant_needs_a_new_page_only_when_its_enforced_policy_leaves_a_host_of_the_service_out(
+        ConsentContentSecurityPolicyMode mode, string serviceId, bool granted, bool needsNewPage)
+    {
+        await using var app = await ConsentTestApp.StartAsync(
+            o =>
+            {
+                Hosts(o);
+                o.ContentSecurityPolicy.Mode = mode;
+                o.ContentSecurityPolicy.AlwaysAllowedHosts.Add("https://*.partner.example");
+            },
+            routes: static app => app.MapGet("/needs-new-page/{id}", static (HttpContext context, string id)
+                => Results.Text(Enforcement.ConsentResponse.Of(context)!.PageBlocksHostsOf(id) ? "yes" : "no")));
+        var jar = new CookieJar();
+        if (granted)
+        {
+            (await app.PostChoiceAsync(jar, new { action = "save", services = new { videos = true } })).EnsureSuccessStatusCode();
+        }
+
+        var answer = await (await app.GetAsync("/needs-new-page/" + serviceId, jar)).Content.ReadAsStringAsync();
+
+        Assert.Equal(needsNewPage ? "yes" : "no", answer);
+    }
+
     [Fact]
     public async Task The_hosts_own_policy_stays_and_this_one_is_added_beside_it()
     {

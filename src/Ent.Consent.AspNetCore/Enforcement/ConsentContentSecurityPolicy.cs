@@ -41,6 +41,31 @@ internal sealed class ConsentContentSecurityPolicy
         headers[_headerName] = existing.Count == 0 ? new(value) : StringValues.Concat(existing, value);
     }
 
+    /// <summary>
+    /// Whether a page served with <paramref name="snapshot"/> lets the browser reach every host of
+    /// <paramref name="service"/>: false only when the policy is enforced and leaves one of them out, so that granting
+    /// the service on that page needs a new page (a policy cannot be widened after it was sent).
+    /// </summary>
+    public bool PageReaches(ConsentSnapshot snapshot, ServiceDefinition service)
+    {
+        if (_options.Mode != ConsentContentSecurityPolicyMode.Enforce)
+        {
+            return true;
+        }
+
+        var parts = snapshot.ContentSecurityPolicy ??= Build(snapshot);
+        foreach (var host in service.Hosts)
+        {
+            // A host the policy could never list is skipped by Build too: a new page would not reach it either.
+            if (ContentSecuritySources.IsHostSource(host) && !parts.Hosts.Contains(host, StringComparer.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private ContentSecurityPolicyParts Build(ConsentSnapshot snapshot)
     {
         var policy = snapshot.Policy;
@@ -77,7 +102,7 @@ internal sealed class ConsentContentSecurityPolicy
         }
 
         var tail = rest.ToString();
-        return new ContentSecurityPolicyParts(scriptHead + tail, scriptHead + " 'nonce-", "'" + strictDynamic + tail);
+        return new ContentSecurityPolicyParts(scriptHead + tail, scriptHead + " 'nonce-", "'" + strictDynamic + tail, [.. hosts]);
     }
 
     private static void Add(List<string> hosts, string host)
@@ -104,8 +129,8 @@ internal sealed class ConsentContentSecurityPolicy
     }
 }
 
-/// <summary>A built policy: whole without a nonce, or in two parts around it.</summary>
-internal sealed record ContentSecurityPolicyParts(string WithoutNonce, string BeforeNonce, string AfterNonce);
+/// <summary>A built policy: whole without a nonce, or in two parts around it, and the hosts it lists.</summary>
+internal sealed record ContentSecurityPolicyParts(string WithoutNonce, string BeforeNonce, string AfterNonce, string[] Hosts);
 
 /// <summary>What a CSP host source may be here.</summary>
 internal static class ContentSecuritySources

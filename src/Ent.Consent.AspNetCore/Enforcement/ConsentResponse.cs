@@ -121,6 +121,15 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
         return started && _depositStarted && !_depositWritten ? null : RegulatoryDurations.ExemptAudienceCookieDeadline(firstDeposit);
     }
 
+    /// <summary>
+    /// Whether the page this response carries cannot reach a host of <paramref name="serviceId"/> because the
+    /// consent-aware Content-Security-Policy is enforced and, for the consent of now, leaves it out.
+    /// </summary>
+    internal bool PageBlocksHostsOf(string serviceId)
+        => _runtime.ContentSecurityPolicy is { } policy
+            && _snapshot.Policy.FindService(serviceId) is { } service
+            && !policy.PageReaches(_snapshot, service);
+
     private void Adopt(ConsentState state)
     {
         _snapshot = _snapshot.WithChoice(state);

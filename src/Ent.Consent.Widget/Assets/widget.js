@@ -138,7 +138,14 @@
     }).then(function (r) {
       if (!r.ok) throw new Error('Ent.Consent: ' + r.status);
       return r.json();
-    }).then(apply);
+    }).then(function (next) {
+      // The cookie is set: a new page brings a policy that lets the newly allowed hosts in.
+      if (needsNewPage(next)) w.location.reload(); else apply(next);
+    });
+  }
+  // A service this page's enforced Content-Security-Policy keeps out is now allowed.
+  function needsNewPage(next) {
+    return (cfg.reload || []).some(function (id) { return next.services[id] && next.services[id].allowed; });
   }
 
   function open(from) {
@@ -206,7 +213,7 @@
         return r.json();
       })
       .then(function (next) {
-        var shrinks = (next.pending && !state.pending) || Object.keys(state.services).some(function (id) {
+        var shrinks = needsNewPage(next) || (next.pending && !state.pending) || Object.keys(state.services).some(function (id) {
           return state.services[id].allowed && !(next.services[id] && next.services[id].allowed);
         });
         apply(next);

@@ -73,6 +73,7 @@ internal sealed class ConsentWidget(
             CookiePageUrl = _options.CookiePageUrl ?? consentUrl + "/cookies?returnUrl=" + Uri.EscapeDataString(returnUrl),
             Theme = _options.Theme,
             ExemptAudienceDeadline = () => ConsentResponse.Of(context)?.ExemptAudienceDeadline(),
+            NeedsNewPageToAllow = serviceId => ConsentResponse.Of(context)?.PageBlocksHostsOf(serviceId) == true,
             DropUndeclaredCookies = _dropUndeclaredCookies,
             Development = _development,
         };

@@ -23,6 +23,12 @@ internal sealed class WidgetConfig
     /// <summary>Ids of the essential services, which always run.</summary>
     public required List<string> Essential { get; init; }
 
+    /// <summary>
+    /// Ids of the services this page's enforced Content-Security-Policy keeps out: allowing one reloads the page, so
+    /// that the browser gets a policy listing its hosts.
+    /// </summary>
+    public required List<string> Reload { get; init; }
+
     public required Dictionary<string, string> Texts { get; init; }
 }
 

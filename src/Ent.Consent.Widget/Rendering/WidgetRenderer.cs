@@ -237,6 +237,7 @@ internal static class WidgetRenderer
             State = State(request),
             Services = services,
             Essential = request.Policy.Services.Where(static s => s.Category == ServiceCategory.Essential).Select(static s => s.Id).ToList(),
+            Reload = request.Policy.ChoosableServices.Where(s => !request.IsAllowed(s.Id) && request.NeedsNewPageToAllow(s.Id)).Select(static s => s.Id).ToList(),
             Texts = new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 ["blocked"] = request.Text(request.Policy.Texts.BlockedContent),

@@ -51,6 +51,12 @@ internal sealed class WidgetRequest
     /// <summary>Whether the host runs in Development: the guard then reports what it drops in the console.</summary>
     public bool Development { get; init; }
 
+    /// <summary>
+    /// Whether allowing the service needs a new page: the page's enforced consent-aware Content-Security-Policy leaves
+    /// one of its hosts out, and a policy cannot be widened once sent.
+    /// </summary>
+    public Func<string, bool> NeedsNewPageToAllow { get; init; } = static _ => false;
+
     public string PreferencesUrl => ConsentUrl + "/preferences";
 
     public string Text(LocalizedText text) => text.Resolve(Culture);
