@@ -35,10 +35,22 @@ public static class PortalApplication
             builder.Configuration.AddInMemoryCollection([new("EntConsent:SubjectKey", SubjectKeyFile.LoadOrCreate(Path.Combine(dataDirectory, "subject-key")))]);
         }
 
-        // Keys in the data folder: consent cookies and sign-ins stay valid across restarts.
-        builder.Services.AddDataProtection()
-            .SetApplicationName("Ent.Portal")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+        // One node: SQLite and Data Protection keys in the data folder. Several nodes: set the connection string
+        // ConnectionStrings:ConsentProofs (env ConnectionStrings__ConsentProofs); proofs and keys then live in
+        // PostgreSQL, so a consent cookie signed by one node is read by the others. Each node keeps its own data folder.
+        var postgreSql = builder.Configuration.GetConnectionString("ConsentProofs");
+        var postgreSqlSchema = builder.Configuration["Portal:PostgreSqlSchema"] ?? "ent_consent";
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("Ent.Portal");
+        if (string.IsNullOrEmpty(postgreSql))
+        {
+            // Keys in the data folder: consent cookies and sign-ins stay valid across restarts.
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+        }
+        else
+        {
+            dataProtection.PersistKeysToPostgreSql(postgreSql, postgreSqlSchema);
+        }
+
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AudienceStatistics>();
         builder.Services.AddRequestLocalization(PortalCultures.Configure);
@@ -56,13 +68,24 @@ public static class PortalApplication
         builder.Services.AddAntiforgery(options => options.Cookie.IsEssential = true);
         // The consent policy (controllers, services, texts) is the EntConsent:Policy section of appsettings.json.
         // The refusal spool lives beside the proof store (docs/proofs.md).
-        builder.Services.AddEntConsent(builder.Configuration, options => options.DataDirectory = dataDirectory)
-            .AddWidget(options => options.CookiePageUrl = "/cookies")
+        var consent = builder.Services.AddEntConsent(builder.Configuration, options => options.DataDirectory = dataDirectory)
+            .AddWidget(options => options.CookiePageUrl = "/cookies");
+        if (string.IsNullOrEmpty(postgreSql))
+        {
             // A relative path is resolved against the content root.
-            .AddSqliteProofStore(builder.Configuration["Portal:ProofStorePath"] ?? Path.Combine(dataDirectory, "consent-proofs.db"))
-            // Proofs are kept 5 years (default); the portal's audience figures 25 months, as its exemption attests.
-            .AddRetention(options =>
-                options.RegisterAudienceDataPurge<AudienceStatistics>("portal-audience", RegulatoryDurations.ExemptAudienceDataMaxRetention));
+            consent.AddSqliteProofStore(builder.Configuration["Portal:ProofStorePath"] ?? Path.Combine(dataDirectory, "consent-proofs.db"));
+        }
+        else
+        {
+            consent.AddPostgreSqlProofStore(postgreSql, options => options.Schema = postgreSqlSchema);
+        }
+
+        // Proofs are kept 5 years (default); the portal's audience figures 25 months, as its exemption attests.
+        consent.AddRetention(options =>
+                options.RegisterAudienceDataPurge<AudienceStatistics>("portal-audience", RegulatoryDurations.ExemptAudienceDataMaxRetention))
+            // The chain head signed every 10 minutes into proof-checkpoints.jsonl in the data folder (key created there
+            // on first start: copy its .pub.pem to the DPO), so a chain rewritten in the database is detected.
+            .AddProofCheckpoints();
 
         // Recommended: a second, consent-aware policy beside the portal's own (EntConsent:ContentSecurityPolicy:Mode
         // is Enforce in appsettings.json), with the portal's nonce so the widget and the nonced scripts still run. A

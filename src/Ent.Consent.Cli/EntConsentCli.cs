@@ -34,6 +34,8 @@ public static class EntConsentCli
             root.Add(command);
         }
 
+        root.Add(CheckpointCommand.Create(Io));
+
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

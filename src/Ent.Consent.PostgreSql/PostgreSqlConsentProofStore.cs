@@ -154,15 +154,35 @@ public sealed class PostgreSqlConsentProofStore : IConsentProofStore, IAsyncDisp
     }
 
     /// <inheritdoc />
-    public async Task<ChainVerification> VerifyAsync(CancellationToken cancellationToken = default)
+    public Task<ChainVerification> VerifyAsync(CancellationToken cancellationToken = default) => VerifyAgainstCheckpointsAsync([], cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<ProofChainHead> ReadHeadAsync(CancellationToken cancellationToken = default)
     {
+        try
+        {
+            await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var head = await ReadHeadAsync(connection, null, forUpdate: false, cancellationToken).ConfigureAwait(false);
+            return new ProofChainHead(head.Sequence, head.Hash);
+        }
+        catch (NpgsqlException exception)
+        {
+            throw Unavailable("read the chain head", exception);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<ChainVerification> VerifyAgainstCheckpointsAsync(IReadOnlyCollection<ProofCheckpoint> trustedCheckpoints, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(trustedCheckpoints);
         try
         {
             await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             // One snapshot for anchors, records and head, while other nodes keep appending.
             await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
-            var verifier = new ProofChainVerifier();
+            var verifier = new ProofChainVerifier(trustedCheckpoints);
             foreach (var anchor in await ReadAnchorsAsync(connection, transaction, cancellationToken).ConfigureAwait(false))
             {
                 if (!verifier.AddAnchor(anchor))
@@ -434,7 +454,7 @@ public sealed class PostgreSqlConsentProofStore : IConsentProofStore, IAsyncDisp
         }
     }
 
-    private async Task<(long Sequence, string Hash, DateTimeOffset RecordedAt)> ReadHeadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, bool forUpdate, CancellationToken cancellationToken)
+    private async Task<(long Sequence, string Hash, DateTimeOffset RecordedAt)> ReadHeadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, bool forUpdate, CancellationToken cancellationToken)
     {
         await using var command = CreateCommand(connection, transaction, $"SELECT sequence, hash, recorded_at FROM {_schema}.consent_proof_head WHERE id = 1{(forUpdate ? " FOR UPDATE" : string.Empty)}");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -143,13 +143,25 @@ public sealed class SqliteConsentProofStore : IConsentProofStore, IDisposable
     }
 
     /// <inheritdoc />
-    public Task<ChainVerification> VerifyAsync(CancellationToken cancellationToken = default)
+    public Task<ChainVerification> VerifyAsync(CancellationToken cancellationToken = default) => VerifyAgainstCheckpointsAsync([], cancellationToken);
+
+    /// <inheritdoc />
+    public Task<ProofChainHead> ReadHeadAsync(CancellationToken cancellationToken = default)
+        => ReadAsync(connection =>
+        {
+            var head = ReadHead(connection, null);
+            return new ProofChainHead(head.Sequence, head.Hash);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<ChainVerification> VerifyAgainstCheckpointsAsync(IReadOnlyCollection<ProofCheckpoint> trustedCheckpoints, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(trustedCheckpoints);
         return ReadAsync(connection =>
         {
             // One read transaction: in WAL mode it sees a single snapshot while appends go on.
             using var transaction = connection.BeginTransaction(deferred: true);
-            var verifier = new ProofChainVerifier();
+            var verifier = new ProofChainVerifier(trustedCheckpoints);
             foreach (var anchor in ReadAnchors(connection, transaction))
             {
                 if (!verifier.AddAnchor(anchor))

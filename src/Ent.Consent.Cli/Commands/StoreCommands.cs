@@ -17,7 +17,7 @@ internal static class StoreCommands
         yield return Purge(io);
     }
 
-    private sealed class StoreOptions
+    internal sealed class StoreOptions
     {
         public Option<string> Sqlite { get; } = new("--sqlite") { Description = "Path of the SQLite proof store file.", HelpName = "path" };
 

@@ -26,14 +26,34 @@ public interface IConsentProofStore
     Task<ChainVerification> VerifyAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Checks the whole chain as <see cref="VerifyAsync(CancellationToken)"/> does, and also that the records and
+    /// anchors still carry the hashes the <paramref name="trustedCheckpoints"/> pinned: a chain rewritten after a
+    /// checkpoint, even with every hash recomputed, fails. The checkpoints' signatures must already have been checked
+    /// (<see cref="ProofCheckpointVerification.VerifyWithSignedCheckpointsAsync"/> does both).
+    /// </summary>
+    /// <exception cref="NotSupportedException">The store does not implement checkpoint verification.</exception>
+    Task<ChainVerification> VerifyAgainstCheckpointsAsync(IReadOnlyCollection<ProofCheckpoint> trustedCheckpoints, CancellationToken cancellationToken = default)
+        => throw new NotSupportedException($"{GetType().Name} does not verify against checkpoints.");
+
+    /// <summary>
+    /// The chain head as the store keeps it, without verifying the chain: what a checkpoint signs. The default
+    /// implementation walks the whole chain; the built-in stores read one row.
+    /// </summary>
+    async Task<ProofChainHead> ReadHeadAsync(CancellationToken cancellationToken = default)
+    {
+        var verification = await VerifyAsync(cancellationToken).ConfigureAwait(false);
+        return new ProofChainHead(verification.HeadSequence, verification.HeadHash ?? ProofChain.GenesisHash);
+    }
+
+    /// <summary>
     /// Deletes the records taken before <paramref name="cutoff"/> (by <see cref="ConsentProof.RecordedAt"/>, always a
-    /// prefix of the chain) and re-anchors the chain so that <see cref="VerifyAsync"/> still passes. Returns the
+    /// prefix of the chain) and re-anchors the chain so that <see cref="VerifyAsync(CancellationToken)"/> still passes. Returns the
     /// number of records deleted.
     /// </summary>
     Task<long> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default);
 }
 
-/// <summary>The result of <see cref="IConsentProofStore.VerifyAsync"/>.</summary>
+/// <summary>The result of <see cref="IConsentProofStore.VerifyAsync(CancellationToken)"/>.</summary>
 /// <param name="IsValid">Whether every link holds.</param>
 /// <param name="RecordCount">How many records were checked.</param>
 /// <param name="FirstBrokenSequence">The sequence of the first record whose link does not hold, or null.</param>
@@ -49,6 +69,12 @@ public sealed record ChainVerification(bool IsValid, long RecordCount, long? Fir
     /// signed mail) pins every record up to it.
     /// </summary>
     public string? HeadHash { get; init; }
+
+    /// <summary>How many signed checkpoints were compared with the chain (those of purged records cannot be).</summary>
+    public int CheckpointsChecked { get; init; }
+
+    /// <summary>The latest checkpoint given to the verification (by sequence), or null when there was none.</summary>
+    public ProofCheckpoint? LatestCheckpoint { get; init; }
 }
 
 /// <summary>Thrown when a proof store cannot durably take a record (down, full, locked for too long).</summary>

@@ -1,17 +1,65 @@
+using System.Globalization;
+
 namespace Ent.Consent;
 
 /// <summary>
 /// Walks a chain in order (anchors first, then the remaining records, then the head the store keeps) and reports the
-/// first link that does not hold. Stores feed it row by row, so a chain of any length verifies in constant memory.
+/// first link that does not hold. Stores feed it row by row, so a chain of any length verifies in constant memory
+/// (plus the checkpoints given). With signed checkpoints, it also checks that the records and anchors still carry the
+/// hashes the checkpoints pinned, which catches a chain rewritten with valid hashes after a checkpoint.
 /// </summary>
 public sealed class ProofChainVerifier
 {
+    private readonly Dictionary<long, ProofCheckpoint> _checkpoints = [];
+    private readonly ProofCheckpoint? _latestCheckpoint;
+    private readonly string? _checkpointConflict;
+    private int _checkpointsChecked;
     private ProofChainAnchor? _lastAnchor;
     private long _expectedSequence = 1;
     private string _expectedPreviousHash = ProofChain.GenesisHash;
     private bool _sawRecord;
     private long _recordCount;
     private ChainVerification? _failure;
+
+    /// <summary>Creates a verifier with no checkpoint.</summary>
+    public ProofChainVerifier()
+    {
+    }
+
+    /// <summary>
+    /// Creates a verifier that also checks the chain against <paramref name="trustedCheckpoints"/>, whose signatures
+    /// the caller has checked.
+    /// </summary>
+    public ProofChainVerifier(IEnumerable<ProofCheckpoint> trustedCheckpoints)
+    {
+        ArgumentNullException.ThrowIfNull(trustedCheckpoints);
+        foreach (var checkpoint in trustedCheckpoints)
+        {
+            if (_latestCheckpoint is null || checkpoint.Sequence > _latestCheckpoint.Sequence
+                || (checkpoint.Sequence == _latestCheckpoint.Sequence && checkpoint.CreatedAt > _latestCheckpoint.CreatedAt))
+            {
+                _latestCheckpoint = checkpoint;
+            }
+
+            if (_checkpoints.TryGetValue(checkpoint.Sequence, out var other))
+            {
+                if (!string.Equals(other.HeadHash, checkpoint.HeadHash, StringComparison.Ordinal))
+                {
+                    // Two signed heads for one sequence: the chain was forked or rewritten between them.
+                    _checkpointConflict ??= $"Two signed checkpoints disagree on record {checkpoint.Sequence} ({Describe(other)} and {Describe(checkpoint)}): the chain was rewritten between them.";
+                }
+
+                continue;
+            }
+
+            _checkpoints.Add(checkpoint.Sequence, checkpoint);
+        }
+
+        if (_checkpointConflict is not null)
+        {
+            _failure = new ChainVerification(false, 0, null, null, _checkpointConflict);
+        }
+    }
 
     /// <summary>Whether every link seen so far holds.</summary>
     public bool IsValid => _failure is null;
@@ -49,6 +97,15 @@ public sealed class ProofChainVerifier
         else if (anchor.PurgedThroughSequence < _expectedSequence - 1)
         {
             reason = $"Anchor {anchor.Sequence} purges through record {anchor.PurgedThroughSequence}, before the previous anchor's {_expectedSequence - 1}.";
+        }
+
+        else if (_checkpoints.TryGetValue(anchor.PurgedThroughSequence, out var checkpoint))
+        {
+            _checkpointsChecked++;
+            if (!string.Equals(anchor.PurgedThroughHash, checkpoint.HeadHash, StringComparison.Ordinal))
+            {
+                reason = $"Anchor {anchor.Sequence} says record {anchor.PurgedThroughSequence} had hash {anchor.PurgedThroughHash}, but {Describe(checkpoint)} pinned {checkpoint.HeadHash}: the chain was rewritten after that checkpoint.";
+            }
         }
 
         if (reason is not null)
@@ -92,6 +149,14 @@ public sealed class ProofChainVerifier
                 ? $"Record {proof.Sequence} does not link to anchor {_lastAnchor.Sequence}: a record before it was removed or replaced."
                 : $"Record {proof.Sequence} does not link to the record before it: a record before it was removed, altered or replaced.";
         }
+        else if (_checkpoints.TryGetValue(proof.Sequence, out var checkpoint))
+        {
+            _checkpointsChecked++;
+            if (!string.Equals(proof.Hash, checkpoint.HeadHash, StringComparison.Ordinal))
+            {
+                reason = $"Record {proof.Sequence} does not match {Describe(checkpoint)}: the chain was rewritten after that checkpoint (its records recomputed with valid hashes).";
+            }
+        }
 
         if (reason is not null)
         {
@@ -113,7 +178,7 @@ public sealed class ProofChainVerifier
         ArgumentNullException.ThrowIfNull(headHash);
         if (_failure is not null)
         {
-            return _failure with { HeadSequence = headSequence, HeadHash = headHash };
+            return _failure with { HeadSequence = headSequence, HeadHash = headHash, CheckpointsChecked = _checkpointsChecked, LatestCheckpoint = _latestCheckpoint };
         }
 
         var lastSequence = _expectedSequence - 1;
@@ -136,7 +201,22 @@ public sealed class ProofChainVerifier
             broken = headSequence;
             reason = $"Record {headSequence} does not match the chain head's hash.";
         }
+        else if (_latestCheckpoint is not null && _latestCheckpoint.Sequence > headSequence)
+        {
+            // A signed head beyond the chain's end: records were cut off, or an older copy of the database restored.
+            broken = headSequence + 1;
+            reason = $"The chain ends at record {headSequence}, but {Describe(_latestCheckpoint)} pinned record {_latestCheckpoint.Sequence}: records were removed from the end, or the database was restored from an older copy.";
+        }
 
-        return new ChainVerification(reason is null, _recordCount, broken, null, reason) { HeadSequence = headSequence, HeadHash = headHash };
+        return new ChainVerification(reason is null, _recordCount, broken, null, reason)
+        {
+            HeadSequence = headSequence,
+            HeadHash = headHash,
+            CheckpointsChecked = _checkpointsChecked,
+            LatestCheckpoint = _latestCheckpoint,
+        };
     }
+
+    private static string Describe(ProofCheckpoint checkpoint)
+        => $"the checkpoint signed at {checkpoint.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture)} with key {checkpoint.KeyId}";
 }

@@ -23,6 +23,62 @@ internal abstract class FilledStore : IAsyncDisposable
     /// <summary>Changes one stored record behind the library's back.</summary>
     public abstract Task TamperAsync(long sequence);
 
+    /// <summary>
+    /// What someone with write access to the database can do: grant dnma in record <paramref name="from"/>, recompute
+    /// its hash and every later record's link and hash, and move the head, so that the chain alone still verifies.
+    /// </summary>
+    public async Task RewriteFromAsync(long from)
+    {
+        var records = await ReadRecordsAsync();
+
+        var previousHash = records.Single(r => r.Sequence == from).PreviousHash;
+        foreach (var record in records.Where(r => r.Sequence >= from).OrderBy(static r => r.Sequence))
+        {
+            var content = record.Content;
+            if (record.Sequence == from)
+            {
+                content = new ConsentProofDraft
+                {
+                    ConsentId = content.ConsentId,
+                    SubjectKey = content.SubjectKey,
+                    Tenant = content.Tenant,
+                    Timestamp = content.Timestamp,
+                    Decisions = new Dictionary<string, ConsentDecision> { ["youtube"] = ConsentDecision.Granted, ["dnma"] = ConsentDecision.Granted },
+                    PolicyVersion = content.PolicyVersion,
+                    TextsHash = content.TextsHash,
+                    Locale = content.Locale,
+                    Channel = content.Channel,
+                    UserAgentFamily = content.UserAgentFamily,
+                    IpPrefix = content.IpPrefix,
+                };
+            }
+
+            var hash = ProofChain.ComputeRecordHash(record.Sequence, record.RecordId, record.RecordedAt, ProofChain.Normalize(content), previousHash);
+            var decisions = content.Decisions["dnma"] == ConsentDecision.Granted ? "{\"dnma\":\"granted\",\"youtube\":\"granted\"}" : "{\"dnma\":\"denied\",\"youtube\":\"granted\"}";
+            Assert.Equal(1, await ExecuteAsync($"UPDATE {{proofs}} SET decisions = '{decisions}', previous_hash = '{previousHash}', hash = '{hash}' WHERE sequence = {record.Sequence}"));
+            previousHash = hash;
+        }
+
+        Assert.Equal(1, await ExecuteAsync($"UPDATE {{head}} SET hash = '{previousHash}' WHERE id = 1"));
+    }
+
+    /// <summary>Every record, read through the library.</summary>
+    protected abstract Task<List<ConsentProof>> ReadRecordsAsync();
+
+    protected static async Task<List<ConsentProof>> ReadRecordsAsync(IConsentProofStore store)
+    {
+        var records = new List<ConsentProof>();
+        foreach (var id in (string[])["old-1", "old-2", "recent-1", "recent-2"])
+        {
+            records.AddRange(await store.ExportByConsentIdAsync(id));
+        }
+
+        return records;
+    }
+
+    /// <summary>Runs SQL on the store's database; tables are named {proofs} and {head}.</summary>
+    protected abstract Task<int> ExecuteAsync(string sql);
+
     public abstract ValueTask DisposeAsync();
 
     protected static async Task FillAsync(IConsentProofStore store, FakeTimeProvider clock)
@@ -82,8 +138,24 @@ internal sealed class FilledSqliteStore : FilledStore
         Assert.Equal(1, await command.ExecuteNonQueryAsync());
     }
 
+    protected override async Task<List<ConsentProof>> ReadRecordsAsync()
+    {
+        using var store = new SqliteConsentProofStore(new SqliteConsentProofStoreOptions { Path = Path }, TimeProvider.System);
+        return await ReadRecordsAsync(store);
+    }
+
+    protected override async Task<int> ExecuteAsync(string sql)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql.Replace("{proofs}", "consent_proofs").Replace("{head}", "consent_proof_head");
+        return await command.ExecuteNonQueryAsync();
+    }
+
     public override ValueTask DisposeAsync()
     {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         _folder.Dispose();
         return ValueTask.CompletedTask;
     }
@@ -121,6 +193,19 @@ internal sealed class FilledPostgreSqlStore : FilledStore
         await using var command = dataSource.CreateCommand($"UPDATE {Schema}.consent_proofs SET locale = 'en' WHERE sequence = @sequence");
         command.Parameters.AddWithValue("sequence", sequence);
         Assert.Equal(1, await command.ExecuteNonQueryAsync());
+    }
+
+    protected override async Task<List<ConsentProof>> ReadRecordsAsync()
+    {
+        await using var store = new PostgreSqlConsentProofStore(new PostgreSqlConsentProofStoreOptions { ConnectionString = _connectionString, Schema = Schema, CreateSchema = false }, TimeProvider.System);
+        return await ReadRecordsAsync(store);
+    }
+
+    protected override async Task<int> ExecuteAsync(string sql)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(_connectionString);
+        await using var command = dataSource.CreateCommand(sql.Replace("{proofs}", $"{Schema}.consent_proofs").Replace("{head}", $"{Schema}.consent_proof_head"));
+        return await command.ExecuteNonQueryAsync();
     }
 
     public override async ValueTask DisposeAsync()
