@@ -33,9 +33,15 @@ public static class GatewayApplication
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
         });
-        // gateway.json in the working directory (a deployment's or the sample's settings), then the environment and
-        // the command line again so they still win over it.
-        builder.Configuration.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "gateway.json"), optional: true, reloadOnChange: false);
+        // The deployment's settings: --settings <file>, else gateway.json in the working directory; then the
+        // environment and the command line again so they still win over it.
+        var settings = builder.Configuration["settings"];
+        if (settings is not null && !File.Exists(settings))
+        {
+            throw new OptionsValidationException(GatewayOptions.SectionName, typeof(GatewayOptions), [$"--settings names '{settings}', which does not exist."]);
+        }
+
+        builder.Configuration.AddJsonFile(Path.GetFullPath(settings ?? "gateway.json"), optional: settings is null, reloadOnChange: false);
         builder.Configuration.AddEnvironmentVariables();
         builder.Configuration.AddCommandLine(args);
         configure?.Invoke(builder);
