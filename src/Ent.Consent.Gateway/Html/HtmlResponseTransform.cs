@@ -197,7 +197,8 @@ internal static class GatewayNonce
 
     public static string Create(HttpContext context)
     {
-        var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18));
+        // base64url: nothing the HTML encoder escapes, so the attribute reads exactly as the policy's 'nonce-…'.
+        var nonce = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(18));
         context.Items[Key] = nonce;
         return nonce;
     }
