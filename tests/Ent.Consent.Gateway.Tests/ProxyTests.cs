@@ -463,6 +463,70 @@ public sealed partial class ProxyTests
         Assert.Contains("YouTube", await cookiesPage.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task A_page_that_claims_gzip_but_is_not_answers_502_not_500()
+    {
+        var (upstream, gateway, client) = await StartAsync(app => app.MapGet("/", (HttpContext context) =>
+        {
+            context.Response.ContentType = "text/html; charset=utf-8";
+            context.Response.Headers.ContentEncoding = "gzip";
+            return context.Response.WriteAsync("<html>not gzip at all</html>");
+        }));
+        await using var _ = upstream;
+        await using var __ = gateway;
+
+        var request = Get("/");
+        request.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip");
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Contains("Portail indisponible", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Forwarded_scheme_and_host_are_believed_from_the_configured_front_only()
+    {
+        const string Policy = "script-src 'self'";
+        var (upstream, gateway, client) = await StartAsync(
+            app => app.MapGet("/", (HttpContext context) =>
+            {
+                context.Response.Headers.ContentSecurityPolicy = Policy;
+                return Results.Text(Page, "text/html; charset=utf-8");
+            }),
+            new Dictionary<string, string?> { ["Gateway:ForwardedHeadersFrom:0"] = "127.0.0.1" });
+        await using var _ = upstream;
+        await using var __ = gateway;
+
+        var request = Get("/");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", "https");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Host", "ent.lycee-exemple.fr");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-For", "203.0.113.7");
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal("script-src 'self' https://ent.lycee-exemple.fr/.ent-consent/", Assert.Single(response.Headers.GetValues("Content-Security-Policy")));
+    }
+
+    [Fact]
+    public async Task Forwarded_headers_from_anyone_else_are_ignored()
+    {
+        var (upstream, gateway, client) = await StartAsync(
+            app => app.MapGet("/", (HttpContext context) =>
+            {
+                context.Response.Headers.ContentSecurityPolicy = "script-src 'self'";
+                return Results.Text(Page, "text/html; charset=utf-8");
+            }),
+            new Dictionary<string, string?> { ["Gateway:ForwardedHeadersFrom:0"] = "10.1.2.3" });
+        await using var _ = upstream;
+        await using var __ = gateway;
+
+        var request = Get("/");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Host", "evil.example");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", "https");
+        using var response = await client.SendAsync(request);
+
+        Assert.DoesNotContain("evil.example", Assert.Single(response.Headers.GetValues("Content-Security-Policy")));
+    }
+
     private static byte[] Compress(byte[] data, string coding)
     {
         using var output = new MemoryStream();
