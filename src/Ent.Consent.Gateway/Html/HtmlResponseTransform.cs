@@ -80,7 +80,7 @@ internal sealed class HtmlResponseTransform
         var http = context.HttpContext;
         var cancellation = context.CancellationToken;
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        var output = new ArrayBufferWriter<byte>(BufferSize * 2);
+        using var output = new PooledBufferWriter(BufferSize * 2);
         try
         {
             await using var raw = await upstream.Content.ReadAsStreamAsync(cancellation).ConfigureAwait(false);
@@ -105,7 +105,7 @@ internal sealed class HtmlResponseTransform
                 if (output.WrittenCount > 0)
                 {
                     await sink.WriteAsync(output.WrittenMemory, cancellation).ConfigureAwait(false);
-                    output.ResetWrittenCount();
+                    output.Clear();
                     await sink.FlushAsync(cancellation).ConfigureAwait(false);
                 }
             }
