@@ -317,6 +317,19 @@ public sealed partial class ProxyTests
     }
 
     [Fact]
+    public async Task A_byte_order_mark_and_the_doctype_stay_first()
+    {
+        var page = "\uFEFF<!DOCTYPE html>\n<html><head><title>t</title></head><body><p>x</p></body></html>";
+        var (upstream, gateway, client) = await StartAsync(app => app.MapGet("/", () => Results.Text(page, "text/html; charset=utf-8")));
+        await using var _ = upstream;
+        await using var __ = gateway;
+
+        var body = await (await client.SendAsync(Get("/"))).Content.ReadAsByteArrayAsync();
+
+        Assert.StartsWith("\uFEFF<!DOCTYPE html>\n<html><head><script type=\"application/json\" id=\"ent-consent-guard\"", Encoding.UTF8.GetString(body), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_script_string_closing_body_does_not_receive_the_widget_scripts()
     {
         const string Tricky = "<html><head></head><body><script>document.write('</body>');</script><p>x</p></body></html>";

@@ -27,6 +27,9 @@ internal sealed class HtmlInjector
         "html", "head", "title", "meta", "link", "style", "script", "base", "noscript", "template",
     };
 
+    // Whitespace and the bytes of a UTF-8 byte order mark.
+    private static ReadOnlySpan<byte> NotText => [(byte)' ', (byte)'\t', (byte)'\r', (byte)'\n', (byte)'\f', 0xEF, 0xBB, 0xBF];
+
     private readonly InjectionParts _parts;
     private readonly ContentBlocker? _blocker;
     private readonly int _maxTagBytes;
@@ -243,7 +246,8 @@ internal sealed class HtmlInjector
     private void Text(ReadOnlySpan<byte> text, IBufferWriter<byte> output)
     {
         // Visible text before the head is closed means the body has begun (the parser closes the head there).
-        if (_head != HeadState.Done && text.IndexOfAnyExcept(" \t\r\n\f"u8) >= 0)
+        // A UTF-8 byte order mark is not text: injecting before it would push the doctype down (quirks mode).
+        if (_head != HeadState.Done && text.IndexOfAnyExcept(NotText) >= 0)
         {
             output.Write(_parts.Head);
             _head = HeadState.Done;

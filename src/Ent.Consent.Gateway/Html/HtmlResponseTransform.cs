@@ -137,7 +137,8 @@ internal sealed class HtmlResponseTransform
         coding = string.Empty;
         charset = null;
         var status = http.Response.StatusCode;
-        if (HttpMethods.IsHead(http.Request.Method) || status is < 200 or 204 or 206 or 304 || http.Features.Get<IConsentFeature>() is null)
+        // A redirect's body is never shown: no widget rendered (nor antiforgery token made) for it.
+        if (HttpMethods.IsHead(http.Request.Method) || status is < 200 or 204 or 206 or (>= 300 and < 400) || http.Features.Get<IConsentFeature>() is null)
         {
             return false;
         }
