@@ -4,13 +4,15 @@
 #   1. widget payload (script + stylesheet, raw and gzipped),
 #   2. BenchmarkDotNet: classification, consent cookie, middleware against the bare pipeline and CookiePolicy,
 #   3. loopback load with wrk on 127.0.0.1: a page with and without UseEntConsent (alternated, same run), then
-#      durable consent POSTs into SQLite and into PostgreSQL (a private server on ENT_CONSENT_PGPORT, default 55434).
+#      durable consent POSTs into SQLite and into PostgreSQL (a private server on ENT_CONSENT_PGPORT, default 55434),
+#   4. Ent.Consent.Gateway: a 20 KB HTML page and a 20 KB static file from the upstream directly, through bare YARP
+#      and through the gateway (a returning visitor's consent cookie), alternated in one run.
 # Needs dotnet, curl, wrk (Debian: apt-get install -y wrk); PostgreSQL binaries and root for step 3's PostgreSQL part
 # (skipped with a reason otherwise). Figures go to stdout and to $OUT/summary.txt.
 #   ENT_CONSENT_LOAD_SECONDS   seconds per wrk run (default 10)
 #   ENT_CONSENT_CONNECTIONS    wrk connections (default 64)
 #   ENT_CONSENT_BDN_FILTER     BenchmarkDotNet filter (default '*')
-#   ENT_CONSENT_PARTS          the parts to run (default 'payload bdn page durable')
+#   ENT_CONSENT_PARTS          the parts to run (default 'payload bdn page durable gateway')
 #   ENT_CONSENT_PAGE_ROUNDS    bare/UseEntConsent page rounds, the order swapped every round (default 2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +21,7 @@ OUT=${OUT:-$ROOT/artifacts/benchmarks/$(date -u +%Y%m%dT%H%M%SZ)}
 SECONDS_PER_RUN=${ENT_CONSENT_LOAD_SECONDS:-10}
 CONNECTIONS=${ENT_CONSENT_CONNECTIONS:-64}
 BDN_FILTER=${ENT_CONSENT_BDN_FILTER:-*}
-PARTS=" ${ENT_CONSENT_PARTS:-payload bdn page durable} "
+PARTS=" ${ENT_CONSENT_PARTS:-payload bdn page durable gateway} "
 PAGE_ROUNDS=${ENT_CONSENT_PAGE_ROUNDS:-2}
 part() { [[ $PARTS == *" $1 "* ]]; }
 export ENT_CONSENT_PGPORT=${ENT_CONSENT_PGPORT:-55434}
@@ -47,6 +49,10 @@ say "load before: $(uptime)"
 
 dotnet build -c Release -v quiet -nologo benchmarks/Ent.Consent.Benchmarks >"$OUT/build.log" 2>&1
 dotnet build -c Release -v quiet -nologo benchmarks/Ent.Consent.LoadRun >>"$OUT/build.log" 2>&1
+if part gateway; then
+  dotnet build -c Release -v quiet -nologo benchmarks/Ent.Consent.GatewayLoad >>"$OUT/build.log" 2>&1
+  dotnet build -c Release -v quiet -nologo src/Ent.Consent.Gateway >>"$OUT/build.log" 2>&1
+fi
 LOADRUN=(dotnet "$ROOT/benchmarks/Ent.Consent.LoadRun/bin/Release/net10.0/Ent.Consent.LoadRun.dll")
 
 if part payload; then
@@ -71,10 +77,17 @@ fi
 start_server() {
   local port=$1
   shift
-  "${LOADRUN[@]}" --port "$port" "$@" >"$OUT/server-$port.log" 2>&1 &
+  start_command "$port" /page "${LOADRUN[@]}" "$@"
+}
+
+# Starts any command as a server on a port and waits until the given path answers.
+start_command() {
+  local port=$1 probe=$2
+  shift 2
+  "$@" >"$OUT/server-$port.log" 2>&1 &
   SERVERS+=($!)
   for _ in $(seq 1 120); do
-    if curl -fs -o /dev/null "http://127.0.0.1:$port/page"; then return 0; fi
+    if curl -fs -o /dev/null "http://127.0.0.1:$port$probe"; then return 0; fi
     sleep 0.5
   done
   echo "run.sh: the server on port $port did not start; see $OUT/server-$port.log" >&2
@@ -111,8 +124,8 @@ warm_up() {
 if part page; then
 say ""
 say "## 3. Loopback load: wrk -t1 -c$CONNECTIONS -d${SECONDS_PER_RUN}s --latency, 127.0.0.1 only"
-start_server 5181 --consent off
-start_server 5182 --consent on
+start_server 5181 --port 5181 --consent off
+start_server 5182 --port 5182 --consent on
 # A returning visitor's cookies: the consent cookie issued by the consent server, sent to both servers.
 antiforgery 5182
 CONSENT_COOKIE=$(curl -fs -D - -o /dev/null -X POST -H 'Content-Type: application/json' -H "RequestVerificationToken: $TOKEN" \
@@ -147,14 +160,14 @@ if part durable; then
 say ""
 say "durable consent: POST /consent {\"action\":\"accept-all\"} (JSON + antiforgery token), each one appended to the proof store before the answer"
 say "(each server warmed up with 3 s of the same load first; its records are in the ledger counts below)"
-start_server 5183 --consent on --store sqlite --sqlite "$WORK/proofs.db"
+start_server 5183 --port 5183 --consent on --store sqlite --sqlite "$WORK/proofs.db"
 antiforgery 5183
 ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE warm_up -s benchmarks/load/post-choice.lua http://127.0.0.1:5183/consent
 ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE \
   load "POST choice, SQLite (WAL, FULL)" -s benchmarks/load/post-choice.lua http://127.0.0.1:5183/consent
 say "SQLite ledger after the run: $(curl -fs http://127.0.0.1:5183/verify) (wrk counts only completed requests)"
 say "load: $(uptime)"
-start_server 5185 --consent on --store none
+start_server 5185 --port 5185 --consent on --store none
 antiforgery 5185
 ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE warm_up -s benchmarks/load/post-choice.lua http://127.0.0.1:5185/consent
 ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE \
@@ -170,7 +183,7 @@ unset ENT_CONSENT_POSTGRES
 # shellcheck source=../eng/test-deps.sh
 source eng/test-deps.sh start >"$OUT/postgres.log" 2>&1 || true
 if [ -n "${ENT_CONSENT_POSTGRES:-}" ]; then
-  start_server 5184 --consent on --store postgres --postgres "$ENT_CONSENT_POSTGRES"
+  start_server 5184 --port 5184 --consent on --store postgres --postgres "$ENT_CONSENT_POSTGRES"
   antiforgery 5184
   ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE warm_up -s benchmarks/load/post-choice.lua http://127.0.0.1:5184/consent
   ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE \
@@ -180,6 +193,46 @@ else
   say "POST choice, PostgreSQL: skipped ($(tail -n 1 "$OUT/postgres.log"))"
 fi
 fi
+if part gateway; then
+say ""
+say "## 4. Ent.Consent.Gateway: wrk -t1 -c$CONNECTIONS -d${SECONDS_PER_RUN}s --latency, 127.0.0.1 only"
+GWLOAD=(dotnet "$ROOT/benchmarks/Ent.Consent.GatewayLoad/bin/Release/net10.0/Ent.Consent.GatewayLoad.dll")
+start_command 5190 /static.css "${GWLOAD[@]}" --upstream 5190
+start_command 5191 /static.css "${GWLOAD[@]}" --yarp 5191 --to http://127.0.0.1:5190
+start_command 5192 /static.css dotnet "$ROOT/src/Ent.Consent.Gateway/bin/Release/net10.0/ent-consent-gateway.dll" \
+  --settings "$ROOT/benchmarks/Ent.Consent.GatewayLoad/gateway.json" --urls http://127.0.0.1:5192 \
+  --Gateway:Upstream http://127.0.0.1:5190 --Gateway:DataDirectory "$WORK/gateway-data"
+# A returning visitor: refuse-all through the banner's own form, then that consent cookie on every request.
+curl -fs -c "$WORK/gw-jar" -o "$WORK/gw-page.html" http://127.0.0.1:5192/page.html
+GW_TOKEN=$(grep -o 'name="__RequestVerificationToken" value="[^"]*"' "$WORK/gw-page.html" | head -n 1 | sed 's/.*value="//; s/"$//')
+curl -fs -b "$WORK/gw-jar" -c "$WORK/gw-jar" -o /dev/null --data-urlencode "__RequestVerificationToken=$GW_TOKEN" \
+  -d 'action=refuse-all&returnUrl=/' http://127.0.0.1:5192/.ent-consent
+GW_COOKIE=$(awk '$6 == "ent_consent" {print $6 "=" $7}' "$WORK/gw-jar")
+say "page.html: $(curl -fs http://127.0.0.1:5190/page.html | wc -c) B from the upstream, $(curl -fs -H "Cookie: $GW_COOKIE" http://127.0.0.1:5192/page.html | wc -c) B through the gateway (widget injected); static.css $(curl -fs http://127.0.0.1:5190/static.css | wc -c) B"
+for target in 5190 5191 5192; do
+  warm_up -H "Cookie: $GW_COOKIE" "http://127.0.0.1:$target/page.html"
+  warm_up -H "Cookie: $GW_COOKIE" "http://127.0.0.1:$target/static.css"
+done
+say "load: $(uptime)"
+declare -A GW_TOTAL=()
+gw_load() {
+  local name=$1 port=$2 path=$3
+  load "$path, $name (round $round)" -H "Cookie: $GW_COOKIE" "http://127.0.0.1:$port/$path"
+  GW_TOTAL[$name-$path]=$(echo "${GW_TOTAL[$name-$path]:-0} + $LAST_RPS" | bc -l)
+}
+for round in $(seq 1 "$PAGE_ROUNDS"); do
+  for path in page.html static.css; do
+    if [ $((round % 2)) = 1 ]; then order="upstream:5190 yarp:5191 gateway:5192"; else order="gateway:5192 yarp:5191 upstream:5190"; fi
+    for entry in $order; do gw_load "${entry%%:*}" "${entry##*:}" "$path"; done
+  done
+  say "load: $(uptime)"
+done
+say "$(printf 'gateway / bare YARP requests/s, HTML page (with injection): %.1f %% (target >= 90 %%)' "$(echo "100 * ${GW_TOTAL[gateway-page.html]} / ${GW_TOTAL[yarp-page.html]}" | bc -l)")"
+say "$(printf 'gateway / bare YARP requests/s, static file: %.1f %% (target >= 97 %%)' "$(echo "100 * ${GW_TOTAL[gateway-static.css]} / ${GW_TOTAL[yarp-static.css]}" | bc -l)")"
+for pid in "${SERVERS[@]}"; do kill "$pid" 2>/dev/null || true; done
+SERVERS=()
+fi
+
 say "load after: $(uptime)"
 say ""
 say "raw outputs: $OUT"

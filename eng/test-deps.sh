@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Test dependencies: Debian's Chromium (browser tests), a private PostgreSQL on 127.0.0.1 (proof store tests) and the
+# Test dependencies: Debian's Chromium (browser tests), python3 (the gateway sample's portal), a private PostgreSQL on 127.0.0.1 (proof store tests) and the
 # real vendor SDKs the browser tests run (npm, exact versions pinned in eng/npm/package-lock.json, into artifacts/npm).
 #   bash eng/test-deps.sh install   installs what is missing (root, apt; npm); idempotent, non-interactive
 #   source eng/test-deps.sh start   starts PostgreSQL if ENT_CONSENT_POSTGRES is unset and exports it
@@ -36,8 +36,10 @@ ent_consent_install() {
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
   fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
+  # The gateway's browser tests front samples/Gateway/portal.py, a portal in Python's standard library.
+  command -v python3 >/dev/null 2>&1 || missing+=(python3)
   if [ ${#missing[@]} -eq 0 ]; then
-    echo "test-deps: Chromium and PostgreSQL are installed"
+    echo "test-deps: Chromium, PostgreSQL and python3 are installed"
     return 0
   fi
   if [ "$(id -u)" != 0 ]; then

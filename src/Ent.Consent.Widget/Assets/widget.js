@@ -10,7 +10,7 @@
   var state = cfg.state, listeners = [], opener = null, W = cfg.wire, warned = {};
   var banner = d.querySelector('[' + A + '-banner]');
   var dialog = d.getElementById('ent-consent-preferences');
-  var SEL = 'script[type="text/plain"][' + A + '],iframe[' + A + ']';
+  var SEL = 'script[type="text/plain"][' + A + '],iframe[' + A + '],img[' + A + ']';
 
   function each(root, sel, fn) { Array.prototype.forEach.call(root.querySelectorAll(sel), fn); }
   function allowed(id) { var s = state.services[id]; return s ? s.allowed : cfg.essential.indexOf(id) >= 0; }
@@ -22,7 +22,7 @@
     return text.replace('{service}', s.n).replace('{provider}', s.p);
   }
 
-  // Blocked content: <script type="text/plain" data-ent-consent="id"> and <iframe data-ent-consent="id" data-src>.
+  // Blocked content: <script type="text/plain" data-ent-consent="id">, <iframe data-ent-consent="id" data-src>, <img … data-src>.
   function handle(el) {
     var id = el.getAttribute(A);
     if (!state.services[id] && !warned[id] && w.console) {
@@ -39,6 +39,11 @@
       s.nonce = el.nonce;
       s.text = el.text;
       el.parentNode.replaceChild(s, el);
+      return;
+    }
+    if (el.tagName === 'IMG') {
+      // An image (a gateway-held pixel or picture) has no placeholder: its address comes back when allowed.
+      if (allowed(id) && el.getAttribute('data-src')) el.src = el.getAttribute('data-src');
       return;
     }
     var ph = el.previousElementSibling;

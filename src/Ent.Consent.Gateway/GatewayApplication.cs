@@ -1,0 +1,214 @@
+using System.Security.Cryptography;
+using Ent.Consent.AspNetCore;
+using Ent.Consent.Gateway.Html;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Transforms;
+
+namespace Ent.Consent.Gateway;
+
+/// <summary>
+/// Builds the gateway: Ent.Consent's enforcement, endpoints and widget in front of a portal it proxies with YARP.
+/// <c>Program</c> runs it; tests start the same application on a free port.
+/// </summary>
+public static class GatewayApplication
+{
+    /// <summary>
+    /// Builds the gateway from command-line arguments and configuration (<c>--Gateway:Upstream</c>, the
+    /// <c>EntConsent</c> section, …). Throws <see cref="OptionsValidationException"/> with every configuration
+    /// mistake at once when the <c>Gateway</c> section is wrong; the <c>EntConsent</c> section is validated when the
+    /// host starts.
+    /// </summary>
+    /// <param name="args">The command-line arguments.</param>
+    /// <param name="configure">Lets a test change services or configuration before the build.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        // The deployment's settings: --settings <file>, else gateway.json in the working directory; then the
+        // environment and the command line again so they still win over it.
+        var settings = builder.Configuration["settings"];
+        if (settings is not null && !File.Exists(settings))
+        {
+            throw new OptionsValidationException(GatewayOptions.SectionName, typeof(GatewayOptions), [$"--settings names '{settings}', which does not exist."]);
+        }
+
+        builder.Configuration.AddJsonFile(Path.GetFullPath(settings ?? "gateway.json"), optional: settings is null, reloadOnChange: false);
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Configuration.AddCommandLine(args);
+        configure?.Invoke(builder);
+
+        // Bound and checked now: the proxy's routes and the data folder are needed to build the rest.
+        var section = builder.Configuration.GetSection(GatewayOptions.SectionName);
+        var gateway = new GatewayOptions();
+        try
+        {
+            section.Bind(gateway, static binder => binder.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new OptionsValidationException(GatewayOptions.SectionName, typeof(GatewayOptions), [exception.Message]);
+        }
+
+        var validation = new GatewayOptionsValidator().Validate(null, gateway);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(GatewayOptions.SectionName, typeof(GatewayOptions), validation.Failures);
+        }
+
+        builder.Services.AddOptions<GatewayOptions>()
+            .Bind(section, static binder => binder.ErrorOnUnknownConfiguration = true)
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
+
+        var dataDirectory = Path.GetFullPath(gateway.DataDirectory);
+        Directory.CreateDirectory(dataDirectory);
+        var paths = new GatewayPaths(dataDirectory, Path.Combine(dataDirectory, "consent-proofs.db"), Path.Combine(dataDirectory, "keys"), Path.Combine(dataDirectory, "subject-key"));
+        builder.Services.AddSingleton(paths);
+        if (string.IsNullOrEmpty(builder.Configuration["EntConsent:SubjectKey"]))
+        {
+            builder.Configuration.AddInMemoryCollection([new("EntConsent:SubjectKey", LoadOrCreateSubjectKey(paths.SubjectKey))]);
+        }
+
+        builder.Services.AddDataProtection()
+            .SetApplicationName("Ent.Consent.Gateway")
+            .PersistKeysToFileSystem(new DirectoryInfo(paths.Keys));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddRequestLocalization(static options =>
+        {
+            options.SetDefaultCulture("fr").AddSupportedCultures("fr", "en").AddSupportedUICultures("fr", "en");
+            options.FallBackToParentUICultures = true;
+        });
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = gateway.MaxRequestBodySize);
+
+        builder.Services.AddEntConsent(builder.Configuration, options =>
+            {
+                options.DataDirectory = dataDirectory;
+                options.PathPrefix = gateway.PathPrefix;
+                // The consent-aware policy (EntConsent:ContentSecurityPolicy:Mode) trusts the widget through the nonce
+                // the gateway gives the page it injects into.
+                options.ContentSecurityPolicy.Nonce ??= GatewayNonce.Of;
+            })
+            .AddWidget(options => options.CookiePageUrl ??= null)
+            .AddSqliteProofStore(paths.ProofStore);
+
+        builder.Services.AddSingleton<GatewayRules>();
+        builder.Services.AddSingleton<HtmlResponseTransform>();
+        builder.Services.AddSingleton<GatewayHealth>();
+        builder.Services.AddReverseProxy()
+            .LoadFromMemory(
+                [new RouteConfig { RouteId = "portal", ClusterId = "portal", Match = new RouteMatch { Path = "{**path}" }, Order = int.MaxValue }],
+                [new ClusterConfig
+                {
+                    ClusterId = "portal",
+                    Destinations = new Dictionary<string, DestinationConfig>(StringComparer.Ordinal) { ["portal"] = new() { Address = gateway.Upstream! } },
+                    HttpRequest = new ForwarderRequestConfig { ActivityTimeout = gateway.UpstreamTimeout },
+                }])
+            .ConfigureHttpClient((_, handler) =>
+            {
+                handler.ConnectTimeout = gateway.ConnectTimeout;
+                handler.MaxResponseHeadersLength = gateway.MaxResponseHeadersKilobytes;
+            })
+            .AddTransforms(static transforms =>
+            {
+                var html = transforms.Services.GetRequiredService<HtmlResponseTransform>();
+                transforms.AddRequestTransform(static context =>
+                {
+                    AcceptEncoding.Restrict(context.ProxyRequest);
+                    return ValueTask.CompletedTask;
+                });
+                transforms.AddResponseTransform(html.ApplyAsync);
+            });
+
+        var app = builder.Build();
+
+        // Before the forwarded headers change the remote address: the subject header is trusted from the peer itself.
+        app.UseMiddleware<GatewaySubjectMiddleware>();
+        if (gateway.ForwardedHeadersFrom.Count > 0)
+        {
+            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost };
+            forwarded.KnownIPNetworks.Clear();
+            forwarded.KnownProxies.Clear();
+            foreach (var network in gateway.ForwardedHeadersFrom)
+            {
+                forwarded.KnownIPNetworks.Add(GatewayOptionsValidator.ParseNetwork(network));
+            }
+
+            app.UseForwardedHeaders(forwarded);
+        }
+
+        app.UseRequestLocalization();
+        // In front of the proxy: the Set-Cookie headers YARP copies from the portal are decided when the response
+        // starts, like any other, and the request-side sweep expires what the browser should no longer keep.
+        app.UseEntConsent();
+        app.UseRateLimiter();
+        app.UseAntiforgery();
+
+        app.MapEntConsent();
+        app.MapEntConsentWidget();
+        app.MapGet(gateway.PathPrefix + "/healthz", static (HttpContext context, GatewayHealth health) => health.WriteAsync(context));
+        app.MapReverseProxy(static proxy => proxy.Use(UpstreamFailure.HandleAsync));
+        return app;
+    }
+
+    private static string LoadOrCreateSubjectKey(string path)
+    {
+        if (File.Exists(path))
+        {
+            return File.ReadAllText(path).Trim();
+        }
+
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var writer = new StreamWriter(path, System.Text.Encoding.ASCII, options))
+        {
+            writer.Write(key);
+        }
+
+        return key;
+    }
+}
+
+/// <summary>Keeps the portal from answering in an encoding the gateway cannot decode to inject the widget.</summary>
+internal static class AcceptEncoding
+{
+    public static void Restrict(HttpRequestMessage request)
+    {
+        if (!request.Headers.TryGetValues("Accept-Encoding", out var values))
+        {
+            return;
+        }
+
+        var kept = new List<string>();
+        foreach (var value in values)
+        {
+            foreach (var item in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var coding = item.Split(';', 2)[0].Trim().ToLowerInvariant();
+                if (coding is "gzip" or "br" or "identity")
+                {
+                    kept.Add(item);
+                }
+            }
+        }
+
+        request.Headers.Remove("Accept-Encoding");
+        if (kept.Count > 0)
+        {
+            request.Headers.TryAddWithoutValidation("Accept-Encoding", string.Join(", ", kept));
+        }
+    }
+}

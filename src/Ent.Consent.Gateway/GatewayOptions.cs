@@ -1,0 +1,93 @@
+namespace Ent.Consent.Gateway;
+
+/// <summary>
+/// The gateway's own settings, bound strictly from the <c>Gateway</c> configuration section (an unknown key stops the
+/// start). The consent policy itself is the <c>EntConsent</c> section, exactly as for the library.
+/// </summary>
+public sealed class GatewayOptions
+{
+    /// <summary>The configuration section: <c>Gateway</c>.</summary>
+    public const string SectionName = "Gateway";
+
+    /// <summary>The portal behind the gateway, an absolute http or https address (<c>http://127.0.0.1:8080</c>). Required.</summary>
+    public string? Upstream { get; set; }
+
+    /// <summary>
+    /// Where the gateway keeps its files: the SQLite proof store <c>consent-proofs.db</c>, the Data Protection keys
+    /// (<c>keys/</c>), the subject key (<c>subject-key</c>, when <c>EntConsent:SubjectKey</c> is not given) and the
+    /// refusal spool. Relative to the working directory. Default <c>gateway-data</c>; one per node.
+    /// </summary>
+    public string DataDirectory { get; set; } = "gateway-data";
+
+    /// <summary>
+    /// Where the gateway answers itself instead of the portal: the consent endpoint, the widget's assets, the
+    /// preferences and cookie pages, <c>healthz</c>. Default <c>/.ent-consent</c>, a dot segment no portal routes to.
+    /// </summary>
+    public string PathPrefix { get; set; } = "/.ent-consent";
+
+    /// <summary>
+    /// A request header naming the signed-in user, set by a front in front of the gateway (an SSO agent). Trusted only
+    /// from an address in <see cref="SubjectHeaderFrom"/> or when the request also carries
+    /// <see cref="SubjectSecretHeader"/> with <see cref="SubjectSecret"/>; otherwise removed before the portal sees it.
+    /// The same header in the portal's responses names the user for the requests that follow (see docs).
+    /// </summary>
+    public string? SubjectHeader { get; set; }
+
+    /// <summary>Addresses (IP or CIDR) whose requests may carry <see cref="SubjectHeader"/>.</summary>
+    public IList<string> SubjectHeaderFrom { get; set; } = [];
+
+    /// <summary>A shared secret (at least 32 characters) a front sends in <see cref="SubjectSecretHeader"/> to vouch for <see cref="SubjectHeader"/>.</summary>
+    public string? SubjectSecret { get; set; }
+
+    /// <summary>The request header carrying <see cref="SubjectSecret"/>. Default <c>X-Ent-Gateway-Secret</c>; never forwarded.</summary>
+    public string SubjectSecretHeader { get; set; } = "X-Ent-Gateway-Secret";
+
+    /// <summary>
+    /// The name of the portal's session cookie: its value, hashed with the subject key like any user id, names the
+    /// subject, so a choice lasts one session and never passes to the next person on a shared computer.
+    /// </summary>
+    public string? SessionCookie { get; set; }
+
+    /// <summary>Extra blocking rules for content whose host alone does not say which service it is.</summary>
+    public IList<GatewayBlockRule> Block { get; set; } = [];
+
+    /// <summary>
+    /// Whether <c>&lt;script src&gt;</c>, <c>&lt;iframe src&gt;</c> and <c>&lt;img src&gt;</c> to a declared service's
+    /// <c>Hosts</c> are held until that service is allowed. Default true.
+    /// </summary>
+    public bool BlockUnmarkedContent { get; set; } = true;
+
+    /// <summary>Addresses (IP or CIDR) of the front whose <c>X-Forwarded-For</c>/<c>-Proto</c>/<c>-Host</c> are believed. Empty: none.</summary>
+    public IList<string> ForwardedHeadersFrom { get; set; } = [];
+
+    /// <summary>The largest request body forwarded, in bytes. Default 30 MB (Kestrel's).</summary>
+    public long MaxRequestBodySize { get; set; } = 30_000_000;
+
+    /// <summary>The largest response header block accepted from the portal, in KiB. Default 256.</summary>
+    public int MaxResponseHeadersKilobytes { get; set; } = 256;
+
+    /// <summary>How long the portal may stay silent (connecting, answering, between two reads of a body). Default 100 s.</summary>
+    public TimeSpan UpstreamTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>How long connecting to the portal may take. Default 10 s.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest start or end tag the HTML rewriter holds while it waits for the tag's end, in bytes. Default 64 KiB.</summary>
+    public int MaxTagBytes { get; set; } = 64 * 1024;
+}
+
+/// <summary>A <c>Gateway:Block</c> rule: content matching it belongs to <see cref="Service"/>.</summary>
+public sealed class GatewayBlockRule
+{
+    /// <summary>A host (<c>stats.example.fr</c>, or <c>*.example.fr</c> for its subdomains) the content is loaded from.</summary>
+    public string? Host { get; set; }
+
+    /// <summary>
+    /// A simple selector on <c>script</c>, <c>iframe</c> and <c>img</c> tags: a tag name, <c>#id</c>, <c>.class</c> and
+    /// <c>[attribute]</c>, <c>[attribute=value]</c>, <c>[attribute^=value]</c>, <c>[attribute*=value]</c>, <c>[attribute$=value]</c>.
+    /// </summary>
+    public string? Selector { get; set; }
+
+    /// <summary>The declared service the content belongs to. Required.</summary>
+    public string? Service { get; set; }
+}

@@ -1,0 +1,119 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using Ent.Consent.AspNetCore;
+
+namespace Ent.Consent.Gateway.Html;
+
+/// <summary>
+/// Turns a <c>&lt;script src&gt;</c>, <c>&lt;iframe src&gt;</c> or <c>&lt;img src&gt;</c> of a service that is not allowed
+/// for this request into the widget's blocked form (docs/widget.md "Blocked content"): a script becomes
+/// <c>type="text/plain" data-ent-consent="id"</c>, a frame or image keeps its address in <c>data-src</c> only, and a
+/// frame is hidden behind the widget's placeholder, rendered here so it shows without JavaScript too. Content already
+/// marked <c>data-ent-consent</c> is the portal's own business and left alone.
+/// </summary>
+internal sealed class ContentBlocker
+{
+    private readonly GatewayRules _rules;
+    private readonly IConsentFeature _consent;
+    private readonly CultureInfo _culture;
+    private readonly bool _asciiOnly;
+
+    public ContentBlocker(GatewayRules rules, IConsentFeature consent, CultureInfo culture, bool asciiOnly)
+    {
+        _rules = rules;
+        _consent = consent;
+        _culture = culture;
+        _asciiOnly = asciiOnly;
+    }
+
+    /// <summary>How many elements were blocked in this page.</summary>
+    public int Blocked { get; private set; }
+
+    public bool TryRewrite(string name, ReadOnlySpan<byte> tag, IBufferWriter<byte> output)
+    {
+        if (name is not ("script" or "iframe" or "img"))
+        {
+            return false;
+        }
+
+        var attributes = TagAttributes.Parse(tag);
+        var src = TagAttributes.Find(attributes, tag, "src");
+        if (src < 0 || TagAttributes.Find(attributes, tag, "data-ent-consent") >= 0)
+        {
+            return false;
+        }
+
+        var type = TagAttributes.Find(attributes, tag, "type");
+        if (name == "script" && type >= 0 && !IsScriptType(TagAttributes.Value(tag, attributes[type])))
+        {
+            return false;
+        }
+
+        var service = _rules.ServiceFor(_consent.Policy, name, tag, attributes, TagAttributes.Value(tag, attributes[src]));
+        if (service is null || _consent.IsAllowed(service.Id))
+        {
+            return false;
+        }
+
+        Blocked++;
+        var marker = $" data-ent-consent=\"{service.Id}\"";
+        if (name == "iframe")
+        {
+            WriteAscii(output, Placeholder(service));
+            marker += " hidden";
+        }
+        else if (name == "script")
+        {
+            marker = " type=\"text/plain\"" + marker;
+        }
+
+        // "<name" + marker, then the attributes with src (and type, srcset) renamed to data-*.
+        var nameEnd = 1 + name.Length;
+        output.Write(tag[..nameEnd]);
+        WriteAscii(output, marker);
+        var position = nameEnd;
+        foreach (var attribute in attributes)
+        {
+            var attributeName = tag.Slice(attribute.NameStart, attribute.NameLength);
+            // A text/plain script keeps its src (nothing loads it); the widget copies it back when allowed.
+            var rename = (name != "script" && HtmlInjector.EqualsIgnoreCase(attributeName, "src"))
+                || (name == "script" && HtmlInjector.EqualsIgnoreCase(attributeName, "type"))
+                || (name == "img" && HtmlInjector.EqualsIgnoreCase(attributeName, "srcset"));
+            if (rename)
+            {
+                output.Write(tag[position..attribute.NameStart]);
+                output.Write("data-"u8);
+                position = attribute.NameStart;
+            }
+        }
+
+        output.Write(tag[position..]);
+        return true;
+    }
+
+    private string Placeholder(ServiceDefinition service)
+    {
+        var texts = _consent.Policy.Texts;
+        var serviceName = service.Name.Resolve(_culture);
+        string Fill(string text) => text.Replace("{service}", serviceName, StringComparison.Ordinal).Replace("{provider}", service.Provider, StringComparison.Ordinal);
+        var encoder = HtmlEncoder.Default;
+        var html = new StringBuilder(256);
+        html.Append("<div class=\"ec ec-placeholder\" data-ent-consent-placeholder=\"").Append(service.Id)
+            .Append("\" role=\"group\" aria-label=\"").Append(encoder.Encode(serviceName)).Append("\"><p>")
+            .Append(encoder.Encode(Fill(texts.BlockedContent.Resolve(_culture))))
+            .Append("</p><button type=\"button\" class=\"ec-btn\" data-ent-consent-allow=\"").Append(service.Id).Append("\">")
+            .Append(encoder.Encode(Fill(texts.AllowService.Resolve(_culture)))).Append("</button></div>");
+        return html.ToString();
+    }
+
+    private void WriteAscii(IBufferWriter<byte> output, string text)
+        => output.Write(PageText.Encode(text, _asciiOnly));
+
+    private static bool IsScriptType(string type)
+        => type.Length == 0
+            || type.Equals("module", StringComparison.OrdinalIgnoreCase)
+            || type.Contains("javascript", StringComparison.OrdinalIgnoreCase)
+            || type.Contains("ecmascript", StringComparison.OrdinalIgnoreCase);
+}

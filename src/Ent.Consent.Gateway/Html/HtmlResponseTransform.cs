@@ -1,0 +1,229 @@
+using System.Buffers;
+using System.Globalization;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using Ent.Consent.AspNetCore;
+using Ent.Consent.Widget;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using Yarp.ReverseProxy.Transforms;
+
+namespace Ent.Consent.Gateway.Html;
+
+/// <summary>
+/// The response side of the proxy for HTML pages: extends the portal's Content-Security-Policy, renders the widget
+/// for this request (before the response starts: the banner's form sets an antiforgery cookie), then copies the body
+/// itself, decoding gzip or Brotli, injecting, and encoding again the same way. Anything that is not an HTML page
+/// is left to YARP's own copy, byte for byte.
+/// </summary>
+internal sealed class HtmlResponseTransform
+{
+    private const int BufferSize = 16 * 1024;
+
+    private readonly IConsentWidget _widget;
+    private readonly GatewayRules _rules;
+    private readonly GatewayOptions _options;
+    private readonly string _prefix;
+    private readonly ILogger _logger;
+
+    public HtmlResponseTransform(IConsentWidget widget, GatewayRules rules, IOptions<GatewayOptions> options, ILogger<HtmlResponseTransform> logger)
+    {
+        _widget = widget;
+        _rules = rules;
+        _options = options.Value;
+        _prefix = _options.PathPrefix;
+        _logger = logger;
+    }
+
+    public async ValueTask ApplyAsync(ResponseTransformContext context)
+    {
+        var upstream = context.ProxyResponse;
+        var http = context.HttpContext;
+        var response = http.Response;
+        if (upstream is null || !IsInjectable(http, upstream, out var coding, out var charset))
+        {
+            return;
+        }
+
+        var nonce = GatewayNonce.Create(http);
+        ExtendPolicies(response.Headers, HeaderNames.ContentSecurityPolicy, nonce, http);
+        ExtendPolicies(response.Headers, HeaderNames.ContentSecurityPolicyReportOnly, nonce, http);
+
+        var asciiOnly = !PageText.IsUtf8(charset);
+        var parts = new InjectionParts(
+            PageText.Encode(_widget.RenderHeadTags(http, nonce).ToString()!, asciiOnly),
+            PageText.Encode(_widget.RenderBanner(http).ToString()!, asciiOnly),
+            PageText.Encode(_widget.RenderManageButton(http).ToString() + _widget.RenderScriptTags(http, nonce), asciiOnly));
+        var culture = http.Features.Get<IRequestCultureFeature>()?.RequestCulture.UICulture ?? CultureInfo.CurrentUICulture;
+        var blocker = _rules.IsEmpty ? null : new ContentBlocker(_rules, http.GetConsent(), culture, asciiOnly);
+
+        // The body changes: its length is unknown until the end, and the upstream's validators no longer describe it.
+        response.ContentLength = null;
+        response.Headers.Remove(HeaderNames.ETag);
+        response.Headers.Remove(HeaderNames.AcceptRanges);
+        response.Headers.Remove(HeaderNames.ContentMD5);
+        context.SuppressResponseBody = true;
+
+        var injector = new HtmlInjector(parts, blocker, _options.MaxTagBytes, _logger);
+        await CopyAsync(context, upstream, coding, injector).ConfigureAwait(false);
+        if (blocker is { Blocked: > 0 })
+        {
+            GatewayLog.ContentBlocked(_logger, blocker.Blocked, http.Request.Path);
+        }
+    }
+
+    private async Task CopyAsync(ResponseTransformContext context, HttpResponseMessage upstream, string coding, HtmlInjector injector)
+    {
+        var http = context.HttpContext;
+        var cancellation = context.CancellationToken;
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        using var output = new PooledBufferWriter(BufferSize * 2);
+        try
+        {
+            await using var raw = await upstream.Content.ReadAsStreamAsync(cancellation).ConfigureAwait(false);
+            // Re-encoded as the portal chose (the browser asked for it); the fastest level, flushed per chunk, keeps
+            // the CPU cost near a plain copy while a school network still gets a page five times smaller.
+            await using Stream source = coding switch
+            {
+                "gzip" => new GZipStream(raw, CompressionMode.Decompress),
+                "br" => new BrotliStream(raw, CompressionMode.Decompress),
+                _ => raw,
+            };
+            await using Stream sink = coding switch
+            {
+                "gzip" => new GZipStream(http.Response.Body, CompressionLevel.Fastest, leaveOpen: true),
+                "br" => new BrotliStream(http.Response.Body, CompressionLevel.Fastest, leaveOpen: true),
+                _ => new NonDisposingStream(http.Response.Body),
+            };
+            int read;
+            while ((read = await source.ReadAsync(buffer.AsMemory(0, BufferSize), cancellation).ConfigureAwait(false)) > 0)
+            {
+                injector.Process(buffer.AsSpan(0, read), output);
+                if (output.WrittenCount > 0)
+                {
+                    await sink.WriteAsync(output.WrittenMemory, cancellation).ConfigureAwait(false);
+                    output.Clear();
+                    await sink.FlushAsync(cancellation).ConfigureAwait(false);
+                }
+            }
+
+            injector.Complete(output);
+            if (output.WrittenCount > 0)
+            {
+                await sink.WriteAsync(output.WrittenMemory, cancellation).ConfigureAwait(false);
+            }
+        }
+        catch (Exception exception) when (http.Response.HasStarted && exception is not OperationCanceledException)
+        {
+            // Too late for a 502: the status line is gone. Cut the connection so the browser sees a broken page, not a short one.
+            GatewayLog.BodyFailed(_logger, exception);
+            http.Abort();
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested || http.Response.HasStarted)
+        {
+            http.Abort();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private bool IsInjectable(HttpContext http, HttpResponseMessage upstream, out string coding, out string? charset)
+    {
+        coding = string.Empty;
+        charset = null;
+        var status = http.Response.StatusCode;
+        // A redirect's body is never shown: no widget rendered (nor antiforgery token made) for it.
+        if (HttpMethods.IsHead(http.Request.Method) || status is < 200 or 204 or 206 or (>= 300 and < 400) || http.Features.Get<IConsentFeature>() is null)
+        {
+            return false;
+        }
+
+        if (!MediaTypeHeaderValue.TryParse(http.Response.ContentType, out var type) || !type.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        charset = type.Charset.HasValue ? type.Charset.Value : null;
+        if (!PageText.IsAsciiCompatible(charset))
+        {
+            GatewayLog.UnsupportedCharset(_logger, charset!);
+            return false;
+        }
+
+        var encodings = upstream.Content.Headers.ContentEncoding;
+        if (encodings.Count > 1)
+        {
+            GatewayLog.UnsupportedEncoding(_logger, string.Join(", ", encodings));
+            return false;
+        }
+
+        coding = encodings.Count == 0 ? string.Empty : encodings.First().ToLowerInvariant();
+        if (coding is not ("" or "identity" or "gzip" or "br"))
+        {
+            GatewayLog.UnsupportedEncoding(_logger, coding);
+            return false;
+        }
+
+        return true;
+    }
+
+    private void ExtendPolicies(IHeaderDictionary headers, string name, string nonce, HttpContext http)
+    {
+        var values = headers[name];
+        if (values.Count == 0)
+        {
+            return;
+        }
+
+        var origin = http.Request.Scheme + "://" + http.Request.Host.Value;
+        var extended = new string[values.Count];
+        for (var i = 0; i < values.Count; i++)
+        {
+            extended[i] = ContentSecurityPolicyExtender.Extend(values[i] ?? string.Empty, nonce, origin, _prefix);
+        }
+
+        headers[name] = extended;
+    }
+}
+
+/// <summary>The nonce of the page being injected, shared with the consent-aware policy of <c>UseEntConsent</c>.</summary>
+internal static class GatewayNonce
+{
+    private static readonly object Key = new();
+
+    public static string Create(HttpContext context)
+    {
+        // base64url: nothing the HTML encoder escapes, so the attribute reads exactly as the policy's 'nonce-…'.
+        var nonce = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(18));
+        context.Items[Key] = nonce;
+        return nonce;
+    }
+
+    public static string? Of(HttpContext context) => context.Items.TryGetValue(Key, out var nonce) ? nonce as string : null;
+}
+
+/// <summary>Lets a <c>await using</c> wrap the response body without disposing it.</summary>
+internal sealed class NonDisposingStream(Stream inner) : Stream
+{
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() => inner.Flush();
+    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
+    public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    protected override void Dispose(bool disposing)
+    {
+    }
+}

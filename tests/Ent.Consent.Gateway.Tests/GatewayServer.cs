@@ -1,0 +1,128 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+using Ent.Consent.Gateway;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+
+namespace Ent.Consent.Gateway.Tests;
+
+/// <summary>
+/// The real gateway on Kestrel at 127.0.0.1 (free port) in front of <paramref name="upstream"/>, with the careless
+/// portal's catalogue and a fresh data folder deleted afterwards.
+/// </summary>
+public sealed class GatewayServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private GatewayServer(WebApplication app, string dataDirectory, Uri address)
+    {
+        _app = app;
+        DataDirectory = dataDirectory;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public string DataDirectory { get; }
+
+    public const string Prefix = "/.ent-consent";
+
+    /// <summary>The sample's catalogue: the careless portal's session cookie essential, GA, Matomo and YouTube built in.</summary>
+    public static readonly Dictionary<string, string?> Catalogue = new()
+    {
+        ["EntConsent:Policy:Controllers:0"] = "Lycée Exemple",
+        ["EntConsent:Policy:BuiltInServices:0"] = "aspnetcore",
+        ["EntConsent:Policy:BuiltInServices:1"] = "google-analytics",
+        ["EntConsent:Policy:BuiltInServices:2"] = "matomo",
+        ["EntConsent:Policy:BuiltInServices:3"] = "youtube",
+        ["EntConsent:Policy:Services:0:Id"] = "portal-session",
+        ["EntConsent:Policy:Services:0:Name:fr"] = "Session du portail",
+        ["EntConsent:Policy:Services:0:Description:fr"] = "Garde la connexion.",
+        ["EntConsent:Policy:Services:0:Provider"] = "Le portail",
+        ["EntConsent:Policy:Services:0:Purpose"] = "essential",
+        ["EntConsent:Policy:Services:0:Category"] = "Essential",
+        ["EntConsent:Policy:Services:0:LegalBasis"] = "PublicInterest",
+        ["EntConsent:Policy:Services:0:Justification:fr"] = "Strictement nécessaire à la connexion.",
+        ["EntConsent:Policy:Services:0:Cookies:0:Name"] = "PORTALSESSID",
+        ["EntConsent:Policy:Services:0:Cookies:0:HttpOnly"] = "true",
+        ["EntConsent:Policy:Services:0:Cookies:0:Description:fr"] = "Identifiant de session.",
+        ["EntConsent:Policy:Services:0:Source"] = "samples/Gateway/portal.py",
+    };
+
+    public static async Task<GatewayServer> StartAsync(Uri upstream, IDictionary<string, string?>? settings = null)
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("ent-gateway-test-").FullName;
+        var app = GatewayApplication.Build(
+            [
+                "--urls", "http://127.0.0.1:0",
+                "--environment", "Production",
+                "--Gateway:Upstream", upstream.ToString(),
+                "--Gateway:DataDirectory", dataDirectory,
+                "--Logging:LogLevel:Default", "Warning",
+            ],
+            builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(Catalogue);
+                if (settings is not null)
+                {
+                    builder.Configuration.AddInMemoryCollection(settings);
+                }
+            });
+        await app.StartAsync();
+        var address = app.Urls.Single();
+        return new GatewayServer(app, dataDirectory, new Uri(address.EndsWith('/') ? address : address + "/"));
+    }
+
+    /// <summary>A client that sees exactly what the gateway sends: no cookies kept, no redirect followed, no decompression.</summary>
+    public HttpClient CreateClient()
+        => new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false, AutomaticDecompression = System.Net.DecompressionMethods.None, MaxResponseHeadersLength = 1024 })
+        {
+            BaseAddress = Address,
+        };
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+/// <summary>A stand-in portal on Kestrel (127.0.0.1, free port) whose pages each test writes itself.</summary>
+public sealed class Upstream : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private Upstream(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public static async Task<Upstream> StartAsync(Action<WebApplication> map)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        map(app);
+        await app.StartAsync();
+        var address = app.Urls.Single();
+        return new Upstream(app, new Uri(address.EndsWith('/') ? address : address + "/"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
