@@ -14,13 +14,13 @@ internal static class ProofEndpoints
     public static async Task<IResult> ExportByConsentIdAsync(string consentId, IConsentProofStore store, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var records = await store.ExportByConsentIdAsync(consentId, cancellationToken).ConfigureAwait(false);
-        return Results.Json(new ConsentProofExport { ExportedAt = timeProvider.GetUtcNow(), ConsentId = consentId, Records = records }, ConsentProofJsonContext.Default.ConsentProofExport);
+        return Results.Json(new ConsentProofExport { ExportedAt = timeProvider.GetUtcNow(), ConsentId = consentId, Records = records }, ConsentProofExport.JsonTypeInfo);
     }
 
     public static async Task<IResult> ExportBySubjectAsync(string subjectKey, IConsentProofStore store, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var records = await store.ExportBySubjectAsync(subjectKey, cancellationToken).ConfigureAwait(false);
-        return Results.Json(new ConsentProofExport { ExportedAt = timeProvider.GetUtcNow(), SubjectKey = subjectKey, Records = records }, ConsentProofJsonContext.Default.ConsentProofExport);
+        return Results.Json(new ConsentProofExport { ExportedAt = timeProvider.GetUtcNow(), SubjectKey = subjectKey, Records = records }, ConsentProofExport.JsonTypeInfo);
     }
 
     public static async Task<IResult> ExportByUserAsync(HttpContext context, IConsentProofStore store, TimeProvider timeProvider, CancellationToken cancellationToken)
@@ -55,13 +55,13 @@ internal static class ProofEndpoints
 
         var subjectKey = subjects.Hash(lookup.UserId);
         var records = await store.ExportBySubjectAsync(subjectKey, cancellationToken).ConfigureAwait(false);
-        return Results.Json(new ConsentProofExport { ExportedAt = timeProvider.GetUtcNow(), SubjectKey = subjectKey, Records = records }, ConsentProofJsonContext.Default.ConsentProofExport);
+        return Results.Json(new ConsentProofExport { ExportedAt = timeProvider.GetUtcNow(), SubjectKey = subjectKey, Records = records }, ConsentProofExport.JsonTypeInfo);
     }
 
     public static async Task<IResult> VerifyAsync(IConsentProofStore store, CancellationToken cancellationToken)
     {
         var verification = await store.VerifyAsync(cancellationToken).ConfigureAwait(false);
-        return Results.Json(verification, ConsentProofJsonContext.Default.ChainVerification);
+        return Results.Json(verification, ConsentProofExport.VerificationJsonTypeInfo);
     }
 
     public static async ValueTask<object?> NoStoreAndUnavailableFilter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
