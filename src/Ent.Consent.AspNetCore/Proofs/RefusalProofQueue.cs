@@ -17,6 +17,9 @@ internal sealed class RefusalProofQueue : IDisposable
     private readonly TimeSpan _timeout;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    // How long a grant waits for older spooled refusals to be stored before it is answered 503.
+    private static readonly TimeSpan GrantWaitLimit = TimeSpan.FromSeconds(5);
+    private CancellationTokenSource _retryNow = new();
     private readonly Channel<bool> _work = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     public RefusalProofQueue(IConsentProofStore store, RefusalProofSpool spool, TimeSpan timeout, TimeProvider time, ILogger logger)
@@ -30,6 +33,34 @@ internal sealed class RefusalProofQueue : IDisposable
 
     public RefusalProofSpool Spool => _spool;
 
+    /// <summary>Cancelled when a caller needs the spool drained now, so the writer skips its retry delay.</summary>
+    public CancellationToken RetryNow => Volatile.Read(ref _retryNow).Token;
+
+    /// <summary>
+    /// Appends a grant's proof behind every refusal spooled before it, so that the chain keeps the order in which a
+    /// user's choices were made: a grant never lands before an older refusal still waiting on disk.
+    /// </summary>
+    /// <exception cref="ConsentProofStoreUnavailableException">The earlier refusals did not reach the store in time, or the store refused.</exception>
+    public async Task AppendGrantAsync(ConsentProofDraft draft, CancellationToken cancellationToken)
+    {
+        if (_spool.Depth > 0)
+        {
+            var ahead = _spool.AppendedTotal;
+            RequestRetry();
+            using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            giveUp.CancelAfter(GrantWaitLimit);
+            try
+            {
+                await _spool.WaitUntilDrainedAsync(ahead, giveUp.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new ConsentProofStoreUnavailableException($"Refusals spooled before this grant did not reach the proof store within {GrantWaitLimit.TotalSeconds:0} s.");
+            }
+        }
+
+        await _store.AppendAsync(draft, cancellationToken).ConfigureAwait(false);
+    }
     /// <summary>Spools <paramref name="draft"/> (for callers that cannot wait for the store).</summary>
     public void Enqueue(ConsentProofDraft draft) => SpoolAndSignal(draft, mayBeStored: false);
 
@@ -70,7 +101,19 @@ internal sealed class RefusalProofQueue : IDisposable
     /// <summary>Completes when a proof was spooled since the last call.</summary>
     public ValueTask<bool> WaitForWorkAsync(CancellationToken cancellationToken) => _work.Reader.ReadAsync(cancellationToken);
 
-    public void Dispose() => _spool.Dispose();
+    public void Dispose()
+    {
+        _spool.Dispose();
+        _retryNow.Dispose();
+    }
+
+    private void RequestRetry()
+    {
+        var previous = Interlocked.Exchange(ref _retryNow, new CancellationTokenSource());
+        // Not disposed: the writer may still be reading its token; without a timer it holds nothing to release.
+        previous.Cancel();
+        _work.Writer.TryWrite(true);
+    }
 
     private void SpoolAndSignal(ConsentProofDraft draft, bool mayBeStored)
     {

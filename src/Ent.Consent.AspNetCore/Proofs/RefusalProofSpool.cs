@@ -8,23 +8,42 @@ namespace Ent.Consent.AspNetCore.Proofs;
 /// An append-only file of refusal proofs the store has not taken yet (<c>refusal-proofs.spool</c>, one JSON line
 /// each), synced before <see cref="Append"/> returns, so an answered refusal survives a crash. A side file holds the
 /// offset drained into the store; once everything is drained both are reset. Proofs the store rejects as invalid go
-/// to <c>refusal-proofs.dead-letter</c> with the reason. One process per directory (not enforced yet).
+/// to <c>refusal-proofs.dead-letter</c> with the reason. One process per directory: the spool holds
+/// <c>refusal-proofs.lock</c> exclusively while open, so a second process on the same directory fails at start
+/// instead of draining the same proofs twice.
 /// </summary>
 internal sealed class RefusalProofSpool : IDisposable
 {
     public const string FileName = "refusal-proofs.spool";
     public const string DeadLetterFileName = "refusal-proofs.dead-letter";
+    public const string LockFileName = "refusal-proofs.lock";
 
     private readonly Lock _lock = new();
+    private readonly FileStream _directoryLock;
     private readonly FileStream _file;
     private readonly FileStream _offsetFile;
     private readonly string _deadLetterPath;
     private long _drained;
     private int _depth;
+    private long _appendedTotal;
+    private long _drainedTotal;
+    private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public RefusalProofSpool(string directory)
     {
         Directory.CreateDirectory(directory);
+        var lockPath = Path.Combine(directory, LockFileName);
+        try
+        {
+            // FileShare.None takes an exclusive advisory lock (flock) on Unix, held until the process ends or disposes.
+            _directoryLock = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException exception)
+        {
+            throw new InvalidOperationException(
+                $"The refusal spool in '{directory}' is in use by another process; give each portal process a DataDirectory of its own.", exception);
+        }
+
         _deadLetterPath = Path.Combine(directory, DeadLetterFileName);
         _file = new FileStream(Path.Combine(directory, FileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
         _offsetFile = new FileStream(Path.Combine(directory, FileName + ".offset"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
@@ -40,6 +59,7 @@ internal sealed class RefusalProofSpool : IDisposable
         var end = Array.LastIndexOf(content, (byte)'\n') + 1;
         _file.SetLength(_drained + end);
         _depth = content.AsSpan(0, end).Count((byte)'\n');
+        _appendedTotal = _depth;
         _file.Seek(0, SeekOrigin.End);
     }
 
@@ -57,6 +77,39 @@ internal sealed class RefusalProofSpool : IDisposable
             _file.Write(line);
             _file.Flush(flushToDisk: true);
             _depth++;
+            _appendedTotal++;
+        }
+    }
+
+    /// <summary>How many proofs were spooled since the spool was opened, counting those found at start.</summary>
+    public long AppendedTotal
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _appendedTotal;
+            }
+        }
+    }
+
+    /// <summary>Completes once the first <paramref name="count"/> proofs spooled since opening are drained.</summary>
+    public async Task WaitUntilDrainedAsync(long count, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task progress;
+            lock (_lock)
+            {
+                if (_drainedTotal >= count)
+                {
+                    return;
+                }
+
+                progress = _progress.Task;
+            }
+
+            await progress.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -83,6 +136,10 @@ internal sealed class RefusalProofSpool : IDisposable
         {
             _drained = entry.End;
             _depth--;
+            _drainedTotal++;
+            var progress = _progress;
+            _progress = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            progress.TrySetResult();
             if (_depth == 0)
             {
                 // The spool first, then the offset: a crash in between leaves an offset past the end, read as 0.
@@ -123,6 +180,7 @@ internal sealed class RefusalProofSpool : IDisposable
     {
         _file.Dispose();
         _offsetFile.Dispose();
+        _directoryLock.Dispose();
     }
 
     private byte[] ReadFrom(long offset, int max = int.MaxValue)

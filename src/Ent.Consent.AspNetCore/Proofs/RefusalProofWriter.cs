@@ -27,6 +27,13 @@ internal sealed class RefusalProofWriter : BackgroundService
         _logger = loggerFactory.CreateLogger(Enforcement.ConsentRuntime.ProofsCategory);
     }
 
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Opens the spool now, so a directory held by another process stops the host at start with the reason.
+        _ = Queue;
+        return base.StartAsync(cancellationToken);
+    }
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
@@ -94,7 +101,18 @@ internal sealed class RefusalProofWriter : BackgroundService
                     }
 
                     ConsentLog.RefusalRetry(_logger, exception, entry.Draft.ConsentId, attempt, delay);
-                    await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                    // A grant waiting behind the spool cuts the delay short.
+                    using (var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, queue.RetryNow))
+                    {
+                        try
+                        {
+                            await Task.Delay(delay, _time, wake.Token).ConfigureAwait(false);
+                        }
+                        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                        {
+                        }
+                    }
+
                     delay = delay * 2 < MaxDelay ? delay * 2 : MaxDelay;
                 }
             }
@@ -103,6 +121,13 @@ internal sealed class RefusalProofWriter : BackgroundService
 
     private static async Task<bool> IsStoredAsync(IConsentProofStore store, ConsentProofDraft draft, CancellationToken cancellationToken)
     {
+        if (store is ChainedProofStore chained)
+        {
+            // The timed-out append may still wait in the store's queue; anything queued before the probe is written
+            // (or failed) once it returns, so the lookup below sees it.
+            await chained.ProbeAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var timestamp = ProofRecordCodec.ToUnixMicroseconds(draft.Timestamp);
         foreach (var proof in await store.ExportByConsentIdAsync(draft.ConsentId, cancellationToken).ConfigureAwait(false))
         {

@@ -13,7 +13,7 @@ namespace Ent.Consent.Proofs.Tests;
 /// <summary>A small portal on a SQLite store in <c>folder</c>: in memory for TestServer tests, or on 127.0.0.1 for crash tests.</summary>
 internal static class PortalHost
 {
-    public static WebApplication Build(string folder, string? url, Action<EntConsentOptions>? configure = null)
+    public static WebApplication Build(string folder, string? url, Action<EntConsentOptions>? configure = null, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         if (url is null)
@@ -26,6 +26,11 @@ internal static class PortalHost
         }
 
         builder.Logging.ClearProviders();
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
+
         builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(folder, "keys")));
         builder.Services.AddEntConsent(o =>
         {
