@@ -183,8 +183,8 @@ public sealed class SqliteConsentProofStore : ChainedProofStore
 
             // FULL: the WAL is synced at every commit, so an acknowledged record survives a crash or power loss.
             Execute(connection, null, "PRAGMA synchronous = FULL");
-            // No memory-mapped I/O on the database: a read through a mapping of a file that shrank or vanished raises
-            // SIGBUS, which kills the process; read() returns an error instead.
+            // No memory-mapped reads of the database file (SQLite's default, made explicit): a read through a mapping
+            // of a file that shrank raises SIGBUS, which kills the process, where read() returns an error.
             Execute(connection, null, "PRAGMA mmap_size = 0");
             CreateSchema(connection);
             _identity ??= new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
