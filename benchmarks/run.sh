@@ -153,14 +153,14 @@ if part durable; then
 say ""
 say "durable consent: POST /consent {\"action\":\"accept-all\"} (JSON + antiforgery token), each one appended to the proof store before the answer"
 say "(each server warmed up with 3 s of the same load first; its records are in the ledger counts below)"
-start_server 5183 --consent on --store sqlite --sqlite "$WORK/proofs.db"
+start_server 5183 --consent on --store sqlite --sqlite "$WORK/proofs.db" --data "$WORK/data-5183"
 antiforgery 5183
 ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE warm_up -s benchmarks/load/post-choice.lua http://127.0.0.1:5183/consent
 ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE \
   load "POST choice, SQLite (WAL, FULL)" -s benchmarks/load/post-choice.lua http://127.0.0.1:5183/consent
 say "SQLite ledger after the run: $(curl -fs http://127.0.0.1:5183/verify) (wrk counts only completed requests)"
 say "load: $(uptime)"
-start_server 5185 --consent on --store none
+start_server 5185 --consent on --store none --data "$WORK/data-5185"
 antiforgery 5185
 ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE warm_up -s benchmarks/load/post-choice.lua http://127.0.0.1:5185/consent
 ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE \
@@ -176,7 +176,7 @@ unset ENT_CONSENT_POSTGRES
 # shellcheck source=../eng/test-deps.sh
 source eng/test-deps.sh start >"$OUT/postgres.log" 2>&1 || true
 if [ -n "${ENT_CONSENT_POSTGRES:-}" ]; then
-  start_server 5184 --consent on --store postgres --postgres "$ENT_CONSENT_POSTGRES"
+  start_server 5184 --consent on --store postgres --postgres "$ENT_CONSENT_POSTGRES" --data "$WORK/data-5184"
   antiforgery 5184
   ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE warm_up -s benchmarks/load/post-choice.lua http://127.0.0.1:5184/consent
   ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE \
@@ -213,7 +213,7 @@ flood_effect() {
   wait "$flood"
   say "$(printf 'GPC flood on %s: %s navigations/s beside the choices' "$store" "$(awk '/^Requests\/sec/ {print $2}' "$flood_file")")"
 }
-start_server 5186 --consent on --store sqlite --sqlite "$WORK/ledger.db"
+start_server 5186 --consent on --store sqlite --sqlite "$WORK/ledger.db" --data "$WORK/data-5186"
 antiforgery 5186
 ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE warm_up -s benchmarks/load/post-mixed.lua http://127.0.0.1:5186/consent
 say "load: $(uptime)"
@@ -231,7 +231,7 @@ if ! part durable; then
   source eng/test-deps.sh start >"$OUT/postgres-ledger.log" 2>&1 || true
 fi
 if [ -n "${ENT_CONSENT_POSTGRES:-}" ]; then
-  start_server 5187 --consent on --store postgres --postgres "$ENT_CONSENT_POSTGRES"
+  start_server 5187 --consent on --store postgres --postgres "$ENT_CONSENT_POSTGRES" --data "$WORK/data-5187"
   antiforgery 5187
   ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE warm_up -s benchmarks/load/post-mixed.lua http://127.0.0.1:5187/consent
   mixed 5187 "choices, PostgreSQL (fsync on)"
