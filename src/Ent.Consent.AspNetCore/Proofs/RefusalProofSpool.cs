@@ -113,30 +113,50 @@ internal sealed class RefusalProofSpool : IDisposable
         }
     }
 
-    /// <summary>The oldest proof not drained yet, or null.</summary>
-    public SpooledRefusal? Peek()
+    /// <summary>The oldest proofs not drained yet, in order, at most <paramref name="max"/> (empty when none).</summary>
+    public List<SpooledRefusal> PeekMany(int max)
     {
         lock (_lock)
         {
+            var entries = new List<SpooledRefusal>();
             if (_depth == 0)
             {
-                return null;
+                return entries;
             }
 
-            var content = ReadFrom(_drained, 64 * 1024);
-            var end = Array.IndexOf(content, (byte)'\n');
-            return new SpooledRefusal(Decode(content.AsSpan(0, end), out var mayBeStored), mayBeStored, _drained + end + 1);
+            // A proof is bounded (fields of 512 characters, 256 decisions), far below 1 MiB: the first line fits.
+            var content = ReadFrom(_drained, 1024 * 1024);
+            var start = 0;
+            while (entries.Count < Math.Min(max, _depth))
+            {
+                var end = Array.IndexOf(content, (byte)'\n', start);
+                if (end < 0)
+                {
+                    break;
+                }
+
+                entries.Add(new SpooledRefusal(Decode(content.AsSpan(start, end - start), out var mayBeStored), mayBeStored, _drained + end + 1));
+                start = end + 1;
+            }
+
+            return entries;
         }
     }
 
     /// <summary>Records that <paramref name="entry"/> is in the store (or dead-lettered).</summary>
-    public void MarkDrained(SpooledRefusal entry)
+    public void MarkDrained(SpooledRefusal entry) => MarkDrained(entry, 1);
+
+    /// <summary>
+    /// Records that the <paramref name="count"/> oldest proofs, through <paramref name="last"/>, are in the store (or
+    /// dead-lettered): one write and sync of the offset for all of them.
+    /// </summary>
+    public void MarkDrained(SpooledRefusal last, int count)
     {
         lock (_lock)
         {
-            _drained = entry.End;
-            _depth--;
-            _drainedTotal++;
+            _drained = last.End;
+            _depth -= count;
+            _drainedTotal += count;
             var progress = _progress;
             _progress = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             progress.TrySetResult();
