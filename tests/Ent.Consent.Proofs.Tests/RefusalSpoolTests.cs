@@ -56,13 +56,14 @@ public sealed class RefusalSpoolTests : IDisposable
     }
 
     [Fact]
-    public async Task A_grant_made_after_a_spooled_refusal_reaches_the_chain_after_it()
+    public async Task A_grant_made_after_a_spooled_refusal_of_the_same_browser_reaches_the_chain_after_it()
     {
         // The spool's writer backs off on the portal's clock; frozen, it stays backed off until a grant wakes it.
         var app = PortalHost.Build(_folder, url: null, time: new FakeTimeProvider(DateTimeOffset.UtcNow));
         await app.StartAsync();
         using var client = app.GetTestClient();
         string refusalId;
+        string consentCookie;
         await using (var locker = new SqliteConnection($"Data Source={Path.Combine(_folder, "proofs.db")};Pooling=False"))
         {
             locker.Open();
@@ -72,13 +73,17 @@ public sealed class RefusalSpoolTests : IDisposable
             var (refusal, consentId) = await PortalHost.ChooseAsync(client, "refuse-all");
             Assert.Equal(HttpStatusCode.OK, refusal.StatusCode);
             refusalId = consentId!;
+            consentCookie = refusal.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("ent_consent=", StringComparison.Ordinal)).Split(';')[0];
             Assert.Contains(refusalId, await File.ReadAllTextAsync(Path.Combine(_folder, "data", "refusal-proofs.spool")));
+            // Another browser's refusal waits in the spool too, but holds nobody else back.
+            Assert.Equal(HttpStatusCode.OK, (await PortalHost.ChooseAsync(client, "refuse-all")).Response.StatusCode);
             // Longer than the store's busy timeout (1 s): the writer's first drain fails and it starts backing off.
             await Task.Delay(TimeSpan.FromSeconds(2.5));
         }
 
-        // The store is free again, but the spool's writer is backing off: the grant must not overtake the refusal.
-        var (grant, grantId) = await PortalHost.ChooseAsync(client, "accept-all");
+        // The store is free again, but the spool's writer is backing off: the same browser's grant must not overtake
+        // its refusal.
+        var (grant, grantId) = await PortalHost.ChooseAsync(client, "accept-all", consentCookie);
 
         Assert.Equal(HttpStatusCode.OK, grant.StatusCode);
         var store = app.Services.GetRequiredService<IConsentProofStore>();

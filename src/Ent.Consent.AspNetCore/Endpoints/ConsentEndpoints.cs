@@ -80,7 +80,7 @@ internal static class ConsentEndpoints
                 try
                 {
                     // Behind any refusal still spooled, so the chain keeps the order the choices were made in.
-                    await runtime.RefusalQueue!.AppendGrantAsync(draft, context.RequestAborted).ConfigureAwait(false);
+                    await runtime.RefusalQueue!.AppendGrantAsync(draft, previous?.ConsentId, context.RequestAborted).ConfigureAwait(false);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
                 {
@@ -93,7 +93,7 @@ internal static class ConsentEndpoints
             else
             {
                 // A refusal or withdrawal takes effect now; its proof is in the store or spooled on disk first.
-                await runtime.RefusalQueue!.RecordAsync(draft).ConfigureAwait(false);
+                await runtime.RefusalQueue!.RecordAsync(draft, previous?.ConsentId).ConfigureAwait(false);
             }
         }
 

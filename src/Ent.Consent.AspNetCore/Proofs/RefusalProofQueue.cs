@@ -37,15 +37,17 @@ internal sealed class RefusalProofQueue : IDisposable
     public CancellationToken RetryNow => Volatile.Read(ref _retryNow).Token;
 
     /// <summary>
-    /// Appends a grant's proof behind every refusal spooled before it, so that the chain keeps the order in which a
-    /// user's choices were made: a grant never lands before an older refusal still waiting on disk.
+    /// Appends a grant's proof behind the same user's refusals spooled before it (the browser's previous consent id,
+    /// or the same subject key), so
+    /// that the chain keeps the order in which a user's choices were made: a grant never lands before that user's
+    /// older refusal still waiting on disk. Other users' waiting proofs do not hold it back.
     /// </summary>
     /// <exception cref="ConsentProofStoreUnavailableException">The earlier refusals did not reach the store in time, or the store refused.</exception>
-    public async Task AppendGrantAsync(ConsentProofDraft draft, CancellationToken cancellationToken)
+    public async Task AppendGrantAsync(ConsentProofDraft draft, string? previousConsentId, CancellationToken cancellationToken)
     {
-        if (_spool.Depth > 0)
+        var ahead = _spool.LastWaitingFor(draft, previousConsentId);
+        if (ahead > 0)
         {
-            var ahead = _spool.AppendedTotal;
             RequestRetry();
             using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             giveUp.CancelAfter(GrantWaitLimit);
@@ -65,11 +67,14 @@ internal sealed class RefusalProofQueue : IDisposable
     public void Enqueue(ConsentProofDraft draft) => SpoolAndSignal(draft, mayBeStored: false);
 
     /// <summary>Stores <paramref name="draft"/>, or spools it when the store does not answer in time.</summary>
-    public async Task RecordAsync(ConsentProofDraft draft)
+    /// <param name="draft">The refusal's proof.</param>
+    /// <param name="previousConsentId">The consent id of the browser's previous choice (its cookie), if any.</param>
+    public async Task RecordAsync(ConsentProofDraft draft, string? previousConsentId = null)
     {
-        if (_spool.Depth > 0)
+        if (_spool.LastWaitingFor(draft, previousConsentId) > 0)
         {
-            // Behind proofs already waiting, so refusals reach the chain in the order they were made.
+            // Behind the same user's proofs already waiting, so their choices reach the chain in the order they were
+            // made; other users' waiting proofs (a privacy-signal flood) do not hold this one back.
             SpoolAndSignal(draft, mayBeStored: false);
             return;
         }

@@ -29,6 +29,11 @@ internal sealed class RefusalProofSpool : IDisposable
     private long _drainedTotal;
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    // For each user (consent id, subject key) with proofs waiting, the position of the last one; and the users of
+    // each waiting proof, in order, to forget them once drained.
+    private readonly Dictionary<string, long> _lastByUser = new(StringComparer.Ordinal);
+    private readonly Queue<(long Position, string[] Users)> _usersByPosition = new();
+
     public RefusalProofSpool(string directory)
     {
         Directory.CreateDirectory(directory);
@@ -59,7 +64,22 @@ internal sealed class RefusalProofSpool : IDisposable
         var end = Array.LastIndexOf(content, (byte)'\n') + 1;
         _file.SetLength(_drained + end);
         _depth = content.AsSpan(0, end).Count((byte)'\n');
-        _appendedTotal = _depth;
+        for (var start = 0; start < end;)
+        {
+            var lineEnd = Array.IndexOf(content, (byte)'\n', start);
+            ConsentProofDraft? waiting;
+            try
+            {
+                waiting = Decode(content.AsSpan(start, lineEnd - start), out _);
+            }
+            catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+            {
+                waiting = null; // The writer dead-letters it when it gets there; it holds no user back meanwhile.
+            }
+
+            Register(++_appendedTotal, waiting);
+            start = lineEnd + 1;
+        }
         _file.Seek(0, SeekOrigin.End);
     }
 
@@ -77,19 +97,30 @@ internal sealed class RefusalProofSpool : IDisposable
             _file.Write(line);
             _file.Flush(flushToDisk: true);
             _depth++;
-            _appendedTotal++;
+            Register(++_appendedTotal, draft);
         }
     }
 
-    /// <summary>How many proofs were spooled since the spool was opened, counting those found at start.</summary>
-    public long AppendedTotal
+    /// <summary>
+    /// The position (counted since opening, those found at start first) of the last proof still waiting for the
+    /// same user as <paramref name="draft"/> (its consent id, <paramref name="previousConsentId"/>, the id of the
+    /// browser's previous choice, or its subject key), or 0 when none waits.
+    /// </summary>
+    public long LastWaitingFor(ConsentProofDraft draft, string? previousConsentId)
     {
-        get
+        lock (_lock)
         {
-            lock (_lock)
+            var last = 0L;
+            var users = Users(draft);
+            foreach (var user in previousConsentId is null ? users : [.. users, "c:" + previousConsentId])
             {
-                return _appendedTotal;
+                if (_lastByUser.TryGetValue(user, out var position) && position > last)
+                {
+                    last = position;
+                }
             }
+
+            return last;
         }
     }
 
@@ -157,6 +188,18 @@ internal sealed class RefusalProofSpool : IDisposable
             _drained = last.End;
             _depth -= count;
             _drainedTotal += count;
+            while (_usersByPosition.TryPeek(out var drained) && drained.Position <= _drainedTotal)
+            {
+                _usersByPosition.Dequeue();
+                foreach (var user in drained.Users)
+                {
+                    if (_lastByUser.TryGetValue(user, out var position) && position == drained.Position)
+                    {
+                        _lastByUser.Remove(user);
+                    }
+                }
+            }
+
             var progress = _progress;
             _progress = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             progress.TrySetResult();
@@ -201,6 +244,20 @@ internal sealed class RefusalProofSpool : IDisposable
         _file.Dispose();
         _offsetFile.Dispose();
         _directoryLock.Dispose();
+    }
+
+    private static string[] Users(ConsentProofDraft draft)
+        => draft.SubjectKey is null ? ["c:" + draft.ConsentId] : ["c:" + draft.ConsentId, "s:" + draft.SubjectKey];
+
+    private void Register(long position, ConsentProofDraft? draft)
+    {
+        var users = draft is null ? [] : Users(draft);
+        foreach (var user in users)
+        {
+            _lastByUser[user] = position;
+        }
+
+        _usersByPosition.Enqueue((position, users));
     }
 
     private byte[] ReadFrom(long offset, int max = int.MaxValue)

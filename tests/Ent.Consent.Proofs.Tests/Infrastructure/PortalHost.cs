@@ -49,11 +49,11 @@ internal static class PortalHost
     }
 
     /// <summary>Posts <paramref name="action"/> as a new browser would; returns the response and the choice's consent id.</summary>
-    public static async Task<(HttpResponseMessage Response, string? ConsentId)> ChooseAsync(HttpClient client, string action)
+    public static async Task<(HttpResponseMessage Response, string? ConsentId)> ChooseAsync(HttpClient client, string action, string? consentCookie = null)
     {
         var tokenResponse = await client.GetAsync("/token");
         tokenResponse.EnsureSuccessStatusCode();
-        var cookie = string.Join("; ", tokenResponse.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
+        var cookie = string.Join("; ", tokenResponse.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Append(consentCookie).OfType<string>());
         using var request = new HttpRequestMessage(HttpMethod.Post, "/consent") { Content = System.Net.Http.Json.JsonContent.Create(new { action }) };
         request.Headers.Add("RequestVerificationToken", await tokenResponse.Content.ReadAsStringAsync());
         request.Headers.Add("Cookie", cookie);
