@@ -5,14 +5,19 @@
 #   2. BenchmarkDotNet: classification, consent cookie, middleware against the bare pipeline and CookiePolicy,
 #   3. loopback load with wrk on 127.0.0.1: a page with and without UseEntConsent (alternated, same run), then
 #      durable consent POSTs into SQLite and into PostgreSQL (a private server on ENT_CONSENT_PGPORT, default 55434),
-#   4. Ent.Consent.Gateway: a 20 KB HTML page and a 20 KB static file from the upstream directly, through bare YARP
+#   4. ledger: durable choices with refusals in the mix (every other POST refuses all) into SQLite and PostgreSQL,
+#      checked against the targets of issue 13 (SQLite >= 5,000/s, p99 < 20 ms; PostgreSQL >= 3,000/s, p99 < 40 ms),
+#      then the same choices at 16 connections alone and under a Sec-GPC flood (cookieless navigations, a new user
+#      agent each) to show the flood's effect on genuine choices' latency. One command:
+#        ENT_CONSENT_PARTS=ledger bash benchmarks/run.sh
+#   5. Ent.Consent.Gateway: a 20 KB HTML page and a 20 KB static file from the upstream directly, through bare YARP
 #      and through the gateway (a returning visitor's consent cookie), alternated in one run.
 # Needs dotnet, curl, wrk (Debian: apt-get install -y wrk); PostgreSQL binaries and root for step 3's PostgreSQL part
 # (skipped with a reason otherwise). Figures go to stdout and to $OUT/summary.txt.
 #   ENT_CONSENT_LOAD_SECONDS   seconds per wrk run (default 10)
 #   ENT_CONSENT_CONNECTIONS    wrk connections (default 64)
 #   ENT_CONSENT_BDN_FILTER     BenchmarkDotNet filter (default '*')
-#   ENT_CONSENT_PARTS          the parts to run (default 'payload bdn page durable gateway')
+#   ENT_CONSENT_PARTS          the parts to run (default 'payload bdn page durable ledger gateway')
 #   ENT_CONSENT_PAGE_ROUNDS    bare/UseEntConsent page rounds, the order swapped every round (default 2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +26,7 @@ OUT=${OUT:-$ROOT/artifacts/benchmarks/$(date -u +%Y%m%dT%H%M%SZ)}
 SECONDS_PER_RUN=${ENT_CONSENT_LOAD_SECONDS:-10}
 CONNECTIONS=${ENT_CONSENT_CONNECTIONS:-64}
 BDN_FILTER=${ENT_CONSENT_BDN_FILTER:-*}
-PARTS=" ${ENT_CONSENT_PARTS:-payload bdn page durable gateway} "
+PARTS=" ${ENT_CONSENT_PARTS:-payload bdn page durable ledger gateway} "
 PAGE_ROUNDS=${ENT_CONSENT_PAGE_ROUNDS:-2}
 part() { [[ $PARTS == *" $1 "* ]]; }
 export ENT_CONSENT_PGPORT=${ENT_CONSENT_PGPORT:-55434}
@@ -77,7 +82,7 @@ fi
 start_server() {
   local port=$1
   shift
-  start_command "$port" /page "${LOADRUN[@]}" "$@"
+  start_command "$port" /page "${LOADRUN[@]}" --port "$port" "$@"
 }
 
 # Starts any command as a server on a port and waits until the given path answers.
@@ -114,6 +119,7 @@ load() {
   errors=$(awk '/Non-2xx/ {print $5} /Socket errors/ {print}' "$file" | paste -sd' ' -)
   say "$(printf '%-34s %10s req/s   p50 %9s   p99 %9s   errors: %s' "$label" "$rps" "$p50" "$p99" "${errors:-none}")"
   LAST_RPS=$rps
+  LAST_FILE=$file
 }
 
 # Runs wrk briefly and throws the figures away: JIT and tiered compilation settle before anything is measured.
@@ -124,8 +130,8 @@ warm_up() {
 if part page; then
 say ""
 say "## 3. Loopback load: wrk -t1 -c$CONNECTIONS -d${SECONDS_PER_RUN}s --latency, 127.0.0.1 only"
-start_server 5181 --port 5181 --consent off
-start_server 5182 --port 5182 --consent on
+start_server 5181 --consent off
+start_server 5182 --consent on
 # A returning visitor's cookies: the consent cookie issued by the consent server, sent to both servers.
 antiforgery 5182
 CONSENT_COOKIE=$(curl -fs -D - -o /dev/null -X POST -H 'Content-Type: application/json' -H "RequestVerificationToken: $TOKEN" \
@@ -160,14 +166,14 @@ if part durable; then
 say ""
 say "durable consent: POST /consent {\"action\":\"accept-all\"} (JSON + antiforgery token), each one appended to the proof store before the answer"
 say "(each server warmed up with 3 s of the same load first; its records are in the ledger counts below)"
-start_server 5183 --port 5183 --consent on --store sqlite --sqlite "$WORK/proofs.db"
+start_server 5183 --consent on --store sqlite --sqlite "$WORK/proofs.db" --data "$WORK/data-5183"
 antiforgery 5183
 ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE warm_up -s benchmarks/load/post-choice.lua http://127.0.0.1:5183/consent
 ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE \
   load "POST choice, SQLite (WAL, FULL)" -s benchmarks/load/post-choice.lua http://127.0.0.1:5183/consent
 say "SQLite ledger after the run: $(curl -fs http://127.0.0.1:5183/verify) (wrk counts only completed requests)"
 say "load: $(uptime)"
-start_server 5185 --port 5185 --consent on --store none
+start_server 5185 --consent on --store none --data "$WORK/data-5185"
 antiforgery 5185
 ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE warm_up -s benchmarks/load/post-choice.lua http://127.0.0.1:5185/consent
 ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE \
@@ -183,7 +189,7 @@ unset ENT_CONSENT_POSTGRES
 # shellcheck source=../eng/test-deps.sh
 source eng/test-deps.sh start >"$OUT/postgres.log" 2>&1 || true
 if [ -n "${ENT_CONSENT_POSTGRES:-}" ]; then
-  start_server 5184 --port 5184 --consent on --store postgres --postgres "$ENT_CONSENT_POSTGRES"
+  start_server 5184 --consent on --store postgres --postgres "$ENT_CONSENT_POSTGRES" --data "$WORK/data-5184"
   antiforgery 5184
   ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE warm_up -s benchmarks/load/post-choice.lua http://127.0.0.1:5184/consent
   ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE \
@@ -193,9 +199,67 @@ else
   say "POST choice, PostgreSQL: skipped ($(tail -n 1 "$OUT/postgres.log"))"
 fi
 fi
+if part ledger; then
+say ""
+say "## 4. Proof ledger: durable choices, refusals in the mix (POST accept-all / refuse-all alternated)"
+# Prints whether the last load met a target: its requests/s and p99 (in ms) against the given bounds.
+target() {
+  local label=$1 min_rps=$2 max_p99_ms=$3 p99 p99_ms verdict
+  p99=$(awk '$1 == "99%" {print $2}' "$LAST_FILE")
+  p99_ms=$(echo "$p99" | awk '/us$/ {sub("us",""); print $1/1000; next} /ms$/ {sub("ms",""); print $1; next} /s$/ {sub("s",""); print $1*1000}')
+  verdict=MISSED
+  if [ "$(echo "$LAST_RPS >= $min_rps && $p99_ms < $max_p99_ms" | bc -l)" = 1 ]; then verdict=MET; fi
+  say "$(printf 'target %s: >= %s/s and p99 < %s ms: %s (%s/s, p99 %s ms)' "$label" "$min_rps" "$max_p99_ms" "$verdict" "$LAST_RPS" "$p99_ms")"
+}
+mixed() {
+  local port=$1 label=$2
+  ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE     load "$label" -s benchmarks/load/post-mixed.lua "http://127.0.0.1:$port/consent"
+}
+# The genuine choices at 16 connections, alone, then while 48 connections flood /page with Sec-GPC navigations.
+flood_effect() {
+  local port=$1 store=$2 flood_file="$OUT/wrk-gpc-flood-$2.txt"
+  ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE     load "choices, $store, 16 conn, no flood" -c16 -s benchmarks/load/post-mixed.lua "http://127.0.0.1:$port/consent"
+  wrk -t1 -c48 -d"$((SECONDS_PER_RUN + 2))s" -s benchmarks/load/gpc-flood.lua "http://127.0.0.1:$port/page" >"$flood_file" &
+  local flood=$!
+  sleep 1
+  ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE     load "choices, $store, 16 conn, GPC flood" -c16 -s benchmarks/load/post-mixed.lua "http://127.0.0.1:$port/consent"
+  wait "$flood"
+  say "$(printf 'GPC flood on %s: %s navigations/s beside the choices' "$store" "$(awk '/^Requests\/sec/ {print $2}' "$flood_file")")"
+}
+start_server 5186 --consent on --store sqlite --sqlite "$WORK/ledger.db" --data "$WORK/data-5186"
+antiforgery 5186
+ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE warm_up -s benchmarks/load/post-mixed.lua http://127.0.0.1:5186/consent
+say "load: $(uptime)"
+mixed 5186 "choices, SQLite (WAL, FULL)"
+target "SQLite" 5000 20
+flood_effect 5186 SQLite
+say "SQLite ledger after the runs: $(curl -fs http://127.0.0.1:5186/verify)"
+for pid in "${SERVERS[@]}"; do kill "$pid" 2>/dev/null || true; done
+SERVERS=()
+say "load: $(uptime)"
+# The durable part's private server when it ran, else one of this part's own (never one named by the environment).
+if ! part durable; then
+  unset ENT_CONSENT_POSTGRES
+  # shellcheck source=../eng/test-deps.sh
+  source eng/test-deps.sh start >"$OUT/postgres-ledger.log" 2>&1 || true
+fi
+if [ -n "${ENT_CONSENT_POSTGRES:-}" ]; then
+  start_server 5187 --consent on --store postgres --postgres "$ENT_CONSENT_POSTGRES" --data "$WORK/data-5187"
+  antiforgery 5187
+  ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE warm_up -s benchmarks/load/post-mixed.lua http://127.0.0.1:5187/consent
+  mixed 5187 "choices, PostgreSQL (fsync on)"
+  target "PostgreSQL" 3000 40
+  flood_effect 5187 PostgreSQL
+  say "PostgreSQL ledger after the runs: $(curl -fs http://127.0.0.1:5187/verify)"
+  for pid in "${SERVERS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  SERVERS=()
+else
+  say "choices, PostgreSQL: skipped ($(tail -n 1 "$OUT/postgres-ledger.log" "$OUT/postgres.log" 2>/dev/null | tail -n 1))"
+fi
+fi
 if part gateway; then
 say ""
-say "## 4. Ent.Consent.Gateway: wrk -t1 -c$CONNECTIONS -d${SECONDS_PER_RUN}s --latency, 127.0.0.1 only"
+say "## 5. Ent.Consent.Gateway: wrk -t1 -c$CONNECTIONS -d${SECONDS_PER_RUN}s --latency, 127.0.0.1 only"
 GWLOAD=(dotnet "$ROOT/benchmarks/Ent.Consent.GatewayLoad/bin/Release/net10.0/Ent.Consent.GatewayLoad.dll")
 start_command 5190 /static.css "${GWLOAD[@]}" --upstream 5190
 start_command 5191 /static.css "${GWLOAD[@]}" --yarp 5191 --to http://127.0.0.1:5190

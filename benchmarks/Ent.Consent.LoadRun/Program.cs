@@ -2,6 +2,7 @@
 //   --port N                 listens on 127.0.0.1:N only
 //   --consent on|off         with or without UseEntConsent/MapEntConsent (the page is the same)
 //   --store none|sqlite|postgres, --sqlite PATH, --postgres CONNECTION-STRING
+//   --data DIR               the refusal spool's directory (default: a folder of the port's under the temp path)
 //   --log                    keeps the default console logging
 //   --store-only PATH        appends straight into a SQLite store from 64 writers (no HTTP) and exits
 //   --payload                prints the widget's script and stylesheet sizes and exits
@@ -47,8 +48,11 @@ builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
 builder.Services.AddAntiforgery();
 if (consent)
 {
-    var entConsent = builder.Services.AddEntConsent(static options =>
+    var dataDirectory = Setting("data", Path.Combine(Path.GetTempPath(), $"ent-consent-loadrun-{port}"));
+    var entConsent = builder.Services.AddEntConsent(options =>
     {
+        // Never the content root's App_Data: the servers of one run must not share (or lock) one spool.
+        options.DataDirectory = dataDirectory;
         options.Policy.Controllers = ["Région de test"];
         options.Policy.BuiltInServices = ["ent-session", "aspnetcore", "matomo-exempt", "google-analytics", "youtube", "facebook"];
         options.Policy.Exemptions["matomo-exempt"] = new ExemptionAttestation
@@ -62,6 +66,8 @@ if (consent)
             DataRetention = CalendarPeriod.FromMonths(25),
         };
         options.SubjectKey = "a-load-run-subject-key-of-at-least-32-characters";
+        // wrk posts from one address: the per-client limit of the consent endpoints would answer 429.
+        options.EndpointRequestsPerMinute = 0;
     });
     switch (store)
     {

@@ -1,6 +1,7 @@
 using Ent.Consent;
 using Ent.Consent.Sqlite;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +14,9 @@ public static class SqliteEntConsentBuilderExtensions
     /// Keeps consent proofs in the SQLite file at <paramref name="path"/> (WAL, synchronous=FULL: a record is on disk
     /// before the choice is acknowledged). A relative path is resolved against the content root
     /// (<see cref="IHostEnvironment.ContentRootPath"/>), not the working directory. One web node only; several nodes
-    /// use <c>AddPostgreSqlProofStore</c>.
+    /// use <c>AddPostgreSqlProofStore</c>. Adds the store's health check (<see cref="ChainedProofStore.HealthCheckName"/>,
+    /// tag <see cref="ChainedProofStore.HealthCheckTag"/>): unhealthy when the file cannot be written, was deleted or
+    /// replaced.
     /// </summary>
     /// <param name="builder">The builder returned by <c>AddEntConsent</c>.</param>
     /// <param name="path">The database file, for example <c>App_Data/consent-proofs.db</c>.</param>
@@ -36,6 +39,8 @@ public static class SqliteEntConsentBuilderExtensions
         services.TryAddSingleton(static sp => new SqliteConsentProofStore(sp.GetRequiredService<IOptions<SqliteConsentProofStoreOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.Replace(ServiceDescriptor.Singleton<IConsentProofStore>(static sp => sp.GetRequiredService<SqliteConsentProofStore>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SqliteStoreInitializer>());
+        services.AddHealthChecks().Add(new HealthCheckRegistration(
+            ChainedProofStore.HealthCheckName, static sp => sp.GetRequiredService<SqliteConsentProofStore>(), HealthStatus.Unhealthy, [ChainedProofStore.HealthCheckTag], TimeSpan.FromSeconds(10)));
         return builder;
     }
 

@@ -305,6 +305,54 @@ public sealed class ProofStoreConformanceTests
     }
 
     [Theory, SqliteStore, PostgresStore]
+    public async Task Purge_counts_chain_positions_so_every_store_returns_the_same_number_for_the_same_data(StoreKind kind)
+    {
+        await using var harness = await StoreHarness.CreateAsync(kind, _time);
+        // Ten records taken at one instant (as one batch would be), then five later.
+        await Task.WhenAll(Enumerable.Range(0, 10).Select(i => harness.Store.AppendAsync(Drafts.Choice($"early-{i}"))));
+        _time.Advance(TimeSpan.FromDays(10));
+        for (var i = 0; i < 5; i++)
+        {
+            await harness.Store.AppendAsync(Drafts.Choice($"late-{i}"));
+        }
+
+        // A record already missing from the purged range (deleted behind the store's back) still counts as a position.
+        await harness.ExecuteAsync("DELETE FROM {proofs} WHERE sequence = 4");
+
+        Assert.Equal(10, await harness.Store.PurgeAsync(Drafts.Start.AddDays(5)));
+        Assert.Equal(0, await harness.Store.PurgeAsync(Drafts.Start.AddDays(5)));
+        Assert.Equal(5, await harness.Store.PurgeAsync(_time.GetUtcNow().AddTicks(10)));
+        Assert.Equal(0, await harness.CountRecordsAsync());
+        var verification = await harness.Store.VerifyAsync();
+        Assert.True(verification.IsValid, verification.Reason);
+        Assert.Equal(15, verification.HeadSequence);
+    }
+
+    [Theory, SqliteStore, PostgresStore]
+    public async Task Purges_run_between_batches_so_appends_made_meanwhile_are_all_kept_in_one_valid_chain(StoreKind kind)
+    {
+        await using var harness = await StoreHarness.CreateAsync(kind, _time);
+        for (var i = 0; i < 20; i++)
+        {
+            await harness.Store.AppendAsync(Drafts.Choice($"old-{i}"));
+        }
+
+        _time.Advance(TimeSpan.FromDays(1));
+        var cutoff = _time.GetUtcNow();
+        var appends = Enumerable.Range(0, 200).Select(i => harness.Store.AppendAsync(Drafts.Choice($"new-{i}"))).ToList();
+        var purges = Enumerable.Range(0, 5).Select(_ => harness.Store.PurgeAsync(cutoff)).ToList();
+        var appended = await Task.WhenAll(appends);
+        var purged = await Task.WhenAll(purges);
+
+        Assert.Equal(20, purged.Sum());
+        Assert.Equal(200, await harness.CountRecordsAsync());
+        Assert.Equal(Enumerable.Range(21, 200).Select(i => (long)i), appended.Select(p => p.Sequence).Order());
+        var verification = await harness.Store.VerifyAsync();
+        Assert.True(verification.IsValid, verification.Reason);
+        Assert.Equal(200, verification.RecordCount);
+    }
+
+    [Theory, SqliteStore, PostgresStore]
     public async Task After_purges_the_chain_goes_on_and_still_catches_a_deleted_record(StoreKind kind)
     {
         await using var harness = await StoreHarness.CreateAsync(kind, _time);

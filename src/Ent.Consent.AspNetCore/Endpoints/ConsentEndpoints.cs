@@ -71,7 +71,7 @@ internal static class ConsentEndpoints
 
         var previous = snapshot.State;
         var state = choice.ApplyTo(previous, policy, runtime.Time.GetUtcNow());
-        if (runtime.ProofStore is { } store)
+        if (runtime.ProofStore is not null)
         {
             var draft = ProofDraftFactory.Create(context, state, policy, snapshot.Tenant, snapshot.Subject, runtime.Options.RecordTruncatedIpAddress);
             if (GrantsSomethingNew(state, previous))
@@ -79,7 +79,8 @@ internal static class ConsentEndpoints
                 // A grant takes effect only once its proof is durable: without proof there is no consent.
                 try
                 {
-                    await store.AppendAsync(draft, context.RequestAborted).ConfigureAwait(false);
+                    // Behind any refusal still spooled, so the chain keeps the order the choices were made in.
+                    await runtime.RefusalQueue!.AppendGrantAsync(draft, previous?.ConsentId, context.RequestAborted).ConfigureAwait(false);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
                 {
@@ -92,7 +93,7 @@ internal static class ConsentEndpoints
             else
             {
                 // A refusal or withdrawal takes effect now; its proof is in the store or spooled on disk first.
-                await runtime.RefusalQueue!.RecordAsync(draft).ConfigureAwait(false);
+                await runtime.RefusalQueue!.RecordAsync(draft, previous?.ConsentId).ConfigureAwait(false);
             }
         }
 

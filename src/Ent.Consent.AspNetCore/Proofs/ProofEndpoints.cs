@@ -15,13 +15,13 @@ internal static class ProofEndpoints
     public static async Task<IResult> ExportByConsentIdAsync(string consentId, IConsentProofStore store, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var records = await store.ExportByConsentIdAsync(consentId, cancellationToken).ConfigureAwait(false);
-        return Results.Json(new ConsentProofExport { ExportedAt = timeProvider.GetUtcNow(), ConsentId = consentId, Records = records }, ConsentProofJsonContext.Default.ConsentProofExport);
+        return Results.Json(new ConsentProofExport { ExportedAt = timeProvider.GetUtcNow(), ConsentId = consentId, Records = records }, ConsentProofExport.JsonTypeInfo);
     }
 
     public static async Task<IResult> ExportBySubjectAsync(string subjectKey, IConsentProofStore store, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var records = await store.ExportBySubjectAsync(subjectKey, cancellationToken).ConfigureAwait(false);
-        return Results.Json(new ConsentProofExport { ExportedAt = timeProvider.GetUtcNow(), SubjectKey = subjectKey, Records = records }, ConsentProofJsonContext.Default.ConsentProofExport);
+        return Results.Json(new ConsentProofExport { ExportedAt = timeProvider.GetUtcNow(), SubjectKey = subjectKey, Records = records }, ConsentProofExport.JsonTypeInfo);
     }
 
     public static async Task<IResult> ExportByUserAsync(HttpContext context, IConsentProofStore store, TimeProvider timeProvider, CancellationToken cancellationToken)
@@ -56,7 +56,7 @@ internal static class ProofEndpoints
 
         var subjectKey = subjects.Hash(lookup.UserId);
         var records = await store.ExportBySubjectAsync(subjectKey, cancellationToken).ConfigureAwait(false);
-        return Results.Json(new ConsentProofExport { ExportedAt = timeProvider.GetUtcNow(), SubjectKey = subjectKey, Records = records }, ConsentProofJsonContext.Default.ConsentProofExport);
+        return Results.Json(new ConsentProofExport { ExportedAt = timeProvider.GetUtcNow(), SubjectKey = subjectKey, Records = records }, ConsentProofExport.JsonTypeInfo);
     }
 
     public static async Task<IResult> VerifyAsync(HttpContext context, IConsentProofStore store, CancellationToken cancellationToken)
@@ -65,7 +65,7 @@ internal static class ProofEndpoints
         var checkpointer = context.RequestServices.GetService<ProofCheckpointer>();
         if (checkpointer is null)
         {
-            return Results.Json(await store.VerifyAsync(cancellationToken).ConfigureAwait(false), ConsentProofJsonContext.Default.ChainVerification);
+            return Results.Json(await store.VerifyAsync(cancellationToken).ConfigureAwait(false), ConsentProofExport.VerificationJsonTypeInfo);
         }
 
         IReadOnlyList<ProofCheckpoint> checkpoints;
@@ -78,7 +78,7 @@ internal static class ProofEndpoints
             var unanchored = await store.VerifyAsync(cancellationToken).ConfigureAwait(false);
             return Results.Json(
                 unanchored with { IsValid = false, Reason = unanchored.Reason ?? $"The checkpoint file cannot be read, so the chain cannot be checked against it: {exception.Message}" },
-                ConsentProofJsonContext.Default.ChainVerification);
+                ConsentProofExport.VerificationJsonTypeInfo);
         }
 
         // What this node wrote still counts if the file lost it (truncated, replaced, deleted), and that loss is itself reported.
@@ -94,7 +94,7 @@ internal static class ProofEndpoints
             };
         }
 
-        return Results.Json(verification, ConsentProofJsonContext.Default.ChainVerification);
+        return Results.Json(verification, ConsentProofExport.VerificationJsonTypeInfo);
     }
 
     public static async ValueTask<object?> NoStoreAndUnavailableFilter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

@@ -17,6 +17,9 @@ internal sealed class RefusalProofQueue : IDisposable
     private readonly TimeSpan _timeout;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    // How long a grant waits for older spooled refusals to be stored before it is answered 503.
+    private static readonly TimeSpan GrantWaitLimit = TimeSpan.FromSeconds(5);
+    private CancellationTokenSource _retryNow = new();
     private readonly Channel<bool> _work = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     public RefusalProofQueue(IConsentProofStore store, RefusalProofSpool spool, TimeSpan timeout, TimeProvider time, ILogger logger)
@@ -30,15 +33,48 @@ internal sealed class RefusalProofQueue : IDisposable
 
     public RefusalProofSpool Spool => _spool;
 
+    /// <summary>Cancelled when a caller needs the spool drained now, so the writer skips its retry delay.</summary>
+    public CancellationToken RetryNow => Volatile.Read(ref _retryNow).Token;
+
+    /// <summary>
+    /// Appends a grant's proof behind the same user's refusals spooled before it (the browser's previous consent id,
+    /// or the same subject key), so
+    /// that the chain keeps the order in which a user's choices were made: a grant never lands before that user's
+    /// older refusal still waiting on disk. Other users' waiting proofs do not hold it back.
+    /// </summary>
+    /// <exception cref="ConsentProofStoreUnavailableException">The earlier refusals did not reach the store in time, or the store refused.</exception>
+    public async Task AppendGrantAsync(ConsentProofDraft draft, string? previousConsentId, CancellationToken cancellationToken)
+    {
+        var ahead = _spool.LastWaitingFor(draft, previousConsentId);
+        if (ahead > 0)
+        {
+            RequestRetry();
+            using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            giveUp.CancelAfter(GrantWaitLimit);
+            try
+            {
+                await _spool.WaitUntilDrainedAsync(ahead, giveUp.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new ConsentProofStoreUnavailableException($"Refusals spooled before this grant did not reach the proof store within {GrantWaitLimit.TotalSeconds:0} s.");
+            }
+        }
+
+        await _store.AppendAsync(draft, cancellationToken).ConfigureAwait(false);
+    }
     /// <summary>Spools <paramref name="draft"/> (for callers that cannot wait for the store).</summary>
     public void Enqueue(ConsentProofDraft draft) => SpoolAndSignal(draft, mayBeStored: false);
 
     /// <summary>Stores <paramref name="draft"/>, or spools it when the store does not answer in time.</summary>
-    public async Task RecordAsync(ConsentProofDraft draft)
+    /// <param name="draft">The refusal's proof.</param>
+    /// <param name="previousConsentId">The consent id of the browser's previous choice (its cookie), if any.</param>
+    public async Task RecordAsync(ConsentProofDraft draft, string? previousConsentId = null)
     {
-        if (_spool.Depth > 0)
+        if (_spool.LastWaitingFor(draft, previousConsentId) > 0)
         {
-            // Behind proofs already waiting, so refusals reach the chain in the order they were made.
+            // Behind the same user's proofs already waiting, so their choices reach the chain in the order they were
+            // made; other users' waiting proofs (a privacy-signal flood) do not hold this one back.
             SpoolAndSignal(draft, mayBeStored: false);
             return;
         }
@@ -70,7 +106,19 @@ internal sealed class RefusalProofQueue : IDisposable
     /// <summary>Completes when a proof was spooled since the last call.</summary>
     public ValueTask<bool> WaitForWorkAsync(CancellationToken cancellationToken) => _work.Reader.ReadAsync(cancellationToken);
 
-    public void Dispose() => _spool.Dispose();
+    public void Dispose()
+    {
+        _spool.Dispose();
+        _retryNow.Dispose();
+    }
+
+    private void RequestRetry()
+    {
+        var previous = Interlocked.Exchange(ref _retryNow, new CancellationTokenSource());
+        // Not disposed: the writer may still be reading its token; without a timer it holds nothing to release.
+        previous.Cancel();
+        _work.Writer.TryWrite(true);
+    }
 
     private void SpoolAndSignal(ConsentProofDraft draft, bool mayBeStored)
     {

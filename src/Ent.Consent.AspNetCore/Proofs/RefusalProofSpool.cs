@@ -8,23 +8,47 @@ namespace Ent.Consent.AspNetCore.Proofs;
 /// An append-only file of refusal proofs the store has not taken yet (<c>refusal-proofs.spool</c>, one JSON line
 /// each), synced before <see cref="Append"/> returns, so an answered refusal survives a crash. A side file holds the
 /// offset drained into the store; once everything is drained both are reset. Proofs the store rejects as invalid go
-/// to <c>refusal-proofs.dead-letter</c> with the reason. One process per directory (not enforced yet).
+/// to <c>refusal-proofs.dead-letter</c> with the reason. One process per directory: the spool holds
+/// <c>refusal-proofs.lock</c> exclusively while open, so a second process on the same directory fails at start
+/// instead of draining the same proofs twice.
 /// </summary>
 internal sealed class RefusalProofSpool : IDisposable
 {
     public const string FileName = "refusal-proofs.spool";
     public const string DeadLetterFileName = "refusal-proofs.dead-letter";
+    public const string LockFileName = "refusal-proofs.lock";
 
     private readonly Lock _lock = new();
+    private readonly FileStream _directoryLock;
     private readonly FileStream _file;
     private readonly FileStream _offsetFile;
     private readonly string _deadLetterPath;
     private long _drained;
     private int _depth;
+    private long _appendedTotal;
+    private long _drainedTotal;
+    private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // For each user (consent id, subject key) with proofs waiting, the position of the last one; and the users of
+    // each waiting proof, in order, to forget them once drained.
+    private readonly Dictionary<string, long> _lastByUser = new(StringComparer.Ordinal);
+    private readonly Queue<(long Position, string[] Users)> _usersByPosition = new();
 
     public RefusalProofSpool(string directory)
     {
         Directory.CreateDirectory(directory);
+        var lockPath = Path.Combine(directory, LockFileName);
+        try
+        {
+            // FileShare.None takes an exclusive advisory lock (flock) on Unix, held until the process ends or disposes.
+            _directoryLock = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException exception)
+        {
+            throw new InvalidOperationException(
+                $"The refusal spool in '{directory}' is in use by another process; give each portal process a DataDirectory of its own.", exception);
+        }
+
         _deadLetterPath = Path.Combine(directory, DeadLetterFileName);
         _file = new FileStream(Path.Combine(directory, FileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
         _offsetFile = new FileStream(Path.Combine(directory, FileName + ".offset"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
@@ -40,6 +64,22 @@ internal sealed class RefusalProofSpool : IDisposable
         var end = Array.LastIndexOf(content, (byte)'\n') + 1;
         _file.SetLength(_drained + end);
         _depth = content.AsSpan(0, end).Count((byte)'\n');
+        for (var start = 0; start < end;)
+        {
+            var lineEnd = Array.IndexOf(content, (byte)'\n', start);
+            ConsentProofDraft? waiting;
+            try
+            {
+                waiting = Decode(content.AsSpan(start, lineEnd - start), out _);
+            }
+            catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+            {
+                waiting = null; // The writer dead-letters it when it gets there; it holds no user back meanwhile.
+            }
+
+            Register(++_appendedTotal, waiting);
+            start = lineEnd + 1;
+        }
         _file.Seek(0, SeekOrigin.End);
     }
 
@@ -57,32 +97,112 @@ internal sealed class RefusalProofSpool : IDisposable
             _file.Write(line);
             _file.Flush(flushToDisk: true);
             _depth++;
+            Register(++_appendedTotal, draft);
         }
     }
 
-    /// <summary>The oldest proof not drained yet, or null.</summary>
-    public SpooledRefusal? Peek()
+    /// <summary>
+    /// The position (counted since opening, those found at start first) of the last proof still waiting for the
+    /// same user as <paramref name="draft"/> (its consent id, <paramref name="previousConsentId"/>, the id of the
+    /// browser's previous choice, or its subject key), or 0 when none waits.
+    /// </summary>
+    public long LastWaitingFor(ConsentProofDraft draft, string? previousConsentId)
     {
         lock (_lock)
         {
-            if (_depth == 0)
+            var last = 0L;
+            var users = Users(draft);
+            foreach (var user in previousConsentId is null ? users : [.. users, "c:" + previousConsentId])
             {
-                return null;
+                if (_lastByUser.TryGetValue(user, out var position) && position > last)
+                {
+                    last = position;
+                }
             }
 
-            var content = ReadFrom(_drained, 64 * 1024);
-            var end = Array.IndexOf(content, (byte)'\n');
-            return new SpooledRefusal(Decode(content.AsSpan(0, end), out var mayBeStored), mayBeStored, _drained + end + 1);
+            return last;
+        }
+    }
+
+    /// <summary>Completes once the first <paramref name="count"/> proofs spooled since opening are drained.</summary>
+    public async Task WaitUntilDrainedAsync(long count, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task progress;
+            lock (_lock)
+            {
+                if (_drainedTotal >= count)
+                {
+                    return;
+                }
+
+                progress = _progress.Task;
+            }
+
+            await progress.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The oldest proofs not drained yet, in order, at most <paramref name="max"/> (empty when none).</summary>
+    public List<SpooledRefusal> PeekMany(int max)
+    {
+        lock (_lock)
+        {
+            var entries = new List<SpooledRefusal>();
+            if (_depth == 0)
+            {
+                return entries;
+            }
+
+            // A proof is bounded (fields of 512 characters, 256 decisions), far below 1 MiB: the first line fits.
+            var content = ReadFrom(_drained, 1024 * 1024);
+            var start = 0;
+            while (entries.Count < Math.Min(max, _depth))
+            {
+                var end = Array.IndexOf(content, (byte)'\n', start);
+                if (end < 0)
+                {
+                    break;
+                }
+
+                entries.Add(new SpooledRefusal(Decode(content.AsSpan(start, end - start), out var mayBeStored), mayBeStored, _drained + end + 1));
+                start = end + 1;
+            }
+
+            return entries;
         }
     }
 
     /// <summary>Records that <paramref name="entry"/> is in the store (or dead-lettered).</summary>
-    public void MarkDrained(SpooledRefusal entry)
+    public void MarkDrained(SpooledRefusal entry) => MarkDrained(entry, 1);
+
+    /// <summary>
+    /// Records that the <paramref name="count"/> oldest proofs, through <paramref name="last"/>, are in the store (or
+    /// dead-lettered): one write and sync of the offset for all of them.
+    /// </summary>
+    public void MarkDrained(SpooledRefusal last, int count)
     {
         lock (_lock)
         {
-            _drained = entry.End;
-            _depth--;
+            _drained = last.End;
+            _depth -= count;
+            _drainedTotal += count;
+            while (_usersByPosition.TryPeek(out var drained) && drained.Position <= _drainedTotal)
+            {
+                _usersByPosition.Dequeue();
+                foreach (var user in drained.Users)
+                {
+                    if (_lastByUser.TryGetValue(user, out var position) && position == drained.Position)
+                    {
+                        _lastByUser.Remove(user);
+                    }
+                }
+            }
+
+            var progress = _progress;
+            _progress = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            progress.TrySetResult();
             if (_depth == 0)
             {
                 // The spool first, then the offset: a crash in between leaves an offset past the end, read as 0.
@@ -123,6 +243,21 @@ internal sealed class RefusalProofSpool : IDisposable
     {
         _file.Dispose();
         _offsetFile.Dispose();
+        _directoryLock.Dispose();
+    }
+
+    private static string[] Users(ConsentProofDraft draft)
+        => draft.SubjectKey is null ? ["c:" + draft.ConsentId] : ["c:" + draft.ConsentId, "s:" + draft.SubjectKey];
+
+    private void Register(long position, ConsentProofDraft? draft)
+    {
+        var users = draft is null ? [] : Users(draft);
+        foreach (var user in users)
+        {
+            _lastByUser[user] = position;
+        }
+
+        _usersByPosition.Enqueue((position, users));
     }
 
     private byte[] ReadFrom(long offset, int max = int.MaxValue)

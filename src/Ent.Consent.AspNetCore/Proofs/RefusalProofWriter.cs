@@ -6,8 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace Ent.Consent.AspNetCore.Proofs;
 
 /// <summary>
-/// Drains the refusal spool into the store, one proof at a time and in order: at start (what a previous run left),
-/// whenever a proof is spooled, and once more on graceful shutdown. A failing store is retried with exponential
+/// Drains the refusal spool into the store in order, up to 256 proofs at a time committed together: at start (what a
+/// previous run left), whenever a proof is spooled, and once more on graceful shutdown. A failing store is retried with exponential
 /// backoff (1 s doubling to 1 min); a proof the store rejects as invalid goes to the dead-letter file with the
 /// reason instead of blocking every refusal behind it.
 /// </summary>
@@ -18,13 +18,21 @@ internal sealed class RefusalProofWriter : BackgroundService
     private readonly IServiceProvider _services;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private bool _firstOfRun = true;
+    private const int MaxDrainBatch = 256;
+    private bool _checkStored = true;
 
     public RefusalProofWriter(IServiceProvider services, TimeProvider time, ILoggerFactory loggerFactory)
     {
         _services = services;
         _time = time;
         _logger = loggerFactory.CreateLogger(Enforcement.ConsentRuntime.ProofsCategory);
+    }
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Opens the spool now, so a directory held by another process stops the host at start with the reason.
+        _ = Queue;
+        return base.StartAsync(cancellationToken);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -63,40 +71,118 @@ internal sealed class RefusalProofWriter : BackgroundService
     private async Task DrainAsync(RefusalProofQueue queue, bool retry, CancellationToken cancellationToken)
     {
         var store = _services.GetRequiredService<IConsentProofStore>();
-        while (queue.Spool.Peek() is { } entry)
+        var delay = FirstDelay;
+        var attempt = 1;
+        while (queue.Spool.PeekMany(MaxDrainBatch) is { Count: > 0 } entries)
         {
-            var delay = FirstDelay;
-            for (var attempt = 1; ; attempt++)
+            try
             {
-                try
+                await DrainBatchAsync(store, queue.Spool, entries, cancellationToken).ConfigureAwait(false);
+                delay = FirstDelay;
+                attempt = 1;
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // Later proofs of the batch may have been stored before an earlier one failed: look them up next time.
+                _checkStored = true;
+                if (!retry)
                 {
-                    // The first proof of a run may have been stored just before a crash kept its offset from moving.
-                    if (!((entry.MayBeStored || _firstOfRun) && await IsStoredAsync(store, entry.Draft, cancellationToken).ConfigureAwait(false)))
-                    {
-                        await store.AppendAsync(entry.Draft, cancellationToken).ConfigureAwait(false);
-                    }
+                    return;
+                }
 
-                    _firstOfRun = false;
-                    queue.Spool.MarkDrained(entry);
-                    break;
-                }
-                catch (ArgumentException exception)
+                ConsentLog.RefusalRetry(_logger, exception, entries[0].Draft.ConsentId, attempt, delay);
+                // A grant waiting behind the spool cuts the delay short.
+                using (var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, queue.RetryNow))
                 {
-                    ConsentLog.RefusalRejected(_logger, exception, entry.Draft.ConsentId);
-                    queue.Spool.DeadLetter(entry, exception.Message);
-                    break;
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    if (!retry)
+                    try
                     {
-                        return;
+                        await Task.Delay(delay, _time, wake.Token).ConfigureAwait(false);
                     }
-
-                    ConsentLog.RefusalRetry(_logger, exception, entry.Draft.ConsentId, attempt, delay);
-                    await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-                    delay = delay * 2 < MaxDelay ? delay * 2 : MaxDelay;
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                    }
                 }
+
+                delay = delay * 2 < MaxDelay ? delay * 2 : MaxDelay;
+                attempt++;
+            }
+        }
+    }
+
+    // The batch's appends are queued in spool order, so the store commits them in that order and together (one sync
+    // for many proofs); each is marked drained, in order, once its own append has completed.
+    private async Task DrainBatchAsync(IConsentProofStore store, RefusalProofSpool spool, List<SpooledRefusal> entries, CancellationToken cancellationToken)
+    {
+        // The first proofs of a run may have been stored just before a crash kept the offset from moving; a proof
+        // whose append timed out may have been stored too.
+        var lookUp = _checkStored || entries.Exists(static e => e.MayBeStored);
+        if (lookUp && store is ChainedProofStore chained)
+        {
+            // A timed-out append may still wait in the store's queue; anything queued before the probe is written
+            // (or failed) once it returns, so the lookups below see it.
+            await chained.ProbeAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var appends = new Task?[entries.Count];
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            if ((_checkStored || entry.MayBeStored) && await IsStoredAsync(store, entry.Draft, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            try
+            {
+                appends[i] = store.AppendAsync(entry.Draft, cancellationToken);
+            }
+            catch (ArgumentException exception)
+            {
+                appends[i] = Task.FromException(exception);
+            }
+        }
+
+        // Stored proofs are marked drained together (one offset sync), up to a dead letter or a failure.
+        var stored = 0;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            try
+            {
+                if (appends[i] is { } append)
+                {
+                    await append.ConfigureAwait(false);
+                }
+
+                stored++;
+            }
+            catch (ArgumentException exception)
+            {
+                MarkStored(i);
+                ConsentLog.RefusalRejected(_logger, exception, entries[i].Draft.ConsentId);
+                spool.DeadLetter(entries[i], exception.Message);
+            }
+            catch
+            {
+                MarkStored(i);
+                foreach (var later in appends.AsSpan(i + 1))
+                {
+                    _ = later?.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                }
+
+                throw;
+            }
+        }
+
+        MarkStored(entries.Count);
+        _checkStored = false;
+
+        // Marks the stored proofs before index `next` drained.
+        void MarkStored(int next)
+        {
+            if (stored > 0)
+            {
+                spool.MarkDrained(entries[next - 1], stored);
+                stored = 0;
             }
         }
     }

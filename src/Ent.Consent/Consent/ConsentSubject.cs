@@ -24,9 +24,16 @@ public static class ConsentSubject
         return Hash(Encoding.UTF8.GetBytes(secret), userId);
     }
 
-    // The request path keeps the key's bytes, so it does not encode the secret on every sign-in.
-    internal static string Hash(byte[] key, string userId)
+    /// <summary>
+    /// The subject key of <paramref name="userId"/> under the secret's UTF-8 bytes: the same key as
+    /// <see cref="Hash(string, string)"/>, for a caller that keeps the bytes rather than encoding the secret each time.
+    /// </summary>
+    /// <param name="key">The UTF-8 bytes of the portal's <c>EntConsent:SubjectKey</c>.</param>
+    /// <param name="userId">The user's id as the portal's sign-in names it.</param>
+    public static string Hash(byte[] key, string userId)
     {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(userId);
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
         HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(userId), mac);
         return Base64Url.EncodeToString(mac[..TagBytes]);

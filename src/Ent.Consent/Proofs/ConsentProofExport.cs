@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Ent.Consent;
 
@@ -30,6 +31,12 @@ public sealed class ConsentProofExport
 
     /// <summary>The export as JSON text.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, ConsentProofJsonContext.Default.ConsentProofExport);
+
+    /// <summary>The source-generated JSON contract of an export, for a host that writes it itself (<c>Results.Json</c>).</summary>
+    public static JsonTypeInfo<ConsentProofExport> JsonTypeInfo => ConsentProofJsonContext.Default.ConsentProofExport;
+
+    /// <summary>The source-generated JSON contract of a <see cref="ChainVerification"/>, in the same naming.</summary>
+    public static JsonTypeInfo<ChainVerification> VerificationJsonTypeInfo => ConsentProofJsonContext.Default.ChainVerification;
 
     /// <summary>Reads an export written by <see cref="ToJson"/> or <see cref="WriteToAsync"/>.</summary>
     /// <exception cref="JsonException">The text is not such an export.</exception>

@@ -37,12 +37,14 @@ public interface IConsentProofStore
 
     /// <summary>
     /// The chain head as the store keeps it, without verifying the chain: what a checkpoint signs. The default
-    /// implementation walks the whole chain; the built-in stores read one row.
+    /// implementation walks the whole chain (and leaves <see cref="ProofChainHead.RecordedAt"/> at the Unix epoch);
+    /// the built-in stores read one row.
     /// </summary>
     async Task<ProofChainHead> ReadHeadAsync(CancellationToken cancellationToken = default)
     {
         var verification = await VerifyAsync(cancellationToken).ConfigureAwait(false);
-        return new ProofChainHead(verification.HeadSequence, verification.HeadHash ?? ProofChain.GenesisHash);
+        // A verification does not say when the last record was taken: the Unix epoch stands for "unknown" here.
+        return new ProofChainHead(verification.HeadSequence, verification.HeadHash ?? ProofChain.GenesisHash, DateTimeOffset.UnixEpoch);
     }
 
     /// <summary>

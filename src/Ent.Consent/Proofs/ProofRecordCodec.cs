@@ -3,8 +3,11 @@ using System.Text.Json;
 
 namespace Ent.Consent;
 
-/// <summary>How stores write the fields a database has no type for, identically in every store.</summary>
-internal static class ProofRecordCodec
+/// <summary>
+/// How stores write the fields a database has no type for, identically in every store: decisions as JSON, instants as
+/// Unix microseconds.
+/// </summary>
+public static class ProofRecordCodec
 {
     /// <summary>Decisions as a JSON object of stable names, keys in ordinal order: <c>{"matomo":"granted"}</c>.</summary>
     public static string FormatDecisions(IReadOnlyDictionary<string, ConsentDecision> decisions)
@@ -24,6 +27,7 @@ internal static class ProofRecordCodec
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
+    /// <summary>Reads decisions written by <see cref="FormatDecisions"/>.</summary>
     /// <exception cref="FormatException">The text is not a decisions object.</exception>
     public static IReadOnlyDictionary<string, ConsentDecision> ParseDecisions(string json)
     {
@@ -44,7 +48,9 @@ internal static class ProofRecordCodec
         }
     }
 
+    /// <summary>An instant as whole microseconds since the Unix epoch (sub-microsecond ticks are dropped).</summary>
     public static long ToUnixMicroseconds(DateTimeOffset instant) => (instant.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
 
+    /// <summary>The instant (UTC) of <paramref name="microseconds"/> since the Unix epoch.</summary>
     public static DateTimeOffset FromUnixMicroseconds(long microseconds) => DateTimeOffset.UnixEpoch.AddTicks(microseconds * 10);
 }

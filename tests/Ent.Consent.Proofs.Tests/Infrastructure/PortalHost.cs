@@ -13,7 +13,7 @@ namespace Ent.Consent.Proofs.Tests;
 /// <summary>A small portal on a SQLite store in <c>folder</c>: in memory for TestServer tests, or on 127.0.0.1 for crash tests.</summary>
 internal static class PortalHost
 {
-    public static WebApplication Build(string folder, string? url, Action<EntConsentOptions>? configure = null)
+    public static WebApplication Build(string folder, string? url, Action<EntConsentOptions>? configure = null, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         if (url is null)
@@ -26,6 +26,11 @@ internal static class PortalHost
         }
 
         builder.Logging.ClearProviders();
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
+
         builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(folder, "keys")));
         builder.Services.AddEntConsent(o =>
         {
@@ -44,11 +49,11 @@ internal static class PortalHost
     }
 
     /// <summary>Posts <paramref name="action"/> as a new browser would; returns the response and the choice's consent id.</summary>
-    public static async Task<(HttpResponseMessage Response, string? ConsentId)> ChooseAsync(HttpClient client, string action)
+    public static async Task<(HttpResponseMessage Response, string? ConsentId)> ChooseAsync(HttpClient client, string action, string? consentCookie = null)
     {
         var tokenResponse = await client.GetAsync("/token");
         tokenResponse.EnsureSuccessStatusCode();
-        var cookie = string.Join("; ", tokenResponse.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
+        var cookie = string.Join("; ", tokenResponse.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Append(consentCookie).OfType<string>());
         using var request = new HttpRequestMessage(HttpMethod.Post, "/consent") { Content = System.Net.Http.Json.JsonContent.Create(new { action }) };
         request.Headers.Add("RequestVerificationToken", await tokenResponse.Content.ReadAsStringAsync());
         request.Headers.Add("Cookie", cookie);
