@@ -95,7 +95,7 @@ internal sealed partial class ConsoleApp : IDisposable
             {
                 var id = "ecc-chart-" + Slug(service.ServiceId);
                 var title = string.Format(page.Culture, t.ChartOf, ServiceName(page, service.ServiceId), unit);
-                html.Append("<section class=\"ecc-series\" aria-labelledby=\"").Append(id).Append("-h\"><h3 id=\"").Append(id).Append("-h\">").Append(E(title)).Append("</h3><div class=\"ecc-pair\"><div>");
+                html.Append("<div class=\"ecc-series\"><h3 id=\"").Append(id).Append("-h\">").Append(E(title)).Append("</h3><div class=\"ecc-pair\"><div>");
                 ConsoleCharts.Stacked(html, id, title, service.Buckets, t);
                 html.Append("</div><div class=\"ec-table ecc-scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"").Append(id).Append("-c\"><table><caption id=\"").Append(id).Append("-c\">")
                     .Append(E(title)).Append("</caption><thead><tr><th scope=\"col\">").Append(E(filter.ByWeek ? t.Week : t.Day)).Append("</th><th scope=\"col\">").Append(E(t.Granted))
@@ -106,7 +106,7 @@ internal sealed partial class ConsoleApp : IDisposable
                         .Append(N(page, bucket.Refused)).Append("</td><td>").Append(N(page, bucket.Withdrawn)).Append("</td></tr>");
                 }
 
-                html.Append("</tbody></table></div></div></section>");
+                html.Append("</tbody></table></div></div></div>");
             }
         }
 
@@ -307,7 +307,7 @@ internal sealed partial class ConsoleApp : IDisposable
                 html.Append("<tr><th scope=\"row\" class=\"ecc-code\">").Append(E(sighting.Name)).Append("</th><td>").Append(N(page, sighting.InResponses)).Append("</td><td>")
                     .Append(N(page, sighting.InRequests)).Append("</td><td>").Append(D(sighting.FirstSeen)).Append("</td><td>").Append(D(sighting.LastSeen))
                     .Append("</td><td><details class=\"ec-details ecc-draft\"><summary>").Append(E(t.Draft)).Append("<span class=\"ecc-sr\"> ").Append(E(sighting.Name)).Append("</span></summary><p>")
-                    .Append(E(t.DraftHint)).Append("</p><pre class=\"ecc-code\"><code>").Append(E(ConsoleCatalogue.DraftJson(sighting.Name, sighting.FirstSeen))).Append("</code></pre><pre class=\"ecc-code\"><code>")
+                    .Append(E(t.DraftHint)).Append("</p><pre class=\"ecc-code\" tabindex=\"0\"><code>").Append(E(ConsoleCatalogue.DraftJson(sighting.Name, sighting.FirstSeen))).Append("</code></pre><pre class=\"ecc-code\" tabindex=\"0\"><code>")
                     .Append(E(ConsoleCatalogue.DraftCSharp(sighting.Name))).Append("</code></pre></details></td></tr>");
             }
 
