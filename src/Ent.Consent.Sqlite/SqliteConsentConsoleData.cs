@@ -24,7 +24,9 @@ internal sealed class SqliteConsentConsoleData : IConsentProofStatistics, IConse
         {
             DataSource = store.Path,
             Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
+            // Unpooled: a console connection left idle in the store's pool would keep a deleted or replaced file open
+            // and answer the store's reads from it. Console queries are few; opening a file is cheap.
+            Pooling = false,
             DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
         }.ToString();
     }
