@@ -44,6 +44,8 @@ internal static class ConsoleRun
         app.UseAuthentication();
         app.UseEntConsent();
         app.UseAuthorization();
+        app.MapEntConsent();
+        app.MapEntConsentWidget();
         app.MapEntConsentConsole("/console", "Dpo");
         await app.StartAsync();
 

@@ -82,24 +82,20 @@ internal sealed class PostgreSqlConsentConsoleData : IConsentProofStatistics, IC
             // The window looks at every record of the consent ids seen in the period, earlier ones included, so a
             // refusal in the period of a grant made before it counts as a withdrawal.
             await using var command = Command(connection, $"""
-                WITH scoped AS (
-                    SELECT p.sequence, p.consent_id, p.recorded_at, p.channel, d.key AS service, d.value AS decision
-                    FROM {_schema}.consent_proofs p CROSS JOIN LATERAL jsonb_each_text(p.decisions::jsonb) d
-                    WHERE p.recorded_at < @to
-                      AND (@tenant IS NULL OR p.tenant = @tenant)
-                      AND p.consent_id IN (SELECT consent_id FROM {_schema}.consent_proofs WHERE recorded_at >= @from AND recorded_at < @to)
-                ),
-                marked AS (
-                    SELECT recorded_at, channel, service, decision,
-                           LAG(decision) OVER (PARTITION BY consent_id, service ORDER BY sequence) AS previous
-                    FROM scoped
+                WITH records AS (
+                    SELECT recorded_at, channel, decisions,
+                           LAG(decisions) OVER (PARTITION BY consent_id ORDER BY sequence) AS previous
+                    FROM {_schema}.consent_proofs
+                    WHERE recorded_at < @to
+                      AND (@tenant IS NULL OR tenant = @tenant)
+                      AND consent_id IN (SELECT consent_id FROM {_schema}.consent_proofs WHERE recorded_at >= @from AND recorded_at < @to)
                 )
-                SELECT (recorded_at AT TIME ZONE 'UTC')::date AS day, service, channel,
-                       COUNT(*) FILTER (WHERE decision = 'granted'),
-                       COUNT(*) FILTER (WHERE decision = 'denied' AND previous IS DISTINCT FROM 'granted'),
-                       COUNT(*) FILTER (WHERE decision = 'denied' AND previous = 'granted')
-                FROM marked
-                WHERE recorded_at >= @from AND decision IN ('granted', 'denied')
+                SELECT (r.recorded_at AT TIME ZONE 'UTC')::date AS day, d.key AS service, r.channel,
+                       COUNT(*) FILTER (WHERE d.value = 'granted'),
+                       COUNT(*) FILTER (WHERE d.value = 'denied' AND (r.previous::jsonb ->> d.key) IS DISTINCT FROM 'granted'),
+                       COUNT(*) FILTER (WHERE d.value = 'denied' AND (r.previous::jsonb ->> d.key) = 'granted')
+                FROM records r CROSS JOIN LATERAL jsonb_each_text(r.decisions::jsonb) d
+                WHERE r.recorded_at >= @from AND d.value IN ('granted', 'denied')
                 GROUP BY 1, 2, 3
                 ORDER BY 1, 2, 3
                 """,

@@ -64,28 +64,25 @@ internal sealed class SqliteConsentConsoleData : IConsentProofStatistics, IConse
         return ReadAsync<IReadOnlyList<ConsentChoiceCount>>(connection =>
         {
             // The window looks at every record of the consent ids seen in the period, earlier ones included, so a
-            // refusal in the period of a grant made before it counts as a withdrawal.
+            // refusal in the period of a grant made before it counts as a withdrawal. It runs over whole records
+            // (half the rows of a window per service) and the previous record's decision is read for refusals.
             using var command = Command(connection, """
-                WITH scoped AS (
-                    SELECT p.sequence, p.consent_id, p.recorded_at, p.channel, d.key AS service, d.value AS decision
-                    FROM consent_proofs p, json_each(p.decisions) d
-                    WHERE p.recorded_at < $to
-                      AND ($tenant IS NULL OR p.tenant = $tenant)
-                      AND p.consent_id IN (SELECT consent_id FROM consent_proofs WHERE recorded_at >= $from AND recorded_at < $to)
-                ),
-                marked AS (
-                    SELECT recorded_at, channel, service, decision,
-                           LAG(decision) OVER (PARTITION BY consent_id, service ORDER BY sequence) AS previous
-                    FROM scoped
+                WITH records AS (
+                    SELECT recorded_at, channel, decisions,
+                           LAG(decisions) OVER (PARTITION BY consent_id ORDER BY sequence) AS previous
+                    FROM consent_proofs
+                    WHERE recorded_at < $to
+                      AND ($tenant IS NULL OR tenant = $tenant)
+                      AND consent_id IN (SELECT consent_id FROM consent_proofs WHERE recorded_at >= $from AND recorded_at < $to)
                 )
-                SELECT recorded_at / $day AS day, service, channel,
-                       SUM(decision = 'granted'),
-                       SUM(decision = 'denied' AND previous IS NOT 'granted'),
-                       SUM(decision = 'denied' AND previous IS 'granted')
-                FROM marked
-                WHERE recorded_at >= $from AND decision IN ('granted', 'denied')
-                GROUP BY day, service, channel
-                ORDER BY day, service, channel
+                SELECT r.recorded_at / $day AS day, d.key AS service, r.channel,
+                       SUM(d.value = 'granted'),
+                       SUM(d.value = 'denied' AND (r.previous IS NULL OR json_extract(r.previous, '$."' || d.key || '"') IS NOT 'granted')),
+                       SUM(d.value = 'denied' AND r.previous IS NOT NULL AND json_extract(r.previous, '$."' || d.key || '"') IS 'granted')
+                FROM records r, json_each(r.decisions) d
+                WHERE r.recorded_at >= $from AND d.value IN ('granted', 'denied')
+                GROUP BY day, service, r.channel
+                ORDER BY day, service, r.channel
                 """,
                 ("$from", ProofRecordCodec.ToUnixMicroseconds(query.From)),
                 ("$to", ProofRecordCodec.ToUnixMicroseconds(query.To)),

@@ -8,6 +8,10 @@ internal sealed record ConsoleFilter(DateOnly From, DateOnly To, string? Tenant,
 {
     public const int MaxDays = 366;
     public const int DefaultDays = 30;
+    public const int MaxTenantLength = 128;
+
+    /// <summary>How many tenants the stores list at most (their <c>LIMIT</c>).</summary>
+    public const int MaxTenantsListed = 1000;
 
     public ConsentStatisticsQuery ToQuery()
         => new(new DateTimeOffset(From.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), new DateTimeOffset(To.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), Tenant);
@@ -39,8 +43,15 @@ internal sealed record ConsoleFilter(DateOnly From, DateOnly To, string? Tenant,
         {
             tenant = null;
         }
-        else if (!tenants.Contains(tenant, StringComparer.Ordinal))
+        else if (tenant.Length > MaxTenantLength || tenant.Any(char.IsControl))
         {
+            error = $"'tenant' must be at most {MaxTenantLength} printable characters.";
+            return false;
+        }
+        else if (tenants.Count < MaxTenantsListed && !tenants.Contains(tenant, StringComparer.Ordinal))
+        {
+            // A complete list names every tenant, so anything else is a typo; past the listed maximum any
+            // well-formed tenant is asked for.
             error = $"The tenant '{Truncate(tenant)}' has no record in the ledger.";
             return false;
         }
