@@ -17,7 +17,9 @@
 #   ENT_CONSENT_LOAD_SECONDS   seconds per wrk run (default 10)
 #   ENT_CONSENT_CONNECTIONS    wrk connections (default 64)
 #   ENT_CONSENT_BDN_FILTER     BenchmarkDotNet filter (default '*')
-#   ENT_CONSENT_PARTS          the parts to run (default 'payload bdn page durable ledger gateway')
+#   ENT_CONSENT_PARTS          the parts to run (default 'payload bdn page durable ledger gateway console')
+# Part 6 ('console': `ENT_CONSENT_PARTS=console bash benchmarks/run.sh`) seeds 100,000 proofs in SQLite and in a
+# private PostgreSQL, then times each consent console page (target: under 1 s per page).
 #   ENT_CONSENT_PAGE_ROUNDS    bare/UseEntConsent page rounds, the order swapped every round (default 2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +28,7 @@ OUT=${OUT:-$ROOT/artifacts/benchmarks/$(date -u +%Y%m%dT%H%M%SZ)}
 SECONDS_PER_RUN=${ENT_CONSENT_LOAD_SECONDS:-10}
 CONNECTIONS=${ENT_CONSENT_CONNECTIONS:-64}
 BDN_FILTER=${ENT_CONSENT_BDN_FILTER:-*}
-PARTS=" ${ENT_CONSENT_PARTS:-payload bdn page durable ledger gateway} "
+PARTS=" ${ENT_CONSENT_PARTS:-payload bdn page durable ledger gateway console} "
 PAGE_ROUNDS=${ENT_CONSENT_PAGE_ROUNDS:-2}
 part() { [[ $PARTS == *" $1 "* ]]; }
 export ENT_CONSENT_PGPORT=${ENT_CONSENT_PGPORT:-55434}
@@ -188,6 +190,7 @@ say "load: $(uptime)"
 unset ENT_CONSENT_POSTGRES
 # shellcheck source=../eng/test-deps.sh
 source eng/test-deps.sh start >"$OUT/postgres.log" 2>&1 || true
+PRIVATE_PG=1
 if [ -n "${ENT_CONSENT_POSTGRES:-}" ]; then
   start_server 5184 --consent on --store postgres --postgres "$ENT_CONSENT_POSTGRES" --data "$WORK/data-5184"
   antiforgery 5184
@@ -242,6 +245,7 @@ if ! part durable; then
   unset ENT_CONSENT_POSTGRES
   # shellcheck source=../eng/test-deps.sh
   source eng/test-deps.sh start >"$OUT/postgres-ledger.log" 2>&1 || true
+  PRIVATE_PG=1
 fi
 if [ -n "${ENT_CONSENT_POSTGRES:-}" ]; then
   start_server 5187 --consent on --store postgres --postgres "$ENT_CONSENT_POSTGRES" --data "$WORK/data-5187"
@@ -297,6 +301,25 @@ for pid in "${SERVERS[@]}"; do kill "$pid" 2>/dev/null || true; done
 SERVERS=()
 fi
 
+if part console; then
+say ""
+say "## 6. Consent console pages over 100,000 proofs (127.0.0.1, first view uncached, then median of 5 cached views)"
+say "load: $(uptime)"
+"${LOADRUN[@]}" --console sqlite --target "$WORK/console.db" | tee -a "$OUT/summary.txt"
+# The same private server as part 3 (never one named by the environment).
+if [ -z "${PRIVATE_PG:-}" ]; then
+  unset ENT_CONSENT_POSTGRES
+  # shellcheck source=../eng/test-deps.sh
+  source eng/test-deps.sh start >>"$OUT/postgres.log" 2>&1 || true
+  PRIVATE_PG=1
+fi
+if [ -n "${ENT_CONSENT_POSTGRES:-}" ]; then
+  "${LOADRUN[@]}" --console postgres --target "$ENT_CONSENT_POSTGRES" | tee -a "$OUT/summary.txt"
+else
+  say "console, PostgreSQL: skipped ($(tail -n 1 "$OUT/postgres.log"))"
+fi
+say "load: $(uptime)"
+fi
 say "load after: $(uptime)"
 say ""
 say "raw outputs: $OUT"

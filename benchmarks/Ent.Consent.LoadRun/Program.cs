@@ -6,6 +6,8 @@
 //   --log                    keeps the default console logging
 //   --store-only PATH        appends straight into a SQLite store from 64 writers (no HTTP) and exits
 //   --payload                prints the widget's script and stylesheet sizes and exits
+//   --console sqlite|postgres --target PATH|CONNECTION-STRING
+//                            seeds 100,000 proofs and times each consent console page, then exits
 using System.Globalization;
 using Ent.Consent;
 using Ent.Consent.Widget;
@@ -24,6 +26,12 @@ if (settings.ContainsKey("payload"))
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"widget.js  raw {jsRaw} B, gzip {jsGzip} B"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"widget.css raw {cssRaw} B, gzip {cssGzip} B"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"total      raw {jsRaw + cssRaw} B, gzip {jsGzip + cssGzip} B ({(jsGzip + cssGzip) / 1024.0:0.00} KiB)"));
+    return;
+}
+
+if (settings.TryGetValue("console", out var consoleStore))
+{
+    await ConsoleRun.RunAsync(consoleStore, Setting("target", string.Empty));
     return;
 }
 

@@ -120,6 +120,7 @@ public static class PortalApplication
         app.MapEntConsent();
         app.MapEntConsentWidget();
         app.MapEntConsentProofs(DemoAccount.DataProtectionOfficerPolicy);   // at /consent/proofs
+        app.MapEntConsentConsole("/consent/console", DemoAccount.DataProtectionOfficerPolicy);
         app.MapPortalPages();
         app.MapAccountEndpoints();
         app.MapDnmaScript();

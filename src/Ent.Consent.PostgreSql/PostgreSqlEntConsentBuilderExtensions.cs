@@ -80,6 +80,10 @@ public static class PostgreSqlEntConsentBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new PostgreSqlConsentProofStore(dataSource(sp), sp.GetRequiredService<IOptions<PostgreSqlConsentProofStoreOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.Replace(ServiceDescriptor.Singleton<IConsentProofStore>(static sp => sp.GetRequiredService<PostgreSqlConsentProofStore>()));
+        // The consent console's aggregates and journal, in the same schema (MapEntConsentConsole).
+        services.TryAddSingleton(static sp => new PostgreSqlConsentConsoleData(sp.GetRequiredService<PostgreSqlConsentProofStore>(), sp.GetRequiredService<IOptions<PostgreSqlConsentProofStoreOptions>>().Value));
+        services.Replace(ServiceDescriptor.Singleton<IConsentProofStatistics>(static sp => sp.GetRequiredService<PostgreSqlConsentConsoleData>()));
+        services.Replace(ServiceDescriptor.Singleton<IConsentAdministrationJournal>(static sp => sp.GetRequiredService<PostgreSqlConsentConsoleData>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgreSqlStoreInitializer>());
         services.AddHealthChecks().Add(new HealthCheckRegistration(
             ChainedProofStore.HealthCheckName, static sp => sp.GetRequiredService<PostgreSqlConsentProofStore>(), HealthStatus.Unhealthy, [ChainedProofStore.HealthCheckTag], TimeSpan.FromSeconds(10)));

@@ -8,13 +8,15 @@ namespace Ent.Consent.PostgreSql;
 /// rights show in the log at once. A failure does not stop the host: choices are then refused with 503 until the
 /// server answers.
 /// </summary>
-internal sealed partial class PostgreSqlStoreInitializer(PostgreSqlConsentProofStore store, ILogger<PostgreSqlStoreInitializer> logger) : IHostedService
+internal sealed partial class PostgreSqlStoreInitializer(PostgreSqlConsentProofStore store, PostgreSqlConsentConsoleData console, ILogger<PostgreSqlStoreInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         try
         {
             await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+            // The consent console's two tables (admin actions, policy versions), beside the chain's.
+            await console.InitializeAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (ConsentProofStoreUnavailableException exception)
         {

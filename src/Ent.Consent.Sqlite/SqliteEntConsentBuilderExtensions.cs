@@ -38,6 +38,10 @@ public static class SqliteEntConsentBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(static sp => new SqliteConsentProofStore(sp.GetRequiredService<IOptions<SqliteConsentProofStoreOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.Replace(ServiceDescriptor.Singleton<IConsentProofStore>(static sp => sp.GetRequiredService<SqliteConsentProofStore>()));
+        // The consent console's aggregates and journal, over the same file (MapEntConsentConsole).
+        services.TryAddSingleton(static sp => new SqliteConsentConsoleData(sp.GetRequiredService<SqliteConsentProofStore>(), sp.GetRequiredService<IOptions<SqliteConsentProofStoreOptions>>().Value));
+        services.Replace(ServiceDescriptor.Singleton<IConsentProofStatistics>(static sp => sp.GetRequiredService<SqliteConsentConsoleData>()));
+        services.Replace(ServiceDescriptor.Singleton<IConsentAdministrationJournal>(static sp => sp.GetRequiredService<SqliteConsentConsoleData>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SqliteStoreInitializer>());
         services.AddHealthChecks().Add(new HealthCheckRegistration(
             ChainedProofStore.HealthCheckName, static sp => sp.GetRequiredService<SqliteConsentProofStore>(), HealthStatus.Unhealthy, [ChainedProofStore.HealthCheckTag], TimeSpan.FromSeconds(10)));

@@ -7,13 +7,15 @@ namespace Ent.Consent.Sqlite;
 /// Opens the store's file when the host starts, so that a missing folder or a read-only disk shows in the log at
 /// once. A failure does not stop the host: choices are then refused with 503 until the store recovers.
 /// </summary>
-internal sealed partial class SqliteStoreInitializer(SqliteConsentProofStore store, ILogger<SqliteStoreInitializer> logger) : IHostedService
+internal sealed partial class SqliteStoreInitializer(SqliteConsentProofStore store, SqliteConsentConsoleData console, ILogger<SqliteStoreInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         try
         {
             await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+            // The consent console's two tables (admin actions, policy versions), beside the chain's.
+            await console.InitializeAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (ConsentProofStoreUnavailableException exception)
         {

@@ -81,7 +81,8 @@ public sealed class RegistrationTests : IDisposable
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand("SELECT count(*) FROM information_schema.tables WHERE table_schema = @schema", connection);
             command.Parameters.AddWithValue("schema", schema);
-            Assert.Equal(3L, await command.ExecuteScalarAsync());
+            // The chain's three tables and the consent console's two (admin actions, policy versions).
+            Assert.Equal(5L, await command.ExecuteScalarAsync());
             await host.StopAsync();
         }
         finally

@@ -55,6 +55,7 @@ internal static class PortalPages
     private static void AppendProofLinks(StringBuilder html, string? consentId)
     {
         html.Append("<section aria-labelledby=\"preuves-title\">\n<h2 id=\"preuves-title\">").Append(Text("Preuves de consentement", "Consent proofs")).Append("</h2>\n<ul>\n")
+            .Append("<li><a href=\"/consent/console\">").Append(Text("Console de consentement : choix dans le temps, registre, traceurs vus, politique", "Consent console: choices over time, ledger, trackers seen, policy")).Append("</a></li>\n")
             .Append("<li><a href=\"/consent/proofs/verification\">").Append(Text("Vérifier l'intégrité du registre des preuves", "Verify the integrity of the proof ledger")).Append("</a></li>\n");
         if (consentId is not null)
         {

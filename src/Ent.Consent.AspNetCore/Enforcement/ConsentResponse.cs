@@ -496,6 +496,7 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
             nameText ??= name.ToString();
             if (_runtime.Options.UndeclaredCookies == UndeclaredCookieMode.Report)
             {
+                _runtime.UndeclaredCookies.Record(nameText, CookieSightingSource.Response);
                 ConsentLog.UndeclaredCookie(_runtime.EnforcementLogger, nameText, "let through (Report mode)");
                 _runtime.Metrics.CookieBlocked(nameText, "reported");
                 return Verdict.Keep;

@@ -56,6 +56,7 @@ internal sealed class ConsentRuntime
         RefusalQueue = ProofStore is null ? null : services.GetRequiredService<RefusalProofQueue>();
         ContentSecurityPolicy = Enforcement.ConsentContentSecurityPolicy.Create(Options.ContentSecurityPolicy);
         Sweep = new RequestCookieSweep(this, services.GetService<IOptions<AntiforgeryOptions>>()?.Value.Cookie.Name);
+        UndeclaredCookies = new UndeclaredCookieSightings(time);
         PrivacySignalProofs = new PrivacySignalProofGate(time, Math.Max(Options.VerifiedCookieCacheSize, 1_000));
         if (Subjects.IsEphemeral)
         {
@@ -188,6 +189,9 @@ internal sealed class ConsentRuntime
         }
     }
 
+    /// <summary>The undeclared cookie names seen, for the consent console.</summary>
+    public UndeclaredCookieSightings UndeclaredCookies { get; }
+
     /// <summary>Logs, counts and tells <see cref="EntConsentEvents.OnCookieBlocked"/> that a cookie was dropped.</summary>
     public void CookieBlocked(HttpContext context, string cookieName, string? serviceId, ConsentCookieBlockReason reason)
     {
@@ -198,6 +202,7 @@ internal sealed class ConsentRuntime
                 Metrics.CookieBlocked(cookieName, "no-consent");
                 break;
             case ConsentCookieBlockReason.Undeclared:
+                UndeclaredCookies.Record(cookieName, CookieSightingSource.Response);
                 ConsentLog.UndeclaredCookie(EnforcementLogger, cookieName, "dropped");
                 Metrics.CookieBlocked(cookieName, "undeclared");
                 break;

@@ -269,6 +269,11 @@ internal sealed class RequestCookieSweep
 
     private void Report(HttpContext context, string name, string? serviceId)
     {
+        if (serviceId is null)
+        {
+            _runtime.UndeclaredCookies.Record(name, CookieSightingSource.Request);
+        }
+
         var level = FirstTime(name) ? LogLevel.Information : LogLevel.Debug;
         ConsentLog.CookieExpired(_runtime.EnforcementLogger, level, name, serviceId ?? "(undeclared)");
         _runtime.Metrics.CookieBlocked(name, "expired");
@@ -281,6 +286,7 @@ internal sealed class RequestCookieSweep
     private void ReportUndeclared(ReadOnlySpan<char> name)
     {
         var text = name.ToString();
+        _runtime.UndeclaredCookies.Record(text, CookieSightingSource.Request);
         var level = FirstTime(text) ? LogLevel.Information : LogLevel.Debug;
         ConsentLog.UndeclaredRequestCookie(_runtime.EnforcementLogger, level, text);
         _runtime.Metrics.CookieBlocked(text, "reported");

@@ -26,6 +26,9 @@ internal sealed class WidgetAsset
 
     public static WidgetAsset Signals { get; } = Load("signals.js", "text/javascript; charset=utf-8");
 
+    /// <summary>The consent console's own rules, on top of <see cref="Style"/>.</summary>
+    public static WidgetAsset Console { get; } = Load("console.css", "text/css; charset=utf-8");
+
     public string FileName { get; }
 
     public string ContentType { get; }
