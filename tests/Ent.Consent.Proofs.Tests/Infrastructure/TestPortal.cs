@@ -9,6 +9,8 @@ internal static class TestPortal
 
     public static void Configure(EntConsentOptions options)
     {
+        // A folder per host: the refusal spool is locked to the one host that drains it, and the tests' hosts run side by side.
+        options.DataDirectory = Directory.CreateTempSubdirectory("ent-consent-proofs-test-").FullName;
         options.Policy.Controllers = ["Région de test"];
         options.Policy.Services =
         [
