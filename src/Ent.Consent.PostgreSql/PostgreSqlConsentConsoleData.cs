@@ -8,7 +8,7 @@ namespace Ent.Consent.PostgreSql;
 /// period only) and the two console tables. Its own data source, so a slow console query never holds a connection
 /// the appends need.
 /// </summary>
-internal sealed class PostgreSqlConsentConsoleData : IConsentProofStatistics, IConsentAdministrationJournal, IAsyncDisposable, IDisposable
+internal sealed class PostgreSqlConsentConsoleData : IConsentProofStatistics, IConsentAdministrationJournal
 {
     private readonly PostgreSqlConsentProofStore _store;
     private readonly NpgsqlDataSource _dataSource;
@@ -21,7 +21,8 @@ internal sealed class PostgreSqlConsentConsoleData : IConsentProofStatistics, IC
         _store = store;
         _schema = store.Schema;
         _createSchema = options.CreateSchema;
-        _dataSource = NpgsqlDataSource.Create(options.ConnectionString);
+        // The store's data source (its own, or the one the host registered), which the store disposes.
+        _dataSource = store.DataSource;
     }
 
     // The console's own tables, beside the chain's; created with the store at start-up (PostgreSqlStoreInitializer)
@@ -217,10 +218,6 @@ internal sealed class PostgreSqlConsentConsoleData : IConsentProofStatistics, IC
                 : null;
         }, cancellationToken);
     }
-
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
-
-    public void Dispose() => _dataSource.Dispose();
 
     private async Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> read, CancellationToken cancellationToken)
     {

@@ -21,6 +21,9 @@ public sealed class PostgreSqlConsentProofStore : ChainedProofStore
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
+
+    /// <summary>The data source every connection of the store comes from.</summary>
+    internal NpgsqlDataSource DataSource => _dataSource;
     private readonly string _schema;
     private readonly bool _createSchema;
     private readonly string _insertRecordsSql;
