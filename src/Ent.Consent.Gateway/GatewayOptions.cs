@@ -20,6 +20,17 @@ public sealed class GatewayOptions
     public string DataDirectory { get; set; } = "gateway-data";
 
     /// <summary>
+    /// A PostgreSQL connection string (Npgsql syntax). When set, the proofs and the Data Protection key ring are kept
+    /// in that database instead of <see cref="DataDirectory"/>, so several gateway nodes behind one load balancer share
+    /// one proof chain and read each other's consent cookies. <c>EntConsent:SubjectKey</c> is then required (the same
+    /// on every node). Each node still keeps its own <see cref="DataDirectory"/> (refusal spool).
+    /// </summary>
+    public string? PostgreSql { get; set; }
+
+    /// <summary>The schema holding the proofs and the key ring when <see cref="PostgreSql"/> is set. Default <c>ent_consent</c>.</summary>
+    public string PostgreSqlSchema { get; set; } = "ent_consent";
+
+    /// <summary>
     /// Where the gateway answers itself instead of the portal: the consent endpoint, the widget's assets, the
     /// preferences and cookie pages, <c>healthz</c>. Default <c>/.ent-consent</c>, a dot segment no portal routes to.
     /// </summary>
