@@ -67,9 +67,17 @@ public static class GatewayApplication
             failures.Add("Gateway:PostgreSql is set, so EntConsent:SubjectKey is required: several nodes must hash a user's id with the same key (give it to every node, e.g. EntConsent__SubjectKey in the environment).");
         }
 
+        var tenants = failures.Count == 0
+            ? GatewayTenantResolver.Compile(builder.Configuration, gateway, builder.Environment.IsDevelopment(), failures)
+            : [];
         if (failures.Count > 0)
         {
             throw new OptionsValidationException(GatewayOptions.SectionName, typeof(GatewayOptions), failures);
+        }
+
+        if (tenants.Count > 0)
+        {
+            builder.Services.AddSingleton<IConsentPolicyResolver>(provider => new GatewayTenantResolver(provider.GetRequiredService<ConsentPolicy>(), tenants));
         }
 
         builder.Services.AddOptions<GatewayOptions>()

@@ -59,6 +59,13 @@ public sealed class GatewayOptions
     /// </summary>
     public string? SessionCookie { get; set; }
 
+    /// <summary>
+    /// Per-host tenants: the request's host name (<c>lycee-a.ent.example.fr</c>, after forwarded headers) → the tenant
+    /// recorded in its proofs and its own <c>Policy</c> keys, which replace the same top-level keys of
+    /// <c>EntConsent:Policy</c> (its controllers, for instance). A host not listed gets <c>EntConsent:Policy</c> and no tenant.
+    /// </summary>
+    public IDictionary<string, GatewayTenant> Tenants { get; set; } = new Dictionary<string, GatewayTenant>(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Extra blocking rules for content whose host alone does not say which service it is.</summary>
     public IList<GatewayBlockRule> Block { get; set; } = [];
 
@@ -101,4 +108,17 @@ public sealed class GatewayBlockRule
 
     /// <summary>The declared service the content belongs to. Required.</summary>
     public string? Service { get; set; }
+}
+
+/// <summary>A <c>Gateway:Tenants</c> entry: one school's subdomain.</summary>
+public sealed class GatewayTenant
+{
+    /// <summary>The tenant recorded in proofs and scoping per-user restoration (a school's UAI, for example). Required.</summary>
+    public string? Id { get; set; }
+
+    /// <summary>
+    /// The tenant's policy keys, shaped as <c>EntConsent:Policy</c>; each top-level key given (<c>Controllers</c>,
+    /// <c>Services</c>, <c>Texts</c>, …) replaces the default's whole, the others are inherited.
+    /// </summary>
+    public ConsentPolicyOptions? Policy { get; set; }
 }

@@ -126,6 +126,26 @@ internal sealed partial class GatewayOptionsValidator : IValidateOptions<Gateway
             }
         }
 
+        foreach (var (host, tenant) in options.Tenants)
+        {
+            var key = $"Gateway:Tenants:{host}";
+            if (host.StartsWith("*.", StringComparison.Ordinal) || !HostPattern().IsMatch(host.ToLowerInvariant()))
+            {
+                failures.Add($"{key}: '{host}' must be a host name as browsers send it (no scheme, port, path or wildcard).");
+            }
+
+            if (string.IsNullOrWhiteSpace(tenant.Id) || tenant.Id.Length > 64 || tenant.Id.Trim() != tenant.Id)
+            {
+                failures.Add($"{key}:Id is required: the tenant recorded in this host's proofs (a school's UAI), at most 64 characters without surrounding spaces.");
+            }
+        }
+
+        var tenantIds = options.Tenants.Values.Select(static t => t.Id).Where(static id => id is not null).ToList();
+        if (tenantIds.Count != tenantIds.Distinct(StringComparer.Ordinal).Count())
+        {
+            failures.Add("Gateway:Tenants: two hosts have the same Id; one tenant with two policies would make its proofs ambiguous.");
+        }
+
         if (options.MaxRequestBodySize <= 0)
         {
             failures.Add("Gateway:MaxRequestBodySize must be positive (bytes).");
