@@ -67,6 +67,12 @@ public static class GatewayApplication
             failures.Add("Gateway:PostgreSql is set, so EntConsent:SubjectKey is required: several nodes must hash a user's id with the same key (give it to every node, e.g. EntConsent__SubjectKey in the environment).");
         }
 
+        if (gateway.Tenants.Count > 0 && !string.IsNullOrEmpty(builder.Configuration["EntConsent:Cookie:Domain"]))
+        {
+            // A consent cookie shared by every school's subdomain would carry one school's choice to the next.
+            failures.Add("Gateway:Tenants is set, so EntConsent:Cookie:Domain must be left out: each school's host keeps its own consent cookie.");
+        }
+
         var tenants = failures.Count == 0
             ? GatewayTenantResolver.Compile(builder.Configuration, gateway, builder.Environment.IsDevelopment(), failures)
             : [];

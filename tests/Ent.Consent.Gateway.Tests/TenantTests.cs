@@ -67,6 +67,7 @@ public sealed partial class TenantTests
     [InlineData("Gateway:Tenants:lycee.test:Policy:Controllers:0", "X", "Gateway:Tenants:lycee.test:Id is required")]
     [InlineData("Gateway:Tenants:lycee.test:Policy:Unknown", "X", "Unknown")]
     [InlineData("Gateway:Tenants:*.ent.test:Id", "X", "must be a host name")]
+    [InlineData("EntConsent:Cookie:Domain", "ent.test", "EntConsent:Cookie:Domain must be left out")]
     public void A_wrong_tenant_stops_the_start_with_a_sentence_naming_it(string key, string value, string expected)
     {
         var exception = Assert.Throws<OptionsValidationException>(() => GatewayApplication.Build(
@@ -74,6 +75,7 @@ public sealed partial class TenantTests
             "--Gateway:Upstream", "http://127.0.0.1:1",
             "--Gateway:DataDirectory", Path.Combine(Path.GetTempPath(), "ent-gateway-validation"),
             "--EntConsent:Policy:Controllers:0", "Défaut",
+            "--Gateway:Tenants:other.test:Id", "0750009Z",
             $"--{key}", value,
         ]));
 
