@@ -59,9 +59,31 @@ public static class GatewayApplication
         }
 
         var validation = new GatewayOptionsValidator().Validate(null, gateway);
-        if (validation.Failed)
+        var failures = validation.Failed ? validation.Failures.ToList() : [];
+        var subjectKey = builder.Configuration["EntConsent:SubjectKey"];
+        if (gateway.PostgreSql is not null && string.IsNullOrEmpty(subjectKey))
         {
-            throw new OptionsValidationException(GatewayOptions.SectionName, typeof(GatewayOptions), validation.Failures);
+            // A random per-node key would hash one user differently on each node: their choices would not follow them.
+            failures.Add("Gateway:PostgreSql is set, so EntConsent:SubjectKey is required: several nodes must hash a user's id with the same key (give it to every node, e.g. EntConsent__SubjectKey in the environment).");
+        }
+
+        if (gateway.Tenants.Count > 0 && !string.IsNullOrEmpty(builder.Configuration["EntConsent:Cookie:Domain"]))
+        {
+            // A consent cookie shared by every school's subdomain would carry one school's choice to the next.
+            failures.Add("Gateway:Tenants is set, so EntConsent:Cookie:Domain must be left out: each school's host keeps its own consent cookie.");
+        }
+
+        var tenants = failures.Count == 0
+            ? GatewayTenantResolver.Compile(builder.Configuration, gateway, builder.Environment.IsDevelopment(), failures)
+            : [];
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException(GatewayOptions.SectionName, typeof(GatewayOptions), failures);
+        }
+
+        if (tenants.Count > 0)
+        {
+            builder.Services.AddSingleton<IConsentPolicyResolver>(provider => new GatewayTenantResolver(provider.GetRequiredService<ConsentPolicy>(), tenants));
         }
 
         builder.Services.AddOptions<GatewayOptions>()
@@ -73,14 +95,22 @@ public static class GatewayApplication
         Directory.CreateDirectory(dataDirectory);
         var paths = new GatewayPaths(dataDirectory, Path.Combine(dataDirectory, "consent-proofs.db"), Path.Combine(dataDirectory, "keys"), Path.Combine(dataDirectory, "subject-key"));
         builder.Services.AddSingleton(paths);
-        if (string.IsNullOrEmpty(builder.Configuration["EntConsent:SubjectKey"]))
+        if (string.IsNullOrEmpty(subjectKey))
         {
             builder.Configuration.AddInMemoryCollection([new("EntConsent:SubjectKey", LoadOrCreateSubjectKey(paths.SubjectKey))]);
         }
 
-        builder.Services.AddDataProtection()
-            .SetApplicationName("Ent.Consent.Gateway")
-            .PersistKeysToFileSystem(new DirectoryInfo(paths.Keys));
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("Ent.Consent.Gateway");
+        if (gateway.PostgreSql is { } postgreSql)
+        {
+            // Shared by every node: a consent cookie or antiforgery token signed by one is read by the others.
+            dataProtection.PersistKeysToPostgreSql(postgreSql, gateway.PostgreSqlSchema);
+        }
+        else
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(paths.Keys));
+        }
+
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddRequestLocalization(static options =>
         {
@@ -89,7 +119,7 @@ public static class GatewayApplication
         });
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = gateway.MaxRequestBodySize);
 
-        builder.Services.AddEntConsent(builder.Configuration, options =>
+        var consent = builder.Services.AddEntConsent(builder.Configuration, options =>
             {
                 options.DataDirectory = dataDirectory;
                 options.PathPrefix = gateway.PathPrefix;
@@ -97,8 +127,16 @@ public static class GatewayApplication
                 // the gateway gives the page it injects into.
                 options.ContentSecurityPolicy.Nonce ??= GatewayNonce.Of;
             })
-            .AddWidget(options => options.CookiePageUrl ??= null)
-            .AddSqliteProofStore(paths.ProofStore);
+            .AddWidget(options => options.CookiePageUrl ??= null);
+        if (gateway.PostgreSql is { } proofDatabase)
+        {
+            consent.AddPostgreSqlProofStore(proofDatabase, options => options.Schema = gateway.PostgreSqlSchema);
+        }
+        else
+        {
+            consent.AddSqliteProofStore(paths.ProofStore);
+        }
+
 
         builder.Services.AddSingleton<GatewayRules>();
         builder.Services.AddSingleton<HtmlResponseTransform>();

@@ -15,6 +15,7 @@ internal sealed class GatewayHealth : IDisposable
     private readonly Uri _upstream;
     private readonly string _dataDirectory;
     private readonly string _proofStorePath;
+    private readonly string? _postgreSql;
 
     public GatewayHealth(IOptions<GatewayOptions> options, GatewayPaths paths)
     {
@@ -25,12 +26,13 @@ internal sealed class GatewayHealth : IDisposable
         };
         _dataDirectory = paths.DataDirectory;
         _proofStorePath = paths.ProofStore;
+        _postgreSql = options.Value.PostgreSql;
     }
 
     public async Task WriteAsync(HttpContext context)
     {
         var upstream = await UpstreamReachableAsync(context.RequestAborted).ConfigureAwait(false);
-        var store = ProofStoreWritable();
+        var store = ProofStoreWritable() && await DatabaseReachableAsync(context.RequestAborted).ConfigureAwait(false);
         var healthy = upstream && store;
         context.Response.StatusCode = healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
         context.Response.Headers.CacheControl = "no-store";
@@ -49,6 +51,30 @@ internal sealed class GatewayHealth : IDisposable
             return true;
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
+    // The shared database, when the proofs live there: reachable and answering within the health check's patience.
+    private async Task<bool> DatabaseReachableAsync(CancellationToken cancellation)
+    {
+        if (_postgreSql is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            await using var connection = new Npgsql.NpgsqlConnection(_postgreSql);
+            await connection.OpenAsync(timeout.Token).ConfigureAwait(false);
+            await using var command = new Npgsql.NpgsqlCommand("SELECT 1", connection);
+            await command.ExecuteScalarAsync(timeout.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception exception) when (exception is Npgsql.NpgsqlException or OperationCanceledException or System.Net.Sockets.SocketException or TimeoutException)
         {
             return false;
         }

@@ -20,6 +20,17 @@ public sealed class GatewayOptions
     public string DataDirectory { get; set; } = "gateway-data";
 
     /// <summary>
+    /// A PostgreSQL connection string (Npgsql syntax). When set, the proofs and the Data Protection key ring are kept
+    /// in that database instead of <see cref="DataDirectory"/>, so several gateway nodes behind one load balancer share
+    /// one proof chain and read each other's consent cookies. <c>EntConsent:SubjectKey</c> is then required (the same
+    /// on every node). Each node still keeps its own <see cref="DataDirectory"/> (refusal spool).
+    /// </summary>
+    public string? PostgreSql { get; set; }
+
+    /// <summary>The schema holding the proofs and the key ring when <see cref="PostgreSql"/> is set. Default <c>ent_consent</c>.</summary>
+    public string PostgreSqlSchema { get; set; } = "ent_consent";
+
+    /// <summary>
     /// Where the gateway answers itself instead of the portal: the consent endpoint, the widget's assets, the
     /// preferences and cookie pages, <c>healthz</c>. Default <c>/.ent-consent</c>, a dot segment no portal routes to.
     /// </summary>
@@ -47,6 +58,13 @@ public sealed class GatewayOptions
     /// subject, so a choice lasts one session and never passes to the next person on a shared computer.
     /// </summary>
     public string? SessionCookie { get; set; }
+
+    /// <summary>
+    /// Per-host tenants: the request's host name (<c>lycee-a.ent.example.fr</c>, after forwarded headers) → the tenant
+    /// recorded in its proofs and its own <c>Policy</c> keys, which replace the same top-level keys of
+    /// <c>EntConsent:Policy</c> (its controllers, for instance). A host not listed gets <c>EntConsent:Policy</c> and no tenant.
+    /// </summary>
+    public IDictionary<string, GatewayTenant> Tenants { get; set; } = new Dictionary<string, GatewayTenant>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Extra blocking rules for content whose host alone does not say which service it is.</summary>
     public IList<GatewayBlockRule> Block { get; set; } = [];
@@ -90,4 +108,17 @@ public sealed class GatewayBlockRule
 
     /// <summary>The declared service the content belongs to. Required.</summary>
     public string? Service { get; set; }
+}
+
+/// <summary>A <c>Gateway:Tenants</c> entry: one school's subdomain.</summary>
+public sealed class GatewayTenant
+{
+    /// <summary>The tenant recorded in proofs and scoping per-user restoration (a school's UAI, for example). Required.</summary>
+    public string? Id { get; set; }
+
+    /// <summary>
+    /// The tenant's policy keys, shaped as <c>EntConsent:Policy</c>; each top-level key given (<c>Controllers</c>,
+    /// <c>Services</c>, <c>Texts</c>, …) replaces the default's whole, the others are inherited.
+    /// </summary>
+    public ConsentPolicyOptions? Policy { get; set; }
 }

@@ -12,6 +12,9 @@ internal sealed partial class GatewayOptionsValidator : IValidateOptions<Gateway
     [GeneratedRegex(@"^(/[A-Za-z0-9._~-]+)+$")]
     private static partial Regex PrefixPattern();
 
+    [GeneratedRegex(@"^[a-z_][a-z0-9_]{0,47}$")]
+    private static partial Regex SchemaPattern();
+
     [GeneratedRegex(@"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")]
     private static partial Regex TokenPattern();
 
@@ -33,6 +36,27 @@ internal sealed partial class GatewayOptionsValidator : IValidateOptions<Gateway
         if (string.IsNullOrWhiteSpace(options.DataDirectory))
         {
             failures.Add("Gateway:DataDirectory must name a folder (default gateway-data).");
+        }
+
+        if (options.PostgreSql is { } postgreSql)
+        {
+            try
+            {
+                var connection = new Npgsql.NpgsqlConnectionStringBuilder(postgreSql);
+                if (string.IsNullOrEmpty(connection.Host))
+                {
+                    failures.Add("Gateway:PostgreSql names no Host: give a connection string such as Host=db.example;Database=consent;Username=gateway.");
+                }
+            }
+            catch (ArgumentException exception)
+            {
+                failures.Add($"Gateway:PostgreSql is not a valid PostgreSQL connection string ({exception.Message}).");
+            }
+        }
+
+        if (!SchemaPattern().IsMatch(options.PostgreSqlSchema ?? string.Empty))
+        {
+            failures.Add($"Gateway:PostgreSqlSchema '{options.PostgreSqlSchema}' must be a lower-case SQL identifier (1 to 48 letters, digits or _, not starting with a digit; default ent_consent).");
         }
 
         if (!PrefixPattern().IsMatch(options.PathPrefix ?? string.Empty))
@@ -100,6 +124,26 @@ internal sealed partial class GatewayOptionsValidator : IValidateOptions<Gateway
             {
                 failures.Add($"{key}:Selector '{selector}' is not a simple selector (tag, #id, .class, [attribute], [attribute=value], ^=, *=, $=; no combinators).");
             }
+        }
+
+        foreach (var (host, tenant) in options.Tenants)
+        {
+            var key = $"Gateway:Tenants:{host}";
+            if (host.StartsWith("*.", StringComparison.Ordinal) || !HostPattern().IsMatch(host.ToLowerInvariant()))
+            {
+                failures.Add($"{key}: '{host}' must be a host name as browsers send it (no scheme, port, path or wildcard).");
+            }
+
+            if (string.IsNullOrWhiteSpace(tenant.Id) || tenant.Id.Length > 64 || tenant.Id.Trim() != tenant.Id)
+            {
+                failures.Add($"{key}:Id is required: the tenant recorded in this host's proofs (a school's UAI), at most 64 characters without surrounding spaces.");
+            }
+        }
+
+        var tenantIds = options.Tenants.Values.Select(static t => t.Id).Where(static id => id is not null).ToList();
+        if (tenantIds.Count != tenantIds.Distinct(StringComparer.Ordinal).Count())
+        {
+            failures.Add("Gateway:Tenants: two hosts have the same Id; one tenant with two policies would make its proofs ambiguous.");
         }
 
         if (options.MaxRequestBodySize <= 0)

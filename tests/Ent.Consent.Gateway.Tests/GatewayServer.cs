@@ -25,6 +25,8 @@ public sealed class GatewayServer : IAsyncDisposable
 
     public string DataDirectory { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     public const string Prefix = "/.ent-consent";
 
     /// <summary>The sample's catalogue: the careless portal's session cookie essential, GA, Matomo and YouTube built in.</summary>
