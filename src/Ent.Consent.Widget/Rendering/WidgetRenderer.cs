@@ -471,5 +471,5 @@ internal static class WidgetRenderer
 
     private static string LanguageTag(CultureInfo culture) => string.IsNullOrEmpty(culture.Name) ? LocalizedText.DefaultCulture : culture.Name;
 
-    private static string Encode(string text) => Encoder.Encode(text);
+    internal static string Encode(string text) => Encoder.Encode(text);
 }
