@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 
 namespace Ent.Consent.Widget.Tests;
 
@@ -73,6 +74,76 @@ public sealed class WidgetTemplateTests
         Assert.DoesNotContain("Un autre titre", before, StringComparison.Ordinal);
         Assert.Equal(Fresh(Renderings.Request(other)), after);
     }
+
+    [Theory]
+    [MemberData(nameof(Changes))]
+    public void Stored_data_blocks_equal_a_fresh_serialisation_for_each_input(string change)
+    {
+        var baseline = Renderings.Request(Policy);
+        foreach (var request in new[] { baseline, Variants[change](baseline), baseline })
+        {
+            Assert.Equal(FreshGuard(request), WidgetTemplates.GuardJson(request));
+            Assert.Equal(FreshConfig(request), WidgetTemplates.ConfigJson(request));
+        }
+    }
+
+    [Fact]
+    public void Data_blocks_follow_the_per_request_deadline_reload_list_and_host_settings()
+    {
+        var deadline = new DateTimeOffset(2027, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        var baseline = Renderings.Request(Policy);
+        var requests = new[]
+        {
+            baseline,
+            With(baseline, exemptDeadline: () => deadline),
+            With(baseline, exemptDeadline: () => deadline.AddDays(1)),
+            With(baseline, needsNewPage: id => id == "youtube"),
+            With(baseline, drop: false),
+            With(baseline, development: true),
+            With(baseline, headerName: null),
+            With(baseline, headerName: "X-CSRF"),
+        };
+        var guards = new HashSet<string>(StringComparer.Ordinal);
+        var configs = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var request in requests.Concat(requests))
+        {
+            var guard = WidgetTemplates.GuardJson(request);
+            var config = WidgetTemplates.ConfigJson(request);
+            Assert.Equal(FreshGuard(request), guard);
+            Assert.Equal(FreshConfig(request), config);
+            guards.Add(guard);
+            configs.Add(config);
+        }
+
+        Assert.Contains(guards, g => g.Contains($"\"d\":{deadline.ToUnixTimeMilliseconds()}", StringComparison.Ordinal));
+        Assert.Equal(5, guards.Count); // baseline, two deadlines, drop, development
+        Assert.Equal(4, configs.Count); // baseline, reload, two header names
+    }
+
+    private static string FreshGuard(WidgetRequest request) => JsonSerializer.Serialize(WidgetRenderer.Guard(request), WidgetJsonContext.Default.GuardConfig);
+
+    private static string FreshConfig(WidgetRequest request) => JsonSerializer.Serialize(WidgetRenderer.Config(request), WidgetJsonContext.Default.WidgetConfig);
+
+    private static WidgetRequest With(
+        WidgetRequest r, Func<DateTimeOffset?>? exemptDeadline = null, Func<string, bool>? needsNewPage = null, bool drop = true,
+        bool development = false, string? headerName = "RequestVerificationToken") => new()
+    {
+        Policy = r.Policy,
+        State = r.State,
+        Pending = r.Pending,
+        Culture = r.Culture,
+        AntiforgeryToken = r.AntiforgeryToken,
+        AntiforgeryFieldName = r.AntiforgeryFieldName,
+        AntiforgeryHeaderName = headerName,
+        IsAllowed = r.IsAllowed,
+        ReturnUrl = r.ReturnUrl,
+        ConsentUrl = r.ConsentUrl,
+        CookiePageUrl = r.CookiePageUrl,
+        ExemptAudienceDeadline = exemptDeadline ?? r.ExemptAudienceDeadline,
+        NeedsNewPageToAllow = needsNewPage ?? r.NeedsNewPageToAllow,
+        DropUndeclaredCookies = drop,
+        Development = development,
+    };
 
     private static readonly Dictionary<string, Func<WidgetRequest, WidgetRequest>> Variants = new(StringComparer.Ordinal)
     {
