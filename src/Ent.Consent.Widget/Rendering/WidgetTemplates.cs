@@ -5,9 +5,10 @@ using System.Text.Json;
 namespace Ent.Consent.Widget;
 
 /// <summary>
-/// The banner and preferences dialog rendered once per set of inputs that shape them, with the per-request values
-/// (antiforgery token, return URL, cookie page URL) spliced into the stored HTML. The output is byte for byte what
-/// <see cref="WidgetRenderer"/> writes: the template is its own output, with markers where the request's values go.
+/// The banner and preferences dialog, and the guard's and script's data blocks, rendered once per set of inputs that
+/// shape them, with the per-request values (antiforgery token, return URL, cookie page URL; allowed list, deadline,
+/// state, reload list) spliced in. The output is byte for byte what <see cref="WidgetRenderer"/> writes: a template is
+/// the renderer's own output cut where the request's values go.
 /// </summary>
 internal static class WidgetTemplates
 {
