@@ -18,13 +18,13 @@ internal sealed class BenchmarkPortal
 {
     public const string Host = "ent.portal.test";
 
-    public BenchmarkPortal()
+    public BenchmarkPortal(bool widget = false)
     {
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton(TimeProvider.System);
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
-        services.AddEntConsent(static options =>
+        var consent = services.AddEntConsent(static options =>
         {
             options.Policy.Controllers = ["Région de test"];
             options.Policy.BuiltInServices = ["ent-session", "aspnetcore", "matomo-exempt", "google-analytics", "youtube", "facebook"];
@@ -40,6 +40,11 @@ internal sealed class BenchmarkPortal
             };
             options.SubjectKey = "a-benchmark-subject-key-of-at-least-32-characters";
         });
+        if (widget)
+        {
+            consent.AddWidget();
+        }
+
         services.Configure<CookiePolicyOptions>(static options =>
         {
             options.CheckConsentNeeded = static _ => true;

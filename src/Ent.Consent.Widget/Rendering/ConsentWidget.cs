@@ -31,7 +31,8 @@ internal sealed class ConsentWidget(
     public IHtmlContent RenderBanner(HttpContext context)
     {
         var request = CreateRequest(context);
-        return new HtmlString(WidgetRenderer.Banner(request) + WidgetRenderer.PreferencesDialog(request));
+        // The dialog's form is always there, so the token is always needed; the rest comes from a stored template.
+        return new HtmlString(WidgetTemplates.BannerAndDialog(request));
     }
 
     public IHtmlContent RenderPreferences(HttpContext context, int headingLevel = 1)

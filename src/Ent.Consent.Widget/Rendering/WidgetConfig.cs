@@ -60,4 +60,5 @@ internal sealed class WidgetService
 [JsonSerializable(typeof(WidgetConfig))]
 [JsonSerializable(typeof(GuardConfig))]
 [JsonSerializable(typeof(ConsentStateDocument))]
+[JsonSerializable(typeof(List<string>))]
 internal sealed partial class WidgetJsonContext : JsonSerializerContext;

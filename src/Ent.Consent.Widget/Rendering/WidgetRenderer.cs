@@ -144,7 +144,7 @@ internal static class WidgetRenderer
     public static string HeadTags(WidgetRequest request, string? nonce)
     {
         var guard = WidgetAsset.Guard;
-        var json = JsonSerializer.Serialize(Guard(request), WidgetJsonContext.Default.GuardConfig);
+        var json = WidgetTemplates.GuardJson(request);
         return $"<script type=\"application/json\" id=\"ent-consent-guard\"{NonceAttribute(nonce)}>{json}</script>"
             + $"<script src=\"{Encode(AssetUrl(request, guard))}\" integrity=\"{guard.Integrity}\"{NonceAttribute(nonce)}></script>"
             + SignalsTag(request, nonce)
@@ -194,7 +194,7 @@ internal static class WidgetRenderer
     public static string ScriptTags(WidgetRequest request, string? nonce)
     {
         var asset = WidgetAsset.Script;
-        var json = JsonSerializer.Serialize(Config(request), WidgetJsonContext.Default.WidgetConfig);
+        var json = WidgetTemplates.ConfigJson(request);
         return $"<script type=\"application/json\" id=\"ent-consent-config\"{NonceAttribute(nonce)}>{json}</script>"
             + $"<script src=\"{Encode(AssetUrl(request, asset))}\" integrity=\"{asset.Integrity}\" defer{NonceAttribute(nonce)}></script>";
     }
@@ -215,7 +215,7 @@ internal static class WidgetRenderer
         ["preferenceCentre"] = PreferenceCentre,
     };
 
-    private static WidgetConfig Config(WidgetRequest request)
+    internal static WidgetConfig Config(WidgetRequest request)
     {
         var services = new Dictionary<string, WidgetService>(StringComparer.Ordinal);
         foreach (var service in request.Policy.ChoosableServices)
@@ -471,5 +471,5 @@ internal static class WidgetRenderer
 
     private static string LanguageTag(CultureInfo culture) => string.IsNullOrEmpty(culture.Name) ? LocalizedText.DefaultCulture : culture.Name;
 
-    private static string Encode(string text) => Encoder.Encode(text);
+    internal static string Encode(string text) => Encoder.Encode(text);
 }

@@ -59,5 +59,27 @@ internal sealed class WidgetRequest
 
     public string PreferencesUrl => ConsentUrl + "/preferences";
 
+    /// <summary>This request with other per-request values: the markers <see cref="WidgetTemplates"/> splices at.</summary>
+    public WidgetRequest WithValues(string antiforgeryToken, string returnUrl, string cookiePageUrl) => new()
+    {
+        Policy = Policy,
+        State = State,
+        Pending = Pending,
+        SubjectIsMinor = SubjectIsMinor,
+        Culture = Culture,
+        AntiforgeryToken = antiforgeryToken,
+        AntiforgeryFieldName = AntiforgeryFieldName,
+        AntiforgeryHeaderName = AntiforgeryHeaderName,
+        IsAllowed = IsAllowed,
+        ReturnUrl = returnUrl,
+        ConsentUrl = ConsentUrl,
+        CookiePageUrl = cookiePageUrl,
+        Theme = Theme,
+        ExemptAudienceDeadline = ExemptAudienceDeadline,
+        DropUndeclaredCookies = DropUndeclaredCookies,
+        Development = Development,
+        NeedsNewPageToAllow = NeedsNewPageToAllow,
+    };
+
     public string Text(LocalizedText text) => text.Resolve(Culture);
 }

@@ -1,0 +1,227 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+
+namespace Ent.Consent.Widget;
+
+/// <summary>
+/// The banner and preferences dialog, and the guard's and script's data blocks, rendered once per set of inputs that
+/// shape them, with the per-request values (antiforgery token, return URL, cookie page URL; allowed list, deadline,
+/// state, reload list) spliced in. The output is byte for byte what <see cref="WidgetRenderer"/> writes: a template is
+/// the renderer's own output cut where the request's values go.
+/// </summary>
+internal static class WidgetTemplates
+{
+    // Per policy, so a replaced policy's templates go with it; a few cultures × path bases × choices, bounded anyway.
+    private const int MaxPerPolicy = 128;
+
+    private static readonly ConditionalWeakTable<ConsentPolicy, ConcurrentDictionary<BannerKey, Template>> Banners = [];
+
+    private static readonly ConditionalWeakTable<ConsentPolicy, ConcurrentDictionary<(bool Drop, bool Verbose), JsonTemplate>> Guards = [];
+
+    private static readonly ConditionalWeakTable<ConsentPolicy, ConcurrentDictionary<(string Culture, string ConsentUrl, string Field, string? Header), JsonTemplate>> Configs = [];
+
+    // Letters and digits only, so the HTML encoder leaves them as they are; random, so no policy text holds one.
+    private static readonly string Marker = "ecslot" + Guid.NewGuid().ToString("N");
+
+    private enum Slot
+    {
+        Token = 't',
+        ReturnUrl = 'r',
+        CookiePageUrl = 'c',
+    }
+
+    /// <summary>What the banner and dialog HTML depends on besides the policy and the spliced values.</summary>
+    private readonly record struct BannerKey(string Culture, ConsentWidgetTheme Theme, string ConsentUrl, string FieldName, bool Pending, string Allowed);
+
+    /// <summary><see cref="WidgetRenderer.Banner"/> followed by <see cref="WidgetRenderer.PreferencesDialog"/>.</summary>
+    public static string BannerAndDialog(WidgetRequest request)
+    {
+        var key = new BannerKey(request.Culture.Name, request.Theme, request.ConsentUrl, request.AntiforgeryFieldName, request.Pending, AllowedFlags(request));
+        var templates = Banners.GetValue(request.Policy, static _ => new ConcurrentDictionary<BannerKey, Template>());
+        if (!templates.TryGetValue(key, out var template))
+        {
+            var marked = request.WithValues(Marker + (char)Slot.Token, Marker + (char)Slot.ReturnUrl, Marker + (char)Slot.CookiePageUrl);
+            template = Template.Parse(WidgetRenderer.Banner(marked) + WidgetRenderer.PreferencesDialog(marked));
+            if (templates.Count >= MaxPerPolicy)
+            {
+                templates.Clear();
+            }
+
+            templates[key] = template;
+        }
+
+        return template.Fill(
+            WidgetRenderer.Encode(request.AntiforgeryToken),
+            WidgetRenderer.Encode(request.ReturnUrl),
+            WidgetRenderer.Encode(request.CookiePageUrl));
+    }
+
+    /// <summary>
+    /// The guard's data block as <see cref="WidgetRenderer.Guard"/> serialises it: the policy's rules stored, the
+    /// allowed services and the exempt deadline written per request.
+    /// </summary>
+    public static string GuardJson(WidgetRequest request)
+    {
+        var guard = WidgetRenderer.Guard(request);
+        var templates = Guards.GetValue(request.Policy, static _ => new ConcurrentDictionary<(bool, bool), JsonTemplate>());
+        if (!templates.TryGetValue((request.DropUndeclaredCookies, request.Development), out var template))
+        {
+            // Written with an empty list and no deadline, then cut around both: "a" is the first property, "d" occurs once.
+            var json = JsonSerializer.Serialize(new GuardConfig
+            {
+                Allowed = [],
+                Essential = guard.Essential,
+                ExemptAudience = guard.ExemptAudience,
+                Cookies = guard.Cookies,
+                StorageKeys = guard.StorageKeys,
+                DropUndeclaredCookies = guard.DropUndeclaredCookies,
+                ExemptDeadline = null,
+                Verbose = guard.Verbose,
+                Signals = guard.Signals,
+            }, WidgetJsonContext.Default.GuardConfig);
+            template = JsonTemplate.Cut(json, "{\"a\":", "[]", ",\"d\":null");
+            templates[(request.DropUndeclaredCookies, request.Development)] = template;
+        }
+
+        var deadline = guard.ExemptDeadline is { } value ? value.ToString(System.Globalization.CultureInfo.InvariantCulture) : "null";
+        return template.Fill(JsonSerializer.Serialize(guard.Allowed, WidgetJsonContext.Default.ListString), ",\"d\":" + deadline);
+    }
+
+    /// <summary>
+    /// The script's data block as <see cref="WidgetRenderer.Config"/> serialises it: services, texts and names stored
+    /// per policy, culture and path; the state and the reload list written per request.
+    /// </summary>
+    public static string ConfigJson(WidgetRequest request)
+    {
+        var key = (request.Culture.Name, request.ConsentUrl, request.AntiforgeryFieldName, request.AntiforgeryHeaderName);
+        var templates = Configs.GetValue(request.Policy, static _ => new());
+        var config = templates.TryGetValue(key, out var template) ? null : WidgetRenderer.Config(request);
+        if (template is null)
+        {
+            // Cut around this request's state and reload list: property names are the only unescaped quotes in the JSON.
+            var json = JsonSerializer.Serialize(config!, WidgetJsonContext.Default.WidgetConfig);
+            template = JsonTemplate.Cut(
+                json,
+                "\"state\":",
+                JsonSerializer.Serialize(config!.State, WidgetJsonContext.Default.ConsentStateDocument),
+                ",\"reload\":" + JsonSerializer.Serialize(config.Reload, WidgetJsonContext.Default.ListString));
+            if (templates.Count >= MaxPerPolicy)
+            {
+                templates.Clear();
+            }
+
+            templates[key] = template;
+        }
+
+        var reload = request.Policy.ChoosableServices.Where(s => !request.IsAllowed(s.Id) && request.NeedsNewPageToAllow(s.Id)).Select(static s => s.Id).ToList();
+        return template.Fill(
+            JsonSerializer.Serialize(WidgetRenderer.State(request), WidgetJsonContext.Default.ConsentStateDocument),
+            ",\"reload\":" + JsonSerializer.Serialize(reload, WidgetJsonContext.Default.ListString));
+    }
+
+    // The dialog's toggles are checked from IsAllowed for every service but the essential ones.
+    private static string AllowedFlags(WidgetRequest request)
+    {
+        var services = request.Policy.Services;
+        return string.Create(services.Count, request, static (span, request) =>
+        {
+            var services = request.Policy.Services;
+            for (var i = 0; i < span.Length; i++)
+            {
+                var service = services[i];
+                span[i] = service.Category == ServiceCategory.Essential ? '-' : request.IsAllowed(service.Id) ? '1' : '0';
+            }
+        });
+    }
+
+    private sealed class Template(string[] parts, Slot[] slots)
+    {
+        private readonly string[] _parts = parts;
+        private readonly Slot[] _slots = slots;
+
+        public static Template Parse(string html)
+        {
+            var parts = new List<string>();
+            var slots = new List<Slot>();
+            var start = 0;
+            int found;
+            while ((found = html.IndexOf(Marker, start, StringComparison.Ordinal)) >= 0)
+            {
+                parts.Add(html[start..found]);
+                slots.Add((Slot)html[found + Marker.Length]);
+                start = found + Marker.Length + 1;
+            }
+
+            parts.Add(html[start..]);
+            return new Template([.. parts], [.. slots]);
+        }
+
+        public string Fill(string token, string returnUrl, string cookiePageUrl)
+        {
+            var length = 0;
+            foreach (var part in _parts)
+            {
+                length += part.Length;
+            }
+
+            foreach (var slot in _slots)
+            {
+                length += Value(slot, token, returnUrl, cookiePageUrl).Length;
+            }
+
+            return string.Create(length, (this, token, returnUrl, cookiePageUrl), static (span, state) =>
+            {
+                var (template, token, returnUrl, cookiePageUrl) = state;
+                var at = 0;
+                for (var i = 0; i < template._slots.Length; i++)
+                {
+                    template._parts[i].CopyTo(span[at..]);
+                    at += template._parts[i].Length;
+                    var value = Value(template._slots[i], token, returnUrl, cookiePageUrl);
+                    value.CopyTo(span[at..]);
+                    at += value.Length;
+                }
+
+                template._parts[^1].CopyTo(span[at..]);
+            });
+        }
+
+        private static string Value(Slot slot, string token, string returnUrl, string cookiePageUrl) => slot switch
+        {
+            Slot.Token => token,
+            Slot.ReturnUrl => returnUrl,
+            _ => cookiePageUrl,
+        };
+    }
+
+    /// <summary>JSON cut in three around two per-request values: head + first + middle + second + tail.</summary>
+    private sealed class JsonTemplate(string head, string middle, string tail)
+    {
+        /// <summary>Cuts <paramref name="json"/> at <paramref name="first"/> (right after <paramref name="before"/>) and at <paramref name="second"/>, each found once.</summary>
+        public static JsonTemplate Cut(string json, string before, string first, string second)
+        {
+            var at = Once(json, before + first) + before.Length;
+            var secondAt = Once(json, second);
+            if (secondAt < at + first.Length)
+            {
+                throw new InvalidOperationException("The widget's JSON is not in the expected order.");
+            }
+
+            return new JsonTemplate(json[..at], json[(at + first.Length)..secondAt], json[(secondAt + second.Length)..]);
+        }
+
+        public string Fill(string first, string second) => string.Concat(head, first, middle, second, tail);
+
+        private static int Once(string json, string value)
+        {
+            var at = json.IndexOf(value, StringComparison.Ordinal);
+            if (at < 0 || json.IndexOf(value, at + 1, StringComparison.Ordinal) >= 0)
+            {
+                throw new InvalidOperationException("The widget's JSON is not in the expected shape.");
+            }
+
+            return at;
+        }
+    }
+}

@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Ent.Consent.Widget.Tests;
+
+/// <summary>
+/// The stored banner and dialog templates: the same bytes as a fresh rendering, and a change of any input the HTML
+/// depends on gives that input's HTML, never a stored one of other inputs.
+/// </summary>
+public sealed class WidgetTemplateTests
+{
+    private static readonly ConsentPolicy Policy = TestPolicies.Portal();
+
+    [Theory]
+    [InlineData("fr-FR")]
+    [InlineData("en")]
+    public void Stored_banner_and_dialog_match_the_approved_html_on_first_and_later_renderings(string culture)
+    {
+        for (var i = 0; i < 2; i++)
+        {
+            var html = WidgetTemplates.BannerAndDialog(Renderings.Request(Policy, culture));
+            var dialog = html.IndexOf("<dialog", StringComparison.Ordinal);
+            Snapshot.Match($"banner.{culture}", html[..dialog]);
+            Snapshot.Match($"preferences.{culture}", html[dialog..]);
+        }
+    }
+
+    [Fact]
+    public void Stored_dialog_with_a_choice_matches_the_approved_html()
+    {
+        var state = Renderings.Choice(Policy, ("youtube", ConsentDecision.Granted), ("matomo-exempt", ConsentDecision.Denied), ("dailymotion", ConsentDecision.Denied));
+        for (var i = 0; i < 2; i++)
+        {
+            Snapshot.Match("preferences.with-choice", WidgetTemplates.BannerAndDialog(Renderings.Request(Policy, "fr-FR", state)));
+        }
+    }
+
+    public static TheoryData<string> Changes() => [.. Variants.Keys];
+
+    [Theory]
+    [MemberData(nameof(Changes))]
+    public void A_change_of_each_input_gives_that_inputs_html(string change)
+    {
+        var baseline = Renderings.Request(Policy);
+        var changed = Variants[change](baseline);
+
+        // Both stored, in both orders: neither may come back for the other.
+        var first = WidgetTemplates.BannerAndDialog(baseline);
+        var second = WidgetTemplates.BannerAndDialog(changed);
+        Assert.Equal(Fresh(baseline), first);
+        Assert.Equal(Fresh(changed), second);
+        Assert.NotEqual(first, second);
+        Assert.Equal(Fresh(baseline), WidgetTemplates.BannerAndDialog(baseline));
+        Assert.Equal(Fresh(changed), WidgetTemplates.BannerAndDialog(changed));
+    }
+
+    [Fact]
+    public void Values_with_markup_are_encoded_where_they_are_spliced()
+    {
+        var request = Renderings.Request(Policy).WithValues("a\"b<c>", "/x?a=1&b=\"2\"", "/cookies?r=<x>");
+        var html = WidgetTemplates.BannerAndDialog(request);
+        Assert.Equal(Fresh(request), html);
+        Assert.DoesNotContain("<x>", html, StringComparison.Ordinal);
+        Assert.Contains("a&quot;b&lt;c&gt;", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_replaced_policy_gets_its_own_html()
+    {
+        var other = TestPolicies.Portal(options => options.Texts.BannerTitle = new("Un autre titre", "Another title"));
+        var before = WidgetTemplates.BannerAndDialog(Renderings.Request(Policy));
+        var after = WidgetTemplates.BannerAndDialog(Renderings.Request(other));
+        Assert.Contains("Un autre titre", after, StringComparison.Ordinal);
+        Assert.DoesNotContain("Un autre titre", before, StringComparison.Ordinal);
+        Assert.Equal(Fresh(Renderings.Request(other)), after);
+    }
+
+    [Theory]
+    [MemberData(nameof(Changes))]
+    public void Stored_data_blocks_equal_a_fresh_serialisation_for_each_input(string change)
+    {
+        var baseline = Renderings.Request(Policy);
+        foreach (var request in new[] { baseline, Variants[change](baseline), baseline })
+        {
+            Assert.Equal(FreshGuard(request), WidgetTemplates.GuardJson(request));
+            Assert.Equal(FreshConfig(request), WidgetTemplates.ConfigJson(request));
+        }
+    }
+
+    [Fact]
+    public void Data_blocks_follow_the_per_request_deadline_reload_list_and_host_settings()
+    {
+        var deadline = new DateTimeOffset(2027, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        var baseline = Renderings.Request(Policy);
+        var requests = new[]
+        {
+            baseline,
+            With(baseline, exemptDeadline: () => deadline),
+            With(baseline, exemptDeadline: () => deadline.AddDays(1)),
+            With(baseline, needsNewPage: id => id == "youtube"),
+            With(baseline, drop: false),
+            With(baseline, development: true),
+            With(baseline, headerName: null),
+            With(baseline, headerName: "X-CSRF"),
+        };
+        var guards = new HashSet<string>(StringComparer.Ordinal);
+        var configs = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var request in requests.Concat(requests))
+        {
+            var guard = WidgetTemplates.GuardJson(request);
+            var config = WidgetTemplates.ConfigJson(request);
+            Assert.Equal(FreshGuard(request), guard);
+            Assert.Equal(FreshConfig(request), config);
+            guards.Add(guard);
+            configs.Add(config);
+        }
+
+        Assert.Contains(guards, g => g.Contains($"\"d\":{deadline.ToUnixTimeMilliseconds()}", StringComparison.Ordinal));
+        Assert.Equal(5, guards.Count); // baseline, two deadlines, drop, development
+        Assert.Equal(4, configs.Count); // baseline, reload, two header names
+    }
+
+    private static string FreshGuard(WidgetRequest request) => JsonSerializer.Serialize(WidgetRenderer.Guard(request), WidgetJsonContext.Default.GuardConfig);
+
+    private static string FreshConfig(WidgetRequest request) => JsonSerializer.Serialize(WidgetRenderer.Config(request), WidgetJsonContext.Default.WidgetConfig);
+
+    private static WidgetRequest With(
+        WidgetRequest r, Func<DateTimeOffset?>? exemptDeadline = null, Func<string, bool>? needsNewPage = null, bool drop = true,
+        bool development = false, string? headerName = "RequestVerificationToken") => new()
+    {
+        Policy = r.Policy,
+        State = r.State,
+        Pending = r.Pending,
+        Culture = r.Culture,
+        AntiforgeryToken = r.AntiforgeryToken,
+        AntiforgeryFieldName = r.AntiforgeryFieldName,
+        AntiforgeryHeaderName = headerName,
+        IsAllowed = r.IsAllowed,
+        ReturnUrl = r.ReturnUrl,
+        ConsentUrl = r.ConsentUrl,
+        CookiePageUrl = r.CookiePageUrl,
+        ExemptAudienceDeadline = exemptDeadline ?? r.ExemptAudienceDeadline,
+        NeedsNewPageToAllow = needsNewPage ?? r.NeedsNewPageToAllow,
+        DropUndeclaredCookies = drop,
+        Development = development,
+    };
+
+    private static readonly Dictionary<string, Func<WidgetRequest, WidgetRequest>> Variants = new(StringComparer.Ordinal)
+    {
+        ["culture"] = r => Change(r, culture: CultureInfo.GetCultureInfo("en")),
+        ["state"] = r => Change(r, state: Renderings.Choice(Policy, ("youtube", ConsentDecision.Granted)), pending: false),
+        ["allowed while pending"] = r => Change(r, isAllowed: id => id == "youtube"),
+        ["pending"] = r => Change(r, pending: false),
+        ["minor"] = r => Change(r, minor: true, isAllowed: id => Policy.Services.Single(s => s.Id == id).Category == ServiceCategory.Essential),
+        ["prefix"] = r => Change(r, consentUrl: "/portail/consent"),
+        ["antiforgery field"] = r => Change(r, fieldName: "__csrf"),
+        ["theme"] = r => Change(r, theme: ConsentWidgetTheme.Dsfr),
+        ["antiforgery token"] = r => r.WithValues("OTHER-TOKEN", r.ReturnUrl, r.CookiePageUrl),
+        ["return url"] = r => r.WithValues(r.AntiforgeryToken, "/notes?eleve=7", r.CookiePageUrl),
+        ["cookie page url"] = r => r.WithValues(r.AntiforgeryToken, r.ReturnUrl, "/consent/cookies?returnUrl=%2Fnotes"),
+    };
+
+    private static string Fresh(WidgetRequest request) => WidgetRenderer.Banner(request) + WidgetRenderer.PreferencesDialog(request);
+
+    private static WidgetRequest Change(
+        WidgetRequest r, CultureInfo? culture = null, ConsentState? state = null, bool? pending = null, bool? minor = null,
+        Func<string, bool>? isAllowed = null, string? consentUrl = null, string? fieldName = null, ConsentWidgetTheme? theme = null) => new()
+    {
+        Policy = r.Policy,
+        State = state ?? r.State,
+        Pending = pending ?? r.Pending,
+        SubjectIsMinor = minor ?? r.SubjectIsMinor,
+        Culture = culture ?? r.Culture,
+        AntiforgeryToken = r.AntiforgeryToken,
+        AntiforgeryFieldName = fieldName ?? r.AntiforgeryFieldName,
+        AntiforgeryHeaderName = r.AntiforgeryHeaderName,
+        IsAllowed = isAllowed ?? (state is null ? r.IsAllowed : id => Policy.IsAllowed(id, state)),
+        ReturnUrl = r.ReturnUrl,
+        ConsentUrl = consentUrl ?? r.ConsentUrl,
+        CookiePageUrl = r.CookiePageUrl,
+        Theme = theme ?? r.Theme,
+    };
+}
