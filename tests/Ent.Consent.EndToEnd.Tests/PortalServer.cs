@@ -36,11 +36,26 @@ public sealed class PortalServer : IAsyncDisposable
         => StartAsync(Directory.CreateTempSubdirectory("ent-portal-e2e-").FullName, extraArgs);
 
     /// <summary>
-    /// Starts another portal on the data folder of <paramref name="sibling"/> (same keys, same proofs), as a second node
-    /// or a new release of the same portal would run. Disposing it leaves the folder to its first owner.
+    /// Starts another portal with the keys and the proof store of <paramref name="sibling"/>, as a second node or a new
+    /// release of the same portal would run. Its data folder is its own (the refusal spool is locked to one process),
+    /// with copies of the sibling's subject key and Data Protection keys.
     /// </summary>
     public static Task<PortalServer> StartSiblingAsync(PortalServer sibling, params string[] extraArgs)
-        => StartAsync(sibling.DataDirectory, extraArgs, ownsDataDirectory: false);
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("ent-portal-e2e-").FullName;
+        if (File.Exists(Path.Combine(sibling.DataDirectory, "subject-key")))
+        {
+            File.Copy(Path.Combine(sibling.DataDirectory, "subject-key"), Path.Combine(dataDirectory, "subject-key"));
+        }
+
+        var keys = Directory.CreateDirectory(Path.Combine(dataDirectory, "keys"));
+        foreach (var key in Directory.EnumerateFiles(Path.Combine(sibling.DataDirectory, "keys")))
+        {
+            File.Copy(key, Path.Combine(keys.FullName, Path.GetFileName(key)));
+        }
+
+        return StartAsync(dataDirectory, ["--Portal:ProofStorePath", Path.Combine(sibling.DataDirectory, "consent-proofs.db"), .. extraArgs]);
+    }
 
     private static async Task<PortalServer> StartAsync(string dataDirectory, string[] extraArgs, bool ownsDataDirectory = true)
     {

@@ -13,10 +13,13 @@ public sealed class PortalVisitor : IAsyncDisposable
     private readonly ConcurrentQueue<string> _thirdPartyRequests = new();
     private readonly ConcurrentQueue<string> _policyViolations = new();
 
-    private PortalVisitor(IBrowserContext context, IPage page)
+    private readonly bool _javaScriptEnabled;
+
+    private PortalVisitor(IBrowserContext context, IPage page, bool javaScriptEnabled)
     {
         Context = context;
         Page = page;
+        _javaScriptEnabled = javaScriptEnabled;
     }
 
     public IBrowserContext Context { get; }
@@ -53,7 +56,7 @@ public sealed class PortalVisitor : IAsyncDisposable
 
         var context = await fixture.Browser.NewContextAsync(options);
         var page = await context.NewPageAsync();
-        var visitor = new PortalVisitor(context, page);
+        var visitor = new PortalVisitor(context, page, javaScriptEnabled);
         page.Console += (_, message) =>
         {
             if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
@@ -93,10 +96,22 @@ public sealed class PortalVisitor : IAsyncDisposable
     /// <summary>Clicks a control that posts a choice and waits until the portal has answered it.</summary>
     public async Task ChooseAsync(ILocator control)
     {
+        if (_javaScriptEnabled)
+        {
+            // The widget applies the choice in the page, or loads a new page when the page's enforced policy must let
+            // newly allowed hosts in: wait for either, so that the next step does not race the widget's reload.
+            await Page.EvaluateAsync("() => { window.__entChoice = 'pending'; document.addEventListener('entconsent:change', () => { window.__entChoice = 'applied'; }, { once: true }); }");
+        }
+
         var response = await Page.RunAndWaitForResponseAsync(
             () => control.ClickAsync(),
             candidate => candidate.Request.Method == "POST" && new Uri(candidate.Url).AbsolutePath == "/consent");
         Assert.True(response.Status is 200 or 303, $"POST /consent answered {response.Status}: {await SafeTextAsync(response)}");
+        if (_javaScriptEnabled)
+        {
+            await Page.WaitForFunctionAsync("() => window.__entChoice !== 'pending' && document.readyState === 'complete'");
+        }
+
         await Page.WaitForLoadStateAsync(LoadState.Load);
     }
 
