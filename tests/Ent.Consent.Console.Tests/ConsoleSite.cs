@@ -63,6 +63,8 @@ public abstract class ConsoleSite : IAsyncLifetime
                 BuiltInServices = ["ent-session", "youtube", "dailymotion"],
             };
             o.SubjectKey = SubjectSecret;
+            // A folder per site: the refusal spool is locked to one host, and the SQLite and PostgreSQL sites run side by side.
+            o.DataDirectory = Directory.CreateTempSubdirectory("ent-consent-console-test-").FullName;
         }).AddWidget().AddRetention();
         AddStore(consent);
         _app = builder.Build();
