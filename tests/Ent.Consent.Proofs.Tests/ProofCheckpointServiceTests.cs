@@ -50,8 +50,7 @@ public sealed class ProofCheckpointServiceTests : IDisposable
             await store.AppendAsync(Drafts.Choice($"c-{i}"));
         }
 
-        _time.Advance(TimeSpan.FromMinutes(10));
-        await WaitUntilAsync(() => new ProofCheckpointFile(CheckpointPath).ReadAll().Count == 1);
+        await AdvanceUntilAsync(() => new ProofCheckpointFile(CheckpointPath).ReadAll().Count == 1);
         var valid = await client.GetFromJsonAsync("/consent/proofs/verification", ConsentProofJsonContext.Default.ChainVerification);
 
         Assert.True(valid!.IsValid, valid.Reason);
@@ -84,8 +83,7 @@ public sealed class ProofCheckpointServiceTests : IDisposable
             await store.AppendAsync(Drafts.Choice($"c-{i}"));
         }
 
-        _time.Advance(TimeSpan.FromMinutes(10));
-        await WaitUntilAsync(() => new ProofCheckpointFile(CheckpointPath).ReadAll().Count == 1);
+        await AdvanceUntilAsync(() => new ProofCheckpointFile(CheckpointPath).ReadAll().Count == 1);
         await File.WriteAllTextAsync(CheckpointPath, string.Empty);
         var emptied = await client.GetFromJsonAsync("/consent/proofs/verification", ConsentProofJsonContext.Default.ChainVerification);
         await ChainForgery.RewriteFromAsync(store, ExecuteAsync, 2);
@@ -103,8 +101,7 @@ public sealed class ProofCheckpointServiceTests : IDisposable
         var app = await StartAsync();
         var store = app.Services.GetRequiredService<IConsentProofStore>();
         await store.AppendAsync(Drafts.Choice("c-1"));
-        _time.Advance(TimeSpan.FromMinutes(10));
-        await WaitUntilAsync(() => new ProofCheckpointFile(CheckpointPath).ReadAll().Count == 1);
+        await AdvanceUntilAsync(() => new ProofCheckpointFile(CheckpointPath).ReadAll().Count == 1);
         _time.Advance(TimeSpan.FromMinutes(10));
         await store.AppendAsync(Drafts.Choice("c-2"));
 
@@ -124,8 +121,7 @@ public sealed class ProofCheckpointServiceTests : IDisposable
         var health = app.Services.GetRequiredService<HealthCheckService>();
 
         var choice = await PostAcceptAllAsync(app);
-        _time.Advance(TimeSpan.FromMinutes(10));
-        await WaitUntilAsync(() => _logs.Entries.Any(e => e.EventId.Id == 423));
+        await AdvanceUntilAsync(() => _logs.Entries.Any(e => e.EventId.Id == 423));
         var report = await health.CheckHealthAsync();
 
         Assert.Equal(HttpStatusCode.OK, choice.StatusCode);
@@ -212,14 +208,16 @@ public sealed class ProofCheckpointServiceTests : IDisposable
         return await client.SendAsync(request);
     }
 
-    // The service runs on its own after the fake clock moves; wait for its effect, failing after 20 s.
-    private static async Task WaitUntilAsync(Func<bool> condition)
+    // The service waits on the fake clock from its own background task: an advance made before that wait began would
+    // be lost, so the clock moves on by one interval at a time until the service has acted.
+    private async Task AdvanceUntilAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (!condition())
         {
             Assert.True(DateTime.UtcNow < deadline, "The checkpoint service did not act within 20 s.");
-            await Task.Delay(20);
+            _time.Advance(TimeSpan.FromMinutes(10));
+            await Task.Delay(50);
         }
     }
 
