@@ -40,11 +40,15 @@ public sealed class PortalVisitor : IAsyncDisposable
     /// <summary>The visible toggle of a service in the preference centre.</summary>
     public ILocator Toggle(string serviceId) => Page.Locator($"input[data-ent-consent-service=\"{serviceId}\"]:visible").First;
 
-    internal static async Task<PortalVisitor> OpenAsync(PortalFixture fixture, bool javaScriptEnabled, bool globalPrivacyControl)
+    internal static Task<PortalVisitor> OpenAsync(PortalFixture fixture, bool javaScriptEnabled, bool globalPrivacyControl)
+        => OpenAsync(fixture.Browser, fixture.Server.Address, javaScriptEnabled, globalPrivacyControl);
+
+    /// <summary>A visitor of the portal at <paramref name="address"/>, for a test that runs a portal of its own.</summary>
+    internal static async Task<PortalVisitor> OpenAsync(IBrowser browser, Uri address, bool javaScriptEnabled = true, bool globalPrivacyControl = false)
     {
         var options = new BrowserNewContextOptions
         {
-            BaseURL = fixture.Server.Address.ToString(),
+            BaseURL = address.ToString(),
             Locale = "fr-FR",
             JavaScriptEnabled = javaScriptEnabled,
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
@@ -54,7 +58,7 @@ public sealed class PortalVisitor : IAsyncDisposable
             options.ExtraHTTPHeaders = new Dictionary<string, string> { ["Sec-GPC"] = "1" };
         }
 
-        var context = await fixture.Browser.NewContextAsync(options);
+        var context = await browser.NewContextAsync(options);
         var page = await context.NewPageAsync();
         var visitor = new PortalVisitor(context, page, javaScriptEnabled);
         page.Console += (_, message) =>
@@ -65,7 +69,7 @@ public sealed class PortalVisitor : IAsyncDisposable
             }
         };
         // Any port of the portal's host is first party (a second portal node in a test runs on another port).
-        var portalHost = fixture.Server.Address.Host;
+        var portalHost = address.Host;
         await context.RouteAsync("**/*", async route =>
         {
             var url = new Uri(route.Request.Url);

@@ -104,92 +104,62 @@ public sealed class ServerSideEnforcementTests(PortalFixture portal) : IClassFix
     {
         // The sample portal's own setting (appsettings.json): the consent-aware policy enforced.
         await using var server = await PortalServer.StartAsync();
-        var context = await portal.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = server.Address.ToString(), Locale = "fr-FR" });
-        try
-        {
-            var page = await context.NewPageAsync();
-            var violations = new ConcurrentQueue<string>();
-            page.Console += (_, message) =>
-            {
-                if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
-                {
-                    violations.Enqueue(message.Text);
-                }
-            };
+        await using var visitor = await PortalVisitor.OpenAsync(portal.Browser, server.Address);
+        var page = visitor.Page;
 
-            var first = await page.GotoAsync("/");
-            var policies = (await first!.HeaderValuesAsync("content-security-policy")).ToList();
-            Assert.Equal(2, policies.Count);
-            var nonce = policies[0].Split(' ').Single(static t => t.StartsWith("'nonce-", StringComparison.Ordinal));
-            Assert.Contains(nonce, policies[1]);
-            Assert.DoesNotContain("youtube", policies[1]);
+        var first = await page.GotoAsync("/");
+        var policies = (await first!.HeaderValuesAsync("content-security-policy")).ToList();
+        Assert.Equal(2, policies.Count);
+        var nonce = policies[0].Split(' ').Single(static t => t.StartsWith("'nonce-", StringComparison.Ordinal));
+        Assert.Contains(nonce, policies[1]);
+        Assert.DoesNotContain("youtube", policies[1]);
 
-            // The page's policy predates the grant and cannot be widened: the widget loads a new page rather than
-            // release the YouTube frame into a policy that refuses it.
-            var reloaded = await page.RunAndWaitForResponseAsync(
-                () => page.Locator("[data-ent-consent-banner] [data-ent-consent-action=\"accept-all\"]").ClickAsync(),
-                static r => r.Request.IsNavigationRequest && r.Request.Method == "GET");
-            // The granting page never applies the grant (it reloads instead): only the new page says YouTube is allowed.
-            await page.WaitForFunctionAsync("() => window.EntConsent && window.EntConsent.isAllowed('youtube') && (window.dnmaHits || 0) > 0");
+        // The page's policy predates the grant and cannot be widened: the widget loads a new page rather than
+        // release the YouTube frame into a policy that refuses it.
+        var reloaded = await page.RunAndWaitForResponseAsync(
+            () => page.Locator("[data-ent-consent-banner] [data-ent-consent-action=\"accept-all\"]").ClickAsync(),
+            static r => r.Request.IsNavigationRequest && r.Request.Method == "GET");
+        // The granting page never applies the grant (it reloads instead): only the new page says YouTube is allowed.
+        await page.WaitForFunctionAsync("() => window.EntConsent && window.EntConsent.isAllowed('youtube') && (window.dnmaHits || 0) > 0");
 
-            Assert.Contains("youtube", (await reloaded!.HeaderValuesAsync("content-security-policy"))[1]);
-            Assert.True(await page.Locator("iframe[data-ent-consent=\"youtube\"]").First.IsVisibleAsync());
-            Assert.Empty(violations);
+        Assert.Contains("youtube", (await reloaded!.HeaderValuesAsync("content-security-policy"))[1]);
+        Assert.True(await page.Locator("iframe[data-ent-consent=\"youtube\"]").First.IsVisibleAsync());
+        Assert.Empty(visitor.PolicyViolations);
 
-            // A withdrawal shrinks what may run: no new page is needed, none is loaded.
-            var navigations = 0;
-            page.FrameNavigated += (_, frame) => navigations += frame == page.MainFrame ? 1 : 0;
-            await page.Locator("[data-ent-consent-action=\"open\"]").First.ClickAsync();
-            await page.Locator("#ent-consent-preferences input[data-ent-consent-service=\"youtube\"]").UncheckAsync();
-            await page.RunAndWaitForResponseAsync(
-                () => page.Locator("#ent-consent-preferences button[value=\"save\"]").ClickAsync(),
-                static r => r.Request.Method == "POST" && new Uri(r.Url).AbsolutePath == "/consent");
-            await page.WaitForFunctionAsync("() => !window.EntConsent.isAllowed('youtube')");
-            Assert.Equal(0, navigations);
-            Assert.Empty(violations);
-        }
-        finally
-        {
-            await context.CloseAsync();
-        }
+        // A withdrawal shrinks what may run: no new page is needed, none is loaded.
+        var navigations = 0;
+        page.FrameNavigated += (_, frame) => navigations += frame == page.MainFrame ? 1 : 0;
+        await page.Locator("[data-ent-consent-action=\"open\"]").First.ClickAsync();
+        await page.Locator("#ent-consent-preferences input[data-ent-consent-service=\"youtube\"]").UncheckAsync();
+        await page.RunAndWaitForResponseAsync(
+            () => page.Locator("#ent-consent-preferences button[value=\"save\"]").ClickAsync(),
+            static r => r.Request.Method == "POST" && new Uri(r.Url).AbsolutePath == "/consent");
+        await page.WaitForFunctionAsync("() => !window.EntConsent.isAllowed('youtube')");
+        Assert.Equal(0, navigations);
+        Assert.Empty(visitor.PolicyViolations);
     }
 
     [Fact]
     public async Task Allowing_one_embed_from_its_placeholder_brings_a_page_whose_policy_lists_its_host()
     {
         await using var server = await PortalServer.StartAsync();
-        var context = await portal.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = server.Address.ToString(), Locale = "fr-FR" });
-        try
-        {
-            var page = await context.NewPageAsync();
-            var violations = new ConcurrentQueue<string>();
-            page.Console += (_, message) =>
-            {
-                if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
-                {
-                    violations.Enqueue(message.Text);
-                }
-            };
+        await using var visitor = await PortalVisitor.OpenAsync(portal.Browser, server.Address);
+        var page = visitor.Page;
 
-            await page.GotoAsync("/");
-            await page.RunAndWaitForResponseAsync(
-                () => page.Locator("[data-ent-consent-banner] [data-ent-consent-action=\"refuse-all\"]").ClickAsync(),
-                static r => r.Request.Method == "POST" && new Uri(r.Url).AbsolutePath == "/consent");
-            var reloaded = await page.RunAndWaitForResponseAsync(
-                () => page.Locator("[data-ent-consent-allow=\"youtube\"]").First.ClickAsync(),
-                static r => r.Request.IsNavigationRequest && r.Request.Method == "GET");
-            await page.WaitForFunctionAsync("() => window.EntConsent && window.EntConsent.isAllowed('youtube') && document.readyState === 'complete'");
+        await page.GotoAsync("/");
+        await page.RunAndWaitForResponseAsync(
+            () => page.Locator("[data-ent-consent-banner] [data-ent-consent-action=\"refuse-all\"]").ClickAsync(),
+            static r => r.Request.Method == "POST" && new Uri(r.Url).AbsolutePath == "/consent");
+        var reloaded = await page.RunAndWaitForResponseAsync(
+            () => page.Locator("[data-ent-consent-allow=\"youtube\"]").First.ClickAsync(),
+            static r => r.Request.IsNavigationRequest && r.Request.Method == "GET");
+        await page.WaitForFunctionAsync("() => window.EntConsent && window.EntConsent.isAllowed('youtube') && document.readyState === 'complete'");
 
-            var policy = (await reloaded!.HeaderValuesAsync("content-security-policy"))[1];
-            Assert.Contains("youtube", policy);
-            Assert.True(await page.Locator("iframe[data-ent-consent=\"youtube\"]").First.IsVisibleAsync());
-            Assert.False(await page.EvaluateAsync<bool>("() => window.EntConsent.isAllowed('dnma')"));
-            Assert.Empty(violations);
-        }
-        finally
-        {
-            await context.CloseAsync();
-        }
+        var policy = (await reloaded!.HeaderValuesAsync("content-security-policy"))[1];
+        Assert.Contains("youtube", policy);
+        Assert.True(await page.Locator("iframe[data-ent-consent=\"youtube\"]").First.IsVisibleAsync());
+        Assert.False(await page.EvaluateAsync<bool>("() => window.EntConsent.isAllowed('dnma')"));
+        Assert.Empty(visitor.PolicyViolations);
     }
 
     /// <summary>A third party on 127.0.0.1 and another port: it records every request it gets.</summary>
