@@ -92,12 +92,22 @@ public sealed class EntConsentOptions
     public string? MinorClaimType { get; set; }
 
     /// <summary>
-    /// Whether a signed-in user's latest recorded choice follows them to a new device: when the request carries no
-    /// valid consent cookie, the proof store's latest record for the subject and tenant is restored (if it was made
-    /// under the current policy version and is still valid). Off by default; needs an
-    /// <see cref="IConsentProofStore"/> and <see cref="SubjectKey"/>.
+    /// Whether a signed-in user's choices follow their account to every device where they sign in (CNIL délibération
+    /// 2025-131): the account's latest recorded choice (grant, refusal or withdrawal) for the subject and tenant is
+    /// restored on a device that has none, and replaces an older one within
+    /// <see cref="AccountChoiceRefreshInterval"/>. While signed in, choices live in their own cookie
+    /// (<c>{ConsentCookieName}_account</c>, bound to the user), so they never change the device's signed-out choice on a
+    /// shared computer. The banner says so to signed-in users, and a device where the account's choice was just
+    /// applied shows a notice. Off by default; needs an <see cref="IConsentProofStore"/> and <see cref="SubjectKey"/>.
     /// </summary>
     public bool PerUserConsent { get; set; }
+
+    /// <summary>
+    /// With <see cref="PerUserConsent"/>, how long a device trusts its copy of the account's choice before asking the
+    /// proof store again: a choice made on another device (a refusal or a withdrawal as much as a grant) applies here
+    /// on the first request after this interval. Zero reads the store on every signed-in request. Default 30 seconds.
+    /// </summary>
+    public TimeSpan AccountChoiceRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Whether proofs record a truncated IP address (/24 for IPv4, /48 for IPv6). Off by default: a proof does not

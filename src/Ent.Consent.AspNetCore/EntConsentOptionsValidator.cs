@@ -40,6 +40,11 @@ internal sealed class EntConsentOptionsValidator : IValidateOptions<EntConsentOp
             errors.Add("PerUserConsent needs SubjectKey: the same secret on every node, so a user's proofs can be found again.");
         }
 
+        if (options.AccountChoiceRefreshInterval < TimeSpan.Zero || options.AccountChoiceRefreshInterval > TimeSpan.FromDays(1))
+        {
+            errors.Add($"AccountChoiceRefreshInterval {options.AccountChoiceRefreshInterval} is outside zero to one day: a withdrawal made on another device must reach this one soon.");
+        }
+
         if (options.SubjectId is null)
         {
             errors.Add("SubjectId is null: it must read the signed-in user's id (or return null for anonymous visitors).");

@@ -23,6 +23,18 @@ public interface IConsentFeature
     /// <summary>Whether the user still has to choose (the banner shows).</summary>
     bool IsPending { get; }
 
+    /// <summary>
+    /// Whether the choice is the signed-in user's account's and applies on every device where they sign in
+    /// (<see cref="EntConsentOptions.PerUserConsent"/>); false for a signed-out visitor.
+    /// </summary>
+    bool FollowsAccount => false;
+
+    /// <summary>
+    /// Whether this request applied the account's choice made on another device (a new device, or a change made
+    /// elsewhere), so the page tells the user, with a way to change it.
+    /// </summary>
+    bool IsRestoredFromAccount => false;
+
     /// <summary>Whether the current subject is flagged as a minor.</summary>
     bool SubjectIsMinor { get; }
 

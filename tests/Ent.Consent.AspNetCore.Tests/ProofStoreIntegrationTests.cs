@@ -188,12 +188,13 @@ public sealed class ProofStoreIntegrationTests
         var restored = await app.GetAsync("/consent", newDevice, Alice);
         var state = await restored.Content.ReadFromJsonAsync<JsonElement>();
         // The restored choice keeps its own dates: the cookie lives for what remains of it, not a fresh six months.
-        Assert.Equal(ConsentTestApp.Start.AddMonths(6) - app.Time.GetUtcNow(), CookieJar.FindSetCookie(restored, "ent_consent")?.MaxAge);
+        Assert.Equal(ConsentTestApp.Start.AddMonths(6) - app.Time.GetUtcNow(), CookieJar.FindSetCookie(restored, "ent_consent_account")?.MaxAge);
         var bob = await (await app.GetAsync("/consent", new CookieJar(), r => r.Headers.Add("X-Test-User", "bob"))).Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.False(state.GetProperty("pending").GetBoolean());
         Assert.Equal("granted", state.GetProperty("services").GetProperty("videos").GetProperty("decision").GetString());
-        Assert.NotNull(newDevice["ent_consent"]);
+        Assert.NotNull(newDevice["ent_consent_account"]);
+        Assert.Null(newDevice["ent_consent"]);
         Assert.True(bob.GetProperty("pending").GetBoolean());
     }
 

@@ -109,11 +109,25 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
         ThrowIfStarted();
         // The cookies this choice no longer allows are expired when the response starts, by the request-side sweep.
         Adopt(state);
+        if (_snapshot.FollowsAccount)
+        {
+            // Made here, so this device's copy is the account's latest: no store read on the next request.
+            _runtime.AccountChoices.Confirm(_snapshot.Subject!, _snapshot.Tenant, state.ConsentId, _runtime.Time.GetUtcNow());
+        }
+
         _runtime.RecordChoice(state, _context);
     }
 
-    /// <summary>Adopts a choice restored from the proof store: written as the cookie, not recorded again.</summary>
-    public void Restore(ConsentState state) => Adopt(state);
+    /// <summary>
+    /// Adopts the account's choice restored from the proof store (made on another device): written as the account's
+    /// cookie, not recorded again, and flagged so the page tells the user.
+    /// </summary>
+    public void Restore(ConsentState state)
+    {
+        _snapshot = _snapshot.WithAccountChoice(state);
+        _context.Features.Set<IConsentFeature>(_snapshot);
+        _stateToWrite = state;
+    }
 
     public DateTimeOffset? ExemptAudienceDeadline()
     {
@@ -641,12 +655,16 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
 
     private string ConsentCookieHeader(ConsentState state, TimeSpan maxAge)
     {
-        var subject = state.Channel == ConsentChannel.PrivacySignal ? null : _snapshot.Subject;
+        // The browser's own privacy signal stays with the device; every other choice of a signed-in user whose choices
+        // follow the account goes to the account's cookie, leaving the device's signed-out choice as it was.
+        var toAccount = _snapshot.FollowsAccount && !_snapshot.IsPrivacySignalRefusal;
+        var subject = toAccount || state.Channel != ConsentChannel.PrivacySignal ? _snapshot.Subject : null;
         var binding = subject is null ? null : _runtime.Subjects.Bind(subject, state.ConsentId);
         var options = _runtime.Options.Cookie.Build(_context);
         options.MaxAge = maxAge;
         options.Expires = null;
-        return options.CreateCookieHeader(_snapshot.Policy.ConsentCookieName, ConsentCookie.Write(state, binding, _runtime.ConsentCookieSigner)).ToString();
+        var name = toAccount ? _snapshot.Policy.AccountConsentCookieName : _snapshot.Policy.ConsentCookieName;
+        return options.CreateCookieHeader(name, ConsentCookie.Write(state, binding, _runtime.ConsentCookieSigner)).ToString();
     }
 
     private enum Verdict

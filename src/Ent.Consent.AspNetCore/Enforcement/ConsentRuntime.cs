@@ -57,6 +57,7 @@ internal sealed class ConsentRuntime
         ContentSecurityPolicy = Enforcement.ConsentContentSecurityPolicy.Create(Options.ContentSecurityPolicy);
         Sweep = new RequestCookieSweep(this, services.GetService<IOptions<AntiforgeryOptions>>()?.Value.Cookie.Name);
         UndeclaredCookies = new UndeclaredCookieSightings(time);
+        AccountChoices = new AccountChoiceCache(Options.AccountChoiceRefreshInterval, Options.VerifiedCookieCacheSize);
         PrivacySignalProofs = new PrivacySignalProofGate(time, Math.Max(Options.VerifiedCookieCacheSize, 1_000));
         if (Subjects.IsEphemeral)
         {
@@ -100,6 +101,9 @@ internal sealed class ConsentRuntime
 
     /// <summary>The consent-aware Content-Security-Policy writer, or null when the feature is off.</summary>
     public ConsentContentSecurityPolicy? ContentSecurityPolicy { get; }
+
+    /// <summary>Which choice is each signed-in user's account's latest, as this node last checked.</summary>
+    public AccountChoiceCache AccountChoices { get; }
 
     /// <summary>Which privacy-signal refusals earn a proof (once per browser, on a page load).</summary>
     public PrivacySignalProofGate PrivacySignalProofs { get; }

@@ -17,7 +17,8 @@ internal sealed class ConsentSnapshot : IConsentFeature
         ConsentState? earlierState,
         string? subject,
         bool subjectIsMinor,
-        bool isPrivacySignalRefusal)
+        bool isPrivacySignalRefusal,
+        bool isRestoredFromAccount = false)
     {
         _runtime = runtime;
         Policy = policy;
@@ -27,6 +28,8 @@ internal sealed class ConsentSnapshot : IConsentFeature
         Subject = subject;
         SubjectIsMinor = subjectIsMinor;
         IsPrivacySignalRefusal = isPrivacySignalRefusal;
+        IsRestoredFromAccount = isRestoredFromAccount;
+        FollowsAccount = subject is not null && runtime.Options.PerUserConsent && runtime.ProofStore is not null;
         DepositCookieName = Cookies.AudienceDepositCookie.NameFor(policy.ConsentCookieName);
     }
 
@@ -55,6 +58,10 @@ internal sealed class ConsentSnapshot : IConsentFeature
     /// writer records it and writes it as the consent cookie.
     /// </summary>
     public bool IsPrivacySignalRefusal { get; }
+
+    public bool FollowsAccount { get; }
+
+    public bool IsRestoredFromAccount { get; }
 
     public bool IsPending => State is null && Policy.ChoosableServices.Count > 0;
 
@@ -95,6 +102,10 @@ internal sealed class ConsentSnapshot : IConsentFeature
     /// <summary>The same request with <paramref name="state"/> as its choice.</summary>
     public ConsentSnapshot WithChoice(ConsentState state)
         => new(_runtime, Policy, Tenant, state, earlierState: null, Subject, SubjectIsMinor, isPrivacySignalRefusal: false);
+
+    /// <summary>The same request with the account's <paramref name="state"/>, made on another device, as its choice.</summary>
+    public ConsentSnapshot WithAccountChoice(ConsentState state)
+        => new(_runtime, Policy, Tenant, state, earlierState: null, Subject, SubjectIsMinor, isPrivacySignalRefusal: false, isRestoredFromAccount: true);
 
     /// <summary>Whether this snapshot was built for a request of the same policy, tenant, subject and minor flag.</summary>
     public bool IsFor(ConsentPolicy policy, string? tenant, string? subject, bool subjectIsMinor)

@@ -19,7 +19,10 @@ internal static class ConsentSnapshotReader
         var tenant = resolution.Tenant;
         var subject = runtime.SubjectOf(context);
         var minor = runtime.IsMinor(context);
-        var value = RequestCookieReader.Find(context.Request, policy.ConsentCookieName);
+        // While signed in with choices following the account, only the account's cookie counts: the device's
+        // signed-out choice may be another person's on a shared computer, and stays untouched for them.
+        var followsAccount = subject is not null && runtime.Options.PerUserConsent && runtime.ProofStore is not null;
+        var value = RequestCookieReader.Find(context.Request, followsAccount ? policy.AccountConsentCookieName : policy.ConsentCookieName);
         if (!value.IsEmpty && ReadCookie(value, policy, runtime) is { } cookie)
         {
             var state = cookie.State;
@@ -36,6 +39,10 @@ internal static class ConsentSnapshotReader
             {
                 // Verified for this very subject before: the binding was checked then.
                 return known;
+            }
+            else if (followsAccount && cookie.SubjectBinding.Length == 0)
+            {
+                Reject(runtime, "an account cookie without a user");
             }
             else if (cookie.SubjectBinding.Length > 0 && (subject is null || !runtime.Subjects.IsBound(cookie.SubjectBinding, subject, state.ConsentId)))
             {

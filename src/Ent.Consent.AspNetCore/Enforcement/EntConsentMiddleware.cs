@@ -33,7 +33,7 @@ internal sealed class EntConsentMiddleware
         var snapshot = ConsentSnapshotReader.Read(context, _runtime, _runtime.Resolver.Resolve(context));
         var writer = _runtime.WriterFor(features, inner);
         writer.Begin(context, inner, snapshot);
-        if (_runtime.Options.PerUserConsent && _runtime.ProofStore is not null && (snapshot.State is null || snapshot.IsPrivacySignalRefusal) && snapshot.Subject is not null)
+        if (snapshot.FollowsAccount && NeedsAccountChoice(snapshot))
         {
             return RestoreThenNext(context, writer, snapshot);
         }
@@ -41,20 +41,38 @@ internal sealed class EntConsentMiddleware
         return _next(context);
     }
 
+    /// <summary>
+    /// Whether the proof store must be asked for the account's latest choice: none on this device yet (or only the
+    /// browser's privacy signal), or this device's copy was not confirmed within the refresh interval.
+    /// </summary>
+    private bool NeedsAccountChoice(ConsentSnapshot snapshot)
+        => snapshot.State is not { } state
+            || snapshot.IsPrivacySignalRefusal
+            || !_runtime.AccountChoices.IsCurrent(snapshot.Subject!, snapshot.Tenant, state.ConsentId, _runtime.Time.GetUtcNow());
+
     private async Task RestoreThenNext(HttpContext context, ConsentResponse writer, ConsentSnapshot snapshot)
     {
         try
         {
             var latest = await _runtime.ProofStore!.FindLatestBySubjectAsync(snapshot.Subject!, snapshot.Tenant, context.RequestAborted).ConfigureAwait(false);
             var now = _runtime.Time.GetUtcNow();
-            if (latest?.Content is { } content && content.PolicyVersion == snapshot.Policy.Version)
+            var own = snapshot.IsPrivacySignalRefusal ? null : snapshot.State;
+            if (latest?.Content is { } content && content.PolicyVersion == snapshot.Policy.Version
+                && !string.Equals(content.ConsentId, own?.ConsentId, StringComparison.Ordinal)
+                && (own is null || content.Timestamp > own.GivenAt))
             {
                 var expiresAt = ConsentState.ExpiryOf(snapshot.Policy, content.Timestamp);
                 if (expiresAt > now && content.Timestamp <= now)
                 {
                     writer.Restore(new ConsentState(content.ConsentId, content.PolicyVersion, content.Timestamp, expiresAt, content.Channel, content.Decisions));
+                    _runtime.AccountChoices.Confirm(snapshot.Subject!, snapshot.Tenant, content.ConsentId, now);
                     ConsentLog.ChoiceRestored(_runtime.EnforcementLogger, content.ConsentId);
                 }
+            }
+            else if (own is not null)
+            {
+                // This device's copy is still the account's latest (or newer: a refusal still on its way to the store).
+                _runtime.AccountChoices.Confirm(snapshot.Subject!, snapshot.Tenant, own.ConsentId, now);
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)

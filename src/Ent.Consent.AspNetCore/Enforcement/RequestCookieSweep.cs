@@ -131,6 +131,7 @@ internal sealed class RequestCookieSweep
 
     private bool IsEssentialByName(ReadOnlySpan<char> name, ConsentSnapshot snapshot)
         => name.SequenceEqual(snapshot.Policy.ConsentCookieName)
+            || name.SequenceEqual(snapshot.Policy.AccountConsentCookieName)
             || name.SequenceEqual(snapshot.DepositCookieName)
             || (_antiforgeryCookie is not null && name.SequenceEqual(_antiforgeryCookie));
 

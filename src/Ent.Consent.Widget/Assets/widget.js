@@ -198,6 +198,7 @@
     var a = t.getAttribute(A + '-action'), id = t.getAttribute(A + '-allow');
     if ((a === 'customize' || a === 'open') && open(t)) e.preventDefault();
     else if (a === 'close' && dialog) { e.preventDefault(); dialog.close(); }
+    else if (a === 'dismiss') { var n = t.closest('[' + A + '-notice]'); if (n) n.remove(); }
     else if (id) {
       var body = {}, services = {};
       services[id] = true;
@@ -247,5 +248,7 @@
       Array.prototype.forEach.call(r.addedNodes, function (n) { if (n.nodeType === 1) scan(n); });
     });
   }).observe(d.documentElement, { childList: true, subtree: true });
+  // The account notice's dismiss button works only with script, so only script shows it.
+  Array.prototype.forEach.call(d.querySelectorAll('[' + A + '-notice] [' + A + '-action="dismiss"]'), function (b) { b.hidden = false; });
   if (banner && !banner.hidden) banner.focus();
 })();

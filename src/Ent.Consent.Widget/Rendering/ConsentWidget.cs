@@ -32,7 +32,8 @@ internal sealed class ConsentWidget(
     {
         var request = CreateRequest(context);
         // The dialog's form is always there, so the token is always needed; the rest comes from a stored template.
-        return new HtmlString(WidgetTemplates.BannerAndDialog(request));
+        var html = WidgetTemplates.BannerAndDialog(request);
+        return new HtmlString(request.AccountChoiceApplied ? WidgetRenderer.AccountChoiceNotice(request) + html : html);
     }
 
     public IHtmlContent RenderPreferences(HttpContext context, int headingLevel = 1)
@@ -62,6 +63,8 @@ internal sealed class ConsentWidget(
             State = view.State,
             Pending = view.IsPending,
             SubjectIsMinor = view.SubjectIsMinor,
+            FollowsAccount = view.FollowsAccount,
+            AccountChoiceApplied = view.IsRestoredFromAccount,
             Culture = context.Features.Get<IRequestCultureFeature>()?.RequestCulture.UICulture ?? CultureInfo.CurrentUICulture,
             AntiforgeryToken = withToken ? antiforgery.GetAndStoreTokens(context).RequestToken ?? string.Empty : string.Empty,
             // The host's names, so that customised AntiforgeryOptions do not break the widget's forms.

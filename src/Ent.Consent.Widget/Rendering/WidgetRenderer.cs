@@ -31,9 +31,15 @@ internal static class WidgetRenderer
         var html = new StringBuilder(2048);
         html.Append("<section class=\"ec ec-banner\" id=\"ent-consent-banner\" data-ent-consent-banner")
             .Append(ThemeAttribute(request))
-            .Append(" role=\"dialog\" aria-modal=\"false\" aria-labelledby=\"ent-consent-banner-title\" aria-describedby=\"ent-consent-banner-body\" tabindex=\"-1\">");
+            .Append(" role=\"dialog\" aria-modal=\"false\" aria-labelledby=\"ent-consent-banner-title\" aria-describedby=\"ent-consent-banner-body")
+            .Append(request.FollowsAccount ? " ent-consent-banner-scope\"" : "\"").Append(" tabindex=\"-1\">");
         html.Append("<h2 class=\"ec-title\" id=\"ent-consent-banner-title\">").Append(Encode(request.Text(texts.BannerTitle))).Append("</h2>");
         html.Append("<p id=\"ent-consent-banner-body\">").Append(Encode(Fill(request.Text(texts.BannerBody), request))).Append("</p>");
+        if (request.FollowsAccount)
+        {
+            // CNIL délibération 2025-131: the cross-device scope is stated on the first layer, before any click.
+            html.Append("<p id=\"ent-consent-banner-scope\">").Append(Encode(request.Text(texts.AccountScope))).Append("</p>");
+        }
         html.Append("<form method=\"post\" action=\"").Append(Encode(request.ConsentUrl)).Append("\" data-ent-consent-form>");
         HiddenFields(html, request);
         html.Append("<div class=\"ec-actions\">");
@@ -48,6 +54,25 @@ internal static class WidgetRenderer
         html.Append("<p class=\"ec-more\"><a href=\"").Append(Encode(request.CookiePageUrl)).Append("\">")
             .Append(Encode(request.Text(texts.CookiePageLink))).Append("</a></p>");
         html.Append("</section>");
+        return html.ToString();
+    }
+
+    /// <summary>
+    /// The short notice on a device where the account's choice, made on another device, was just applied: a status
+    /// message with a one-click way to change the choice (the preferences page, or the in-page dialog with script).
+    /// </summary>
+    public static string AccountChoiceNotice(WidgetRequest request)
+    {
+        var texts = request.Policy.Texts;
+        var html = new StringBuilder(768);
+        html.Append("<div class=\"ec ec-notice\" id=\"ent-consent-account-notice\" data-ent-consent-notice").Append(ThemeAttribute(request))
+            .Append(" role=\"status\"><p>").Append(Encode(request.Text(texts.AccountChoiceApplied))).Append("</p>");
+        html.Append("<form method=\"get\" action=\"").Append(Encode(request.PreferencesUrl)).Append("\"><button type=\"submit\" class=\"ec-btn ec-btn-small\" name=\"" + ConsentHttpNames.ReturnUrl + "\" value=\"")
+            .Append(Encode(request.ReturnUrl)).Append("\" data-ent-consent-action=\"open\" aria-haspopup=\"dialog\">")
+            .Append(Encode(request.Text(texts.ManageCookies))).Append("</button> ");
+        // Only the script can dismiss: without it the notice simply is not shown again on the next page.
+        html.Append("<button type=\"button\" class=\"ec-btn ec-btn-small\" data-ent-consent-action=\"dismiss\" hidden>")
+            .Append(Encode(request.Text(texts.Close))).Append("</button></form></div>");
         return html.ToString();
     }
 
@@ -250,6 +275,10 @@ internal static class WidgetRenderer
     {
         var texts = request.Policy.Texts;
         html.Append("<p>").Append(Encode(request.Text(texts.PreferencesIntro))).Append("</p>");
+        if (request.FollowsAccount)
+        {
+            html.Append("<p>").Append(Encode(request.Text(texts.AccountScope))).Append("</p>");
+        }
         html.Append("<form method=\"post\" action=\"").Append(Encode(request.ConsentUrl))
             .Append("\" data-ent-consent-form data-ent-consent-channel=\"" + PreferenceCentre + "\">");
         HiddenFields(html, request);

@@ -16,6 +16,12 @@ internal sealed class WidgetRequest
     /// <summary>Whether the signed-in subject is a minor (consent-required services then stay off unless the policy allows).</summary>
     public bool SubjectIsMinor { get; init; }
 
+    /// <summary>Whether the choice follows the signed-in user's account to every device (the banner says so).</summary>
+    public bool FollowsAccount { get; init; }
+
+    /// <summary>Whether this request applied the account's choice made on another device (a notice says so).</summary>
+    public bool AccountChoiceApplied { get; init; }
+
     public required CultureInfo Culture { get; init; }
 
     public required string AntiforgeryToken { get; init; }
@@ -66,6 +72,8 @@ internal sealed class WidgetRequest
         State = State,
         Pending = Pending,
         SubjectIsMinor = SubjectIsMinor,
+        FollowsAccount = FollowsAccount,
+        AccountChoiceApplied = AccountChoiceApplied,
         Culture = Culture,
         AntiforgeryToken = antiforgeryToken,
         AntiforgeryFieldName = AntiforgeryFieldName,

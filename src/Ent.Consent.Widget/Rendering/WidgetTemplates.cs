@@ -32,12 +32,12 @@ internal static class WidgetTemplates
     }
 
     /// <summary>What the banner and dialog HTML depends on besides the policy and the spliced values.</summary>
-    private readonly record struct BannerKey(string Culture, ConsentWidgetTheme Theme, string ConsentUrl, string FieldName, bool Pending, string Allowed);
+    private readonly record struct BannerKey(string Culture, ConsentWidgetTheme Theme, string ConsentUrl, string FieldName, bool Pending, bool FollowsAccount, string Allowed);
 
     /// <summary><see cref="WidgetRenderer.Banner"/> followed by <see cref="WidgetRenderer.PreferencesDialog"/>.</summary>
     public static string BannerAndDialog(WidgetRequest request)
     {
-        var key = new BannerKey(request.Culture.Name, request.Theme, request.ConsentUrl, request.AntiforgeryFieldName, request.Pending, AllowedFlags(request));
+        var key = new BannerKey(request.Culture.Name, request.Theme, request.ConsentUrl, request.AntiforgeryFieldName, request.Pending, request.FollowsAccount, AllowedFlags(request));
         var templates = Banners.GetValue(request.Policy, static _ => new ConcurrentDictionary<BannerKey, Template>());
         if (!templates.TryGetValue(key, out var template))
         {

@@ -81,6 +81,9 @@ public static class BuiltInCatalogue
             // Written only when an exempt audience cookie is first deposited; see docs/adr/0005-first-deposit-time.md.
             Cookie(cookieName + "_audience", "P13M", "Date du premier dépôt des cookies de mesure d'audience, pour qu'ils expirent au plus tard 13 mois après.",
                 "When the audience measurement cookies were first set, so they expire at most 13 months later.", httpOnly: true),
+            // Written only for a signed-in user when choices follow the account; the device's own choice stays as it was.
+            Cookie(ConsentPolicy.AccountCookieNameFor(cookieName), "P13M", "Vos décisions quand vous êtes connecté à votre compte, signées et liées à ce compte ; le choix de l'appareil hors connexion reste inchangé.",
+                "Your decisions while signed in to your account, signed and tied to it; the device's signed-out choice stays unchanged."),
         ],
         Source = "Ent.Consent's own cookie.",
     };

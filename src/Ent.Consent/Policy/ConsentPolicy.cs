@@ -25,6 +25,7 @@ public sealed partial class ConsentPolicy
         Texts = new ConsentTexts(options.Texts);
         ChoiceValidity = options.ChoiceValidity;
         ConsentCookieName = options.ConsentCookieName;
+        AccountConsentCookieName = AccountCookieNameFor(options.ConsentCookieName);
         AllowConsentForMinors = options.AllowConsentForMinors;
         Services = Array.AsReadOnly(services);
         Purposes = Array.AsReadOnly(purposes);
@@ -63,6 +64,14 @@ public sealed partial class ConsentPolicy
 
     /// <summary>The name of the cookie storing the choice.</summary>
     public string ConsentCookieName { get; }
+
+    /// <summary>
+    /// The name of the cookie storing a signed-in user's choice when choices follow the account
+    /// (<c>{ConsentCookieName}_account</c>): kept apart so that it never changes the device's signed-out choice.
+    /// </summary>
+    public string AccountConsentCookieName { get; }
+
+    internal static string AccountCookieNameFor(string consentCookieName) => consentCookieName + "_account";
 
     /// <summary>Whether a minor's consent-required services may be turned on.</summary>
     public bool AllowConsentForMinors { get; }

@@ -71,6 +71,22 @@ public sealed class ConsentTextsDeclaration
     /// <summary>The placeholder's button that grants the one service.</summary>
     public LocalizedTextDeclaration AllowService { get; set; } = new("Autoriser {service}", "Allow {service}");
 
+    /// <summary>
+    /// Added to the banner's text for a signed-in user when choices follow the account (CNIL délibération 2025-131:
+    /// the first layer states that the choice applies on every device, refusal and withdrawal included).
+    /// </summary>
+    public LocalizedTextDeclaration AccountScope { get; set; } = new(
+        "Vous êtes connecté : votre choix, qu'il s'agisse d'accepter, de refuser ou de retirer votre accord, s'appliquera sur tous les appareils où vous vous connectez à votre compte. Il ne change pas le choix fait sur cet appareil hors connexion.",
+        "You are signed in: your choice, whether you accept, refuse or withdraw your agreement, will apply on every device where you sign in to your account. It does not change the choice made on this device when signed out.");
+
+    /// <summary>
+    /// The short notice shown on a device where the account's choice, made on another device, was just applied
+    /// (CNIL délibération 2025-131).
+    /// </summary>
+    public LocalizedTextDeclaration AccountChoiceApplied { get; set; } = new(
+        "Les choix sur les cookies faits avec votre compte sur un autre appareil s'appliquent ici.",
+        "The cookie choices made with your account on another device apply here.");
+
     /// <summary>The preference centre's button that closes it without saving.</summary>
     public LocalizedTextDeclaration Close { get; set; } = new("Fermer", "Close");
 
@@ -170,6 +186,8 @@ public sealed class ConsentTexts
         CookiePageIntro = LocalizedText.From(declaration.CookiePageIntro);
         BlockedContent = LocalizedText.From(declaration.BlockedContent);
         AllowService = LocalizedText.From(declaration.AllowService);
+        AccountScope = LocalizedText.From(declaration.AccountScope);
+        AccountChoiceApplied = LocalizedText.From(declaration.AccountChoiceApplied);
         Close = LocalizedText.From(declaration.Close);
         Back = LocalizedText.From(declaration.Back);
         CategoryLabel = LocalizedText.From(declaration.CategoryLabel);
@@ -242,6 +260,12 @@ public sealed class ConsentTexts
 
     /// <inheritdoc cref="ConsentTextsDeclaration.AllowService"/>
     public LocalizedText AllowService { get; }
+
+    /// <inheritdoc cref="ConsentTextsDeclaration.AccountScope"/>
+    public LocalizedText AccountScope { get; }
+
+    /// <inheritdoc cref="ConsentTextsDeclaration.AccountChoiceApplied"/>
+    public LocalizedText AccountChoiceApplied { get; }
 
     /// <inheritdoc cref="ConsentTextsDeclaration.Close"/>
     public LocalizedText Close { get; }
@@ -331,6 +355,8 @@ public sealed class ConsentTexts
         yield return new(nameof(CookiePageIntro), CookiePageIntro);
         yield return new(nameof(BlockedContent), BlockedContent);
         yield return new(nameof(AllowService), AllowService);
+        yield return new(nameof(AccountScope), AccountScope);
+        yield return new(nameof(AccountChoiceApplied), AccountChoiceApplied);
         yield return new(nameof(Close), Close);
         yield return new(nameof(Back), Back);
         yield return new(nameof(CategoryLabel), CategoryLabel);
