@@ -145,7 +145,7 @@ public class PolicyVersionTests
 
         // The built-in ent-consent service declares the {ConsentCookieName}_audience cookie (ADR 0005), and the
         // widget's cookie-page texts (CategoryLabel … LegalBasisLegitimateInterests) are part of ConsentTexts.
-        Assert.Equal("e25f295ecd73ca50", ConsentPolicy.Create(options).Version);
+        Assert.Equal("774aef0ed5c43ff0", ConsentPolicy.Create(options).Version);
     }
 
     [Theory]
