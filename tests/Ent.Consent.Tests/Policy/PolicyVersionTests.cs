@@ -143,7 +143,7 @@ public class PolicyVersionTests
         var options = Options(Essential(), ExemptAudience(), ConsentRequired());
         options.Texts = FixedTexts();
 
-        // The built-in ent-consent service declares the {ConsentCookieName}_audience cookie (ADR 0005), and the
+        // The built-in ent-consent service declares the {ConsentCookieName}_audience (ADR 0005) and _account cookies, and the
         // widget's cookie-page texts (CategoryLabel … LegalBasisLegitimateInterests) are part of ConsentTexts.
         Assert.Equal("774aef0ed5c43ff0", ConsentPolicy.Create(options).Version);
     }
