@@ -6,6 +6,7 @@ using Ent.Consent.AspNetCore.Enforcement;
 using Ent.Consent.AspNetCore.Proofs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -95,12 +96,17 @@ public static class EntConsentServiceCollectionExtensions
             var root = provider.GetService<IHostEnvironment>()?.ContentRootPath ?? AppContext.BaseDirectory;
             return new RefusalProofQueue(
                 provider.GetRequiredService<IConsentProofStore>(),
-                new RefusalProofSpool(Path.Combine(root, options.DataDirectory)),
+                new RefusalProofSpool(Path.Combine(root, options.DataDirectory), provider.GetRequiredService<TimeProvider>()),
                 options.RefusalStoreTimeout,
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetRequiredService<ILoggerFactory>().CreateLogger(ConsentRuntime.ProofsCategory));
         });
         services.AddHostedService<RefusalProofWriter>();
+        services.AddHealthChecks().Add(new HealthCheckRegistration(
+            RefusalSpoolHealthCheck.Name,
+            static provider => new RefusalSpoolHealthCheck(provider),
+            HealthStatus.Degraded,
+            [ChainedProofStore.HealthCheckTag]));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EndpointMappingCheck>());
         return new EntConsentBuilder(services);
     }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Ent.Consent.AspNetCore.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Ent.Consent.AspNetCore.Tests;
 
@@ -173,6 +174,55 @@ public sealed class ProofStoreIntegrationTests
         await WaitUntil(() => store.Records.Count == 1, () => { });
 
         Assert.Equal(ConsentChannel.PrivacySignal, store.Records[0].Content.Channel);
+    }
+
+    [Fact]
+    public async Task Spool_health_is_degraded_while_refusals_wait_a_minute_for_a_store_that_is_down_and_healthy_once_drained()
+    {
+        var store = new FakeProofStore { Unavailable = true };
+        await using var app = await StartAsync(store);
+        Assert.Equal(HealthStatus.Healthy, (await SpoolHealth(app)).Status);
+
+        await app.PostChoiceAsync(new CookieJar(), new { action = "refuse-all" });
+        var waiting = await SpoolHealth(app);
+        Assert.Equal(HealthStatus.Healthy, waiting.Status);
+        Assert.Equal(1, waiting.Data["depth"]);
+        await WaitUntil(() => store.FailedAttempts >= 2, () => app.Time.Advance(TimeSpan.FromSeconds(1)));
+        app.Time.Advance(TimeSpan.FromMinutes(1));
+
+        var stalled = await SpoolHealth(app);
+        Assert.Equal(HealthStatus.Degraded, stalled.Status);
+        Assert.Contains("1 refusal proofs wait in the spool", stalled.Description, StringComparison.Ordinal);
+        store.Unavailable = false;
+        await WaitUntil(() => store.Records.Count == 1, () => app.Time.Advance(TimeSpan.FromSeconds(10)));
+        var drained = await SpoolHealth(app);
+        Assert.Equal(HealthStatus.Healthy, drained.Status);
+        Assert.Equal(0, drained.Data["depth"]);
+    }
+
+    [Fact]
+    public async Task Spool_health_is_degraded_once_the_store_rejected_a_refusal_proof()
+    {
+        var store = new FakeProofStore { RejectNext = 1 };
+        await using var app = await StartAsync(store);
+
+        await app.PostChoiceAsync(new CookieJar(), new { action = "refuse-all" });
+        await WaitUntil(() => store.RejectNext == 0, () => app.Time.Advance(TimeSpan.FromSeconds(1)));
+        HealthReportEntry report = default;
+        for (var i = 0; i < 400 && report.Status != HealthStatus.Degraded; i++)
+        {
+            await Task.Delay(5);
+            report = await SpoolHealth(app);
+        }
+
+        Assert.Contains("rejected 1 refusal proofs", report.Description, StringComparison.Ordinal);
+        Assert.Equal(1, report.Data["deadLettered"]);
+    }
+
+    private static async Task<HealthReportEntry> SpoolHealth(ConsentTestApp app)
+    {
+        var report = await app.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => r.Name == "ent-consent-refusal-spool");
+        return report.Entries["ent-consent-refusal-spool"];
     }
 
     [Fact]

@@ -34,8 +34,14 @@ internal sealed class RefusalProofSpool : IDisposable
     private readonly Dictionary<string, long> _lastByUser = new(StringComparer.Ordinal);
     private readonly Queue<(long Position, string[] Users)> _usersByPosition = new();
 
-    public RefusalProofSpool(string directory)
+    private readonly TimeProvider _time;
+    private DateTimeOffset _lastProgress;
+    private int _deadLettered;
+
+    public RefusalProofSpool(string directory, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
+        _lastProgress = _time.GetUtcNow();
         Directory.CreateDirectory(directory);
         var lockPath = Path.Combine(directory, LockFileName);
         try
@@ -86,6 +92,24 @@ internal sealed class RefusalProofSpool : IDisposable
     /// <summary>Proofs waiting for the store.</summary>
     public int Depth => Volatile.Read(ref _depth);
 
+    /// <summary>Where the spool is, for operators.</summary>
+    public string DirectoryPath => Path.GetDirectoryName(_deadLetterPath)!;
+
+    /// <summary>Proofs the store rejected since the process started, kept in the dead-letter file.</summary>
+    public int DeadLettered => Volatile.Read(ref _deadLettered);
+
+    /// <summary>When the spool last moved: its first waiting proof arrived, or proofs were drained.</summary>
+    public DateTimeOffset LastProgress
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _lastProgress;
+            }
+        }
+    }
+
     /// <summary>Appends <paramref name="draft"/> and syncs it to disk.</summary>
     /// <param name="draft">The proof.</param>
     /// <param name="mayBeStored">Whether a timed-out append may still have written it, so draining checks first.</param>
@@ -96,7 +120,11 @@ internal sealed class RefusalProofSpool : IDisposable
         {
             _file.Write(line);
             _file.Flush(flushToDisk: true);
-            _depth++;
+            if (_depth++ == 0)
+            {
+                _lastProgress = _time.GetUtcNow();
+            }
+
             Register(++_appendedTotal, draft);
         }
     }
@@ -187,6 +215,7 @@ internal sealed class RefusalProofSpool : IDisposable
         {
             _drained = last.End;
             _depth -= count;
+            _lastProgress = _time.GetUtcNow();
             _drainedTotal += count;
             while (_usersByPosition.TryPeek(out var drained) && drained.Position <= _drainedTotal)
             {
@@ -236,6 +265,7 @@ internal sealed class RefusalProofSpool : IDisposable
             file.Write(line);
             file.Write(Encode(draft, mayBeStored: false));
             file.Flush(flushToDisk: true);
+            _deadLettered++;
         }
     }
 
