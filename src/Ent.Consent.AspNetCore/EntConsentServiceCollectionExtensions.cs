@@ -102,6 +102,7 @@ public static class EntConsentServiceCollectionExtensions
                 provider.GetRequiredService<ILoggerFactory>().CreateLogger(ConsentRuntime.ProofsCategory));
         });
         services.AddHostedService<RefusalProofWriter>();
+        services.TryAddSingleton<ConsentProofVerifier>();
         services.AddHealthChecks().Add(new HealthCheckRegistration(
             RefusalSpoolHealthCheck.Name,
             static provider => new RefusalSpoolHealthCheck(provider),

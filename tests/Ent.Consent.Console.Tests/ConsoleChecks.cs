@@ -103,6 +103,7 @@ internal static class ConsoleChecks
         await page.ClickAsync("text=Verify now");
         await page.WaitForURLAsync($"{site.Url}{Console}/ledger");
         await Assertions.Expect(facts).ToContainTextAsync($"chain valid: {Ledger.Size} records");
+        await Assertions.Expect(facts).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"Last checkpoint\s*record [\d,]+, signed"));
         await Assertions.Expect(page.Locator("#ecc-actions-table")).ToContainTextAsync("verify");
         await page.Context.CloseAsync();
     }

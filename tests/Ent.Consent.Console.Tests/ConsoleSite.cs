@@ -67,6 +67,8 @@ public abstract class ConsoleSite : IAsyncLifetime
             o.DataDirectory = Directory.CreateTempSubdirectory("ent-consent-console-test-").FullName;
         }).AddWidget().AddRetention();
         AddStore(consent);
+        // Signed checkpoints: the ledger page shows the latest, and "verify now" checks the chain against them.
+        consent.AddProofCheckpoints();
         _app = builder.Build();
         _app.UseRequestLocalization();
         _app.UseAuthentication();

@@ -32,7 +32,7 @@ public sealed class AccountConsentTests(PortalFixture portal) : IClassFixture<Po
         await using var laptop = await portal.NewVisitorAsync();
         await laptop.GoToAsync("/");
         await laptop.SubmitPortalFormAsync("sign-in-demo-parent");
-        await GrantYouTubeAsync(laptop);
+        await laptop.AcceptAllAsync();
 
         // The family computer: someone refused there, signed out, before the parent signs in.
         await using var familyComputer = await portal.NewVisitorAsync();
@@ -75,7 +75,7 @@ public sealed class AccountConsentTests(PortalFixture portal) : IClassFixture<Po
         await using var laptop = await portal.NewVisitorAsync();
         await laptop.GoToAsync("/");
         await laptop.SubmitPortalFormAsync("sign-in-demo-parent");
-        await GrantYouTubeAsync(laptop);
+        await laptop.AcceptAllAsync();
         await using var phone = await portal.NewVisitorAsync();
         await phone.GoToAsync("/");
         await phone.SubmitPortalFormAsync("sign-in-demo-parent");
@@ -91,19 +91,5 @@ public sealed class AccountConsentTests(PortalFixture portal) : IClassFixture<Po
         await phone.ReloadAsync();
         Assert.False(await phone.IsAllowedAsync("youtube"));
         Assert.Null(await phone.Page.Locator("iframe[data-ent-consent=\"youtube\"]").GetAttributeAsync("src"));
-    }
-
-    /// <summary>Grants YouTube for the signed-in account: from the banner, or, if the account already chose in another test, the preference centre.</summary>
-    private static async Task GrantYouTubeAsync(PortalVisitor visitor)
-    {
-        if (await visitor.Banner.IsVisibleAsync())
-        {
-            await visitor.ChooseAsync(visitor.Banner.Locator("[data-ent-consent-action=\"accept-all\"]"));
-            return;
-        }
-
-        await visitor.Action("open").ClickAsync();
-        await visitor.Toggle("youtube").CheckAsync();
-        await visitor.ChooseAsync(visitor.Page.Locator("#ent-consent-preferences [data-ent-consent-action=\"save\"]"));
     }
 }

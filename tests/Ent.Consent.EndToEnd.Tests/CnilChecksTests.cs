@@ -273,7 +273,7 @@ public sealed class CnilChecksTests(PortalFixture portal) : IClassFixture<Portal
         await using var visitor = await portal.NewVisitorAsync();
         await visitor.GoToAsync("/");
         await visitor.SubmitPortalFormAsync("sign-in-demo-parent");
-        await visitor.ChooseAsync(visitor.Banner.Locator("[data-ent-consent-action=\"accept-all\"]"));
+        await visitor.AcceptAllAsync();
         Assert.True(await visitor.IsAllowedAsync("youtube"));
         await visitor.SubmitPortalFormAsync("sign-out");
 
@@ -291,7 +291,7 @@ public sealed class CnilChecksTests(PortalFixture portal) : IClassFixture<Portal
         await using var visitor = await portal.NewVisitorAsync();
         await visitor.GoToAsync("/");
         await visitor.SubmitPortalFormAsync("sign-in-demo-parent");
-        await visitor.ChooseAsync(visitor.Banner.Locator("[data-ent-consent-action=\"accept-all\"]"));
+        await visitor.AcceptAllAsync();
         var video = visitor.Page.Locator("iframe[data-ent-consent=\"youtube\"]");
         await Assertions.Expect(video).ToHaveAttributeAsync("src", new System.Text.RegularExpressions.Regex("youtube"));
 

@@ -119,6 +119,22 @@ public sealed class PortalVisitor : IAsyncDisposable
         await Page.WaitForLoadStateAsync(LoadState.Load);
     }
 
+    /// <summary>
+    /// Accepts every service: from the banner, or from the preference centre when there is no banner because the
+    /// signed-in account's choice, made in an earlier test of the same portal, was restored (PerUserConsent).
+    /// </summary>
+    public async Task AcceptAllAsync()
+    {
+        if (await Banner.IsVisibleAsync())
+        {
+            await ChooseAsync(Banner.Locator("[data-ent-consent-action=\"accept-all\"]"));
+            return;
+        }
+
+        await Action("open").ClickAsync();
+        await ChooseAsync(Page.Locator("#ent-consent-preferences [data-ent-consent-action=\"accept-all\"]"));
+    }
+
     /// <summary>Clicks a portal form button (sign-in, sign-out, language) and waits for the page it leads to.</summary>
     public async Task SubmitPortalFormAsync(string portalAction)
     {

@@ -51,7 +51,7 @@ public sealed class ServerSideEnforcementTests(PortalFixture portal) : IClassFix
         await using var visitor = await portal.NewVisitorAsync();
         await visitor.GoToAsync("/");
         await visitor.SubmitPortalFormAsync("sign-in-demo-parent");
-        await visitor.ChooseAsync(visitor.Banner.Locator("[data-ent-consent-action=\"accept-all\"]"));
+        await visitor.AcceptAllAsync();
         await visitor.ReloadAsync();
         await visitor.WaitForCookieAsync("atid");
 

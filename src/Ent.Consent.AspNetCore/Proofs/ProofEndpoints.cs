@@ -1,3 +1,4 @@
+using Ent.Consent.AspNetCore;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Ent.Consent;
@@ -59,43 +60,8 @@ internal static class ProofEndpoints
         return Results.Json(new ConsentProofExport { ExportedAt = timeProvider.GetUtcNow(), SubjectKey = subjectKey, Records = records }, ConsentProofExport.JsonTypeInfo);
     }
 
-    public static async Task<IResult> VerifyAsync(HttpContext context, IConsentProofStore store, CancellationToken cancellationToken)
-    {
-        // With checkpoints on, the chain is also checked against every signed checkpoint of the file.
-        var checkpointer = context.RequestServices.GetService<ProofCheckpointer>();
-        if (checkpointer is null)
-        {
-            return Results.Json(await store.VerifyAsync(cancellationToken).ConfigureAwait(false), ConsentProofExport.VerificationJsonTypeInfo);
-        }
-
-        IReadOnlyList<ProofCheckpoint> checkpoints;
-        try
-        {
-            checkpoints = checkpointer.ReadCheckpoints();
-        }
-        catch (Exception exception) when (exception is FormatException or IOException or UnauthorizedAccessException)
-        {
-            var unanchored = await store.VerifyAsync(cancellationToken).ConfigureAwait(false);
-            return Results.Json(
-                unanchored with { IsValid = false, Reason = unanchored.Reason ?? $"The checkpoint file cannot be read, so the chain cannot be checked against it: {exception.Message}" },
-                ConsentProofExport.VerificationJsonTypeInfo);
-        }
-
-        // What this node wrote still counts if the file lost it (truncated, replaced, deleted), and that loss is itself reported.
-        var last = checkpointer.LastWrittenToFile;
-        var fileLostLast = last is not null && !checkpoints.Any(c => c.Sequence == last.Sequence && string.Equals(c.Signature, last.Signature, StringComparison.Ordinal));
-        var verification = await store.VerifyWithSignedCheckpointsAsync(fileLostLast ? [.. checkpoints, last!] : checkpoints, checkpointer.TrustedKeys, cancellationToken).ConfigureAwait(false);
-        if (fileLostLast && verification.IsValid)
-        {
-            verification = verification with
-            {
-                IsValid = false,
-                Reason = $"The checkpoint file {checkpointer.File.Path} no longer holds the checkpoint of record {last!.Sequence} this node wrote at {last.CreatedAt:O}: the file was truncated, replaced or deleted.",
-            };
-        }
-
-        return Results.Json(verification, ConsentProofExport.VerificationJsonTypeInfo);
-    }
+    public static async Task<IResult> VerifyAsync(ConsentProofVerifier verifier, CancellationToken cancellationToken)
+        => Results.Json(await verifier.VerifyAsync(cancellationToken).ConfigureAwait(false), ConsentProofExport.VerificationJsonTypeInfo);
 
     public static async ValueTask<object?> NoStoreAndUnavailableFilter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {

@@ -1,3 +1,4 @@
+using Ent.Consent.AspNetCore;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text;
@@ -146,7 +147,7 @@ internal sealed partial class ConsoleApp : IDisposable
         Fact(html, t.LastVerification, verifications.Count == 0 ? t.NeverVerified : $"{verifications[0].Outcome} ({D(verifications[0].At)}, {verifications[0].Actor})");
         Fact(html, t.Records, N(page, summary.RecordCount));
         Fact(html, t.HeadSequence, N(page, summary.HeadSequence));
-        Fact(html, t.LastCheckpoint, LastCheckpoint() ?? t.CheckpointUnavailable);
+        Fact(html, t.LastCheckpoint, LastCheckpoint(page) ?? t.CheckpointUnavailable);
         html.Append("</dl><form method=\"post\" action=\"").Append(E(page.Url("/ledger/verify"))).Append("\">").Append(page.AntiforgeryField)
             .Append("<button class=\"ec-btn ec-btn-small\" type=\"submit\">").Append(E(t.VerifyNow)).Append("</button></form></section>");
 
@@ -198,11 +199,11 @@ internal sealed partial class ConsoleApp : IDisposable
         await WritePageAsync(context, page, t.NavLedger, "ledger", html).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Extension point for ledger checkpoints: none of the stores reports one through a public API yet. When they do,
-    /// read the last checkpoint here (its sequence and time) and the ledger page shows it.
-    /// </summary>
-    private static string? LastCheckpoint() => null;
+    /// <summary>The latest signed checkpoint (record and time), or null when checkpoints are off or none was taken yet.</summary>
+    private string? LastCheckpoint(ConsolePage page)
+        => _services.GetRequiredService<ConsentProofVerifier>().ReadLatestCheckpoint() is { } checkpoint
+            ? string.Format(page.Culture, page.Texts.CheckpointAt, N(page, checkpoint.Sequence), D(checkpoint.CreatedAt))
+            : null;
 
     public async Task VerifyAsync(HttpContext context)
     {
@@ -212,7 +213,8 @@ internal sealed partial class ConsoleApp : IDisposable
             return;
         }
 
-        var verification = await _store.VerifyAsync(context.RequestAborted).ConfigureAwait(false);
+        // The same verification as the proof endpoint: against the signed checkpoints when they are on.
+        var verification = await _services.GetRequiredService<ConsentProofVerifier>().VerifyAsync(context.RequestAborted).ConfigureAwait(false);
         var outcome = verification.IsValid
             ? $"{page.Texts.ChainValid}: {verification.RecordCount.ToString(CultureInfo.InvariantCulture)} records, head {verification.HeadSequence.ToString(CultureInfo.InvariantCulture)}"
             : $"{page.Texts.ChainBroken} at {verification.FirstBrokenSequence?.ToString(CultureInfo.InvariantCulture)}: {verification.Reason}";

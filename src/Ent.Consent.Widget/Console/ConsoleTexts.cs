@@ -43,6 +43,7 @@ internal sealed class ConsoleTexts
     public required string HeadSequence { get; init; }
     public required string LastCheckpoint { get; init; }
     public required string CheckpointUnavailable { get; init; }
+    public required string CheckpointAt { get; init; }
     public required string Retention { get; init; }
     public required string Oldest { get; init; }
     public required string Newest { get; init; }
@@ -127,7 +128,8 @@ internal sealed class ConsoleTexts
         Records = "Enregistrements",
         HeadSequence = "Séquence de tête",
         LastCheckpoint = "Dernier point de contrôle",
-        CheckpointUnavailable = "non fourni par ce stockage",
+        CheckpointUnavailable = "aucun (points de contrôle signés désactivés, ou pas encore pris)",
+        CheckpointAt = "enregistrement {0}, signé le {1}",
         Retention = "Conservation",
         Oldest = "Plus ancien enregistrement",
         Newest = "Plus récent enregistrement",
@@ -213,7 +215,8 @@ internal sealed class ConsoleTexts
         Records = "Records",
         HeadSequence = "Head sequence",
         LastCheckpoint = "Last checkpoint",
-        CheckpointUnavailable = "not reported by this store",
+        CheckpointUnavailable = "none (signed checkpoints off, or none taken yet)",
+        CheckpointAt = "record {0}, signed {1}",
         Retention = "Retention",
         Oldest = "Oldest record",
         Newest = "Newest record",
