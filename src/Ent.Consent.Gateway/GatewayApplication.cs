@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Transforms;
@@ -126,6 +127,10 @@ public static class GatewayApplication
                 // The consent-aware policy (EntConsent:ContentSecurityPolicy:Mode) trusts the widget through the nonce
                 // the gateway gives the page it injects into.
                 options.ContentSecurityPolicy.Nonce ??= GatewayNonce.Of;
+                if (gateway.SubjectResponseHeader is not null)
+                {
+                    GatewaySubjectCookie.Declare(options.Policy);
+                }
             })
             .AddWidget(options => options.CookiePageUrl ??= null);
         if (gateway.PostgreSql is { } proofDatabase)
@@ -138,6 +143,7 @@ public static class GatewayApplication
         }
 
 
+        builder.Services.AddSingleton<GatewaySubjectCookie>();
         builder.Services.AddSingleton<GatewayRules>();
         builder.Services.AddSingleton<HtmlResponseTransform>();
         builder.Services.AddSingleton<GatewayHealth>();
@@ -163,6 +169,24 @@ public static class GatewayApplication
                     AcceptEncoding.Restrict(context.ProxyRequest);
                     return ValueTask.CompletedTask;
                 });
+                if (transforms.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.SubjectResponseHeader is { } subjectHeader)
+                {
+                    var subjectCookie = transforms.Services.GetRequiredService<GatewaySubjectCookie>();
+                    transforms.AddResponseTransform(context =>
+                    {
+                        // The portal names (or signs out) its user: kept in the gateway's cookie, never shown to the browser.
+                        var headers = context.HttpContext.Response.Headers;
+                        if (headers.TryGetValue(subjectHeader, out var named))
+                        {
+                            headers.Remove(subjectHeader);
+                            var subject = named.Count == 1 && !string.IsNullOrWhiteSpace(named[0]) ? named[0]!.Trim() : null;
+                            headers.Append(HeaderNames.SetCookie, subjectCookie.Header(context.HttpContext, subject));
+                        }
+
+                        return ValueTask.CompletedTask;
+                    });
+                }
+
                 transforms.AddResponseTransform(html.ApplyAsync);
             });
 

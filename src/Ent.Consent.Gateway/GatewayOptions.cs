@@ -40,9 +40,16 @@ public sealed class GatewayOptions
     /// A request header naming the signed-in user, set by a front in front of the gateway (an SSO agent). Trusted only
     /// from an address in <see cref="SubjectHeaderFrom"/> or when the request also carries
     /// <see cref="SubjectSecretHeader"/> with <see cref="SubjectSecret"/>; otherwise removed before the portal sees it.
-    /// The same header in the portal's responses names the user for the requests that follow (see docs).
     /// </summary>
     public string? SubjectHeader { get; set; }
+
+    /// <summary>
+    /// A response header by which the portal itself names the signed-in user (its value) or signs them out (an empty
+    /// value), for portals with no SSO front: the gateway removes it from the response and keeps the user in its own
+    /// signed session cookie (<c>ent_gateway_user</c>, at most 12 hours) for the requests that follow. Only the
+    /// upstream's responses can carry it; a browser cannot set it.
+    /// </summary>
+    public string? SubjectResponseHeader { get; set; }
 
     /// <summary>Addresses (IP or CIDR) whose requests may carry <see cref="SubjectHeader"/>.</summary>
     public IList<string> SubjectHeaderFrom { get; set; } = [];

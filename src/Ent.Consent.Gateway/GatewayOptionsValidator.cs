@@ -83,6 +83,11 @@ internal sealed partial class GatewayOptionsValidator : IValidateOptions<Gateway
             failures.Add("Gateway:SubjectSecret must be at least 32 characters: it is all that stands between a browser and any identity it claims.");
         }
 
+        if (options.SubjectResponseHeader is { } responseHeader && !TokenPattern().IsMatch(responseHeader))
+        {
+            failures.Add($"Gateway:SubjectResponseHeader '{responseHeader}' is not a valid header name.");
+        }
+
         if (options.SubjectHeader is not null && options.SubjectSecret is null && options.SubjectHeaderFrom.Count == 0)
         {
             failures.Add("Gateway:SubjectHeader is set but nothing vouches for it: give Gateway:SubjectHeaderFrom (the front's addresses) or Gateway:SubjectSecret.");

@@ -25,8 +25,11 @@ internal sealed class GatewaySubjectMiddleware
     private readonly byte[]? _secret;
     private readonly ILogger _logger;
 
-    public GatewaySubjectMiddleware(RequestDelegate next, IOptions<GatewayOptions> options, ILogger<GatewaySubjectMiddleware> logger)
+    private readonly GatewaySubjectCookie? _portalNamed;
+
+    public GatewaySubjectMiddleware(RequestDelegate next, IOptions<GatewayOptions> options, GatewaySubjectCookie portalNamed, ILogger<GatewaySubjectMiddleware> logger)
     {
+        _portalNamed = options.Value.SubjectResponseHeader is null ? null : portalNamed;
         _next = next;
         _options = options.Value;
         _trustedFronts = [.. _options.SubjectHeaderFrom.Select(GatewayOptionsValidator.ParseNetwork)];
@@ -52,6 +55,11 @@ internal sealed class GatewaySubjectMiddleware
         }
 
         headers.Remove(_options.SubjectSecretHeader);
+        if (subject is null && _portalNamed?.Read(context.Request) is { } named)
+        {
+            subject = named;
+        }
+
         if (subject is null && _options.SessionCookie is { } cookie && context.Request.Cookies[cookie] is { Length: > 0 } session)
         {
             // A session id is a secret of the portal: only its keyed hash ever leaves this request (in proofs).

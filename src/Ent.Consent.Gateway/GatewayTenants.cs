@@ -69,6 +69,11 @@ internal sealed class GatewayTenantResolver : IConsentPolicyResolver
                 options.BuiltInServices.Add("aspnetcore");
             }
 
+            if (gateway.SubjectResponseHeader is not null)
+            {
+                GatewaySubjectCookie.Declare(options);
+            }
+
             options.AllowHttpUrls |= development;
             var errors = ConsentPolicy.Validate(options);
             if (errors.Count > 0)

@@ -113,6 +113,58 @@ public sealed partial class SubjectTests
         Assert.True(await PendingAsync(client, consent, static _ => { }));
     }
 
+    [Fact]
+    public async Task A_user_the_portal_names_in_its_response_is_the_subject_until_the_portal_signs_them_out()
+    {
+        await using var upstream = await Upstream.StartAsync(app =>
+        {
+            app.MapGet("/", () => Results.Text(Page, "text/html"));
+            app.MapGet("/sign-in", (HttpContext context) =>
+            {
+                context.Response.Headers["X-Portal-User"] = "alice";
+                return Results.Text(Page, "text/html");
+            });
+            app.MapGet("/sign-out", (HttpContext context) =>
+            {
+                context.Response.Headers["X-Portal-User"] = "";
+                return Results.Text(Page, "text/html");
+            });
+        });
+        await using var gateway = await GatewayServer.StartAsync(upstream.Address, new Dictionary<string, string?> { ["Gateway:SubjectResponseHeader"] = "X-Portal-User" });
+        using var client = gateway.CreateClient();
+
+        using var signIn = await client.GetAsync("/sign-in");
+        Assert.False(signIn.Headers.Contains("X-Portal-User"));
+        var named = signIn.Headers.GetValues("Set-Cookie").Single(static c => c.StartsWith("ent_gateway_user=", StringComparison.Ordinal));
+        Assert.Contains("httponly", named, StringComparison.OrdinalIgnoreCase);
+        var alice = named.Split(';')[0];
+        var consent = await AcceptAllAsync(client, request => request.Headers.TryAddWithoutValidation("Cookie", alice));
+
+        Assert.False(await PendingAsync(client, consent + "; " + alice, static _ => { }));
+        Assert.True(await PendingAsync(client, consent, static _ => { }));
+        // A browser cannot make up the cookie: a forged one names nobody.
+        Assert.True(await PendingAsync(client, consent + "; ent_gateway_user=alice", static _ => { }));
+
+        var signOutRequest = new HttpRequestMessage(HttpMethod.Get, "/sign-out");
+        signOutRequest.Headers.TryAddWithoutValidation("Cookie", alice);
+        using var signOut = await client.SendAsync(signOutRequest);
+        var deleted = signOut.Headers.GetValues("Set-Cookie").Single(static c => c.StartsWith("ent_gateway_user=", StringComparison.Ordinal));
+        Assert.Contains("expires=Thu, 01 Jan 1970", deleted, StringComparison.OrdinalIgnoreCase);
+        Assert.False(signOut.Headers.Contains("X-Portal-User"));
+    }
+
+    [Fact]
+    public async Task The_cookie_page_lists_the_gateways_sign_in_cookie_when_the_portal_names_its_users()
+    {
+        await using var upstream = await Upstream.StartAsync(app => app.MapGet("/", () => Results.Text(Page, "text/html")));
+        await using var gateway = await GatewayServer.StartAsync(upstream.Address, new Dictionary<string, string?> { ["Gateway:SubjectResponseHeader"] = "X-Portal-User" });
+        using var client = gateway.CreateClient();
+
+        var page = await client.GetStringAsync(GatewayServer.Prefix + "/cookies");
+
+        Assert.Contains("ent_gateway_user", page, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("Gateway:Upstream", "", "Gateway:Upstream is required")]
     [InlineData("Gateway:Upstream", "ftp://portal", "not an absolute http or https address")]
