@@ -169,6 +169,12 @@ public static class GatewayApplication
                     AcceptEncoding.Restrict(context.ProxyRequest);
                     return ValueTask.CompletedTask;
                 });
+                var upstream = new Uri(transforms.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.Upstream!);
+                transforms.AddResponseTransform(context =>
+                {
+                    UpstreamLocation.Rewrite(context.HttpContext, upstream);
+                    return ValueTask.CompletedTask;
+                });
                 if (transforms.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.SubjectResponseHeader is { } subjectHeader)
                 {
                     var subjectCookie = transforms.Services.GetRequiredService<GatewaySubjectCookie>();

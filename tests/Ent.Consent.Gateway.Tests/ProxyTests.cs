@@ -19,6 +19,29 @@ public sealed partial class ProxyTests
         return (upstream, gateway, gateway.CreateClient());
     }
 
+    [Fact]
+    public async Task A_redirect_to_the_portals_own_address_is_rewritten_to_the_gateways_and_others_are_left_alone()
+    {
+        var (upstream, gateway, client) = await StartAsync(app =>
+        {
+            app.MapGet("/go", (HttpContext context) => Results.Redirect($"http://{context.Request.Host}/login?next=%2Fcours#top"));
+            app.MapGet("/cas", () => Results.Redirect("https://cas.example.fr/login?service=x"));
+            app.MapGet("/relative", () => Results.Redirect("/login"));
+        });
+        await using (upstream)
+        await using (gateway)
+        using (client)
+        {
+            using var go = await client.SendAsync(Get("/go"));
+            using var cas = await client.SendAsync(Get("/cas"));
+            using var relative = await client.SendAsync(Get("/relative"));
+
+            Assert.Equal(new Uri(gateway.Address, "/login?next=%2Fcours#top"), go.Headers.Location);
+            Assert.Equal(new Uri("https://cas.example.fr/login?service=x"), cas.Headers.Location);
+            Assert.Equal("/login", relative.Headers.Location!.OriginalString);
+        }
+    }
+
     private static HttpRequestMessage Get(string path, string? cookie = null, string accept = "text/html")
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
