@@ -142,6 +142,12 @@ public static class GatewayApplication
             consent.AddSqliteProofStore(paths.ProofStore);
         }
 
+        if (gateway.ProofCheckpointInterval > TimeSpan.Zero)
+        {
+            // Each node signs with its own key into its own data directory, as the library does on several web nodes.
+            consent.AddProofCheckpoints(options => options.Interval = gateway.ProofCheckpointInterval);
+        }
+
 
         builder.Services.AddSingleton<GatewaySubjectCookie>();
         builder.Services.AddSingleton<GatewayRules>();

@@ -94,6 +94,13 @@ public sealed class GatewayOptions
     /// <summary>How long the portal may stay silent (connecting, answering, between two reads of a body). Default 100 s.</summary>
     public TimeSpan UpstreamTimeout { get; set; } = TimeSpan.FromSeconds(100);
 
+    /// <summary>
+    /// How often the proof chain's head is signed into <c>{DataDirectory}/proof-checkpoints.jsonl</c> (ECDSA P-256,
+    /// key in <c>{DataDirectory}/proof-checkpoint-key.pem</c>), so that a chain rewritten by someone with write access
+    /// to the database is detected. Default 10 minutes; zero turns checkpoints off.
+    /// </summary>
+    public TimeSpan ProofCheckpointInterval { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>How long connecting to the portal may take. Default 10 s.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

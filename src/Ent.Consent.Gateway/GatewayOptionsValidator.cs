@@ -161,6 +161,11 @@ internal sealed partial class GatewayOptionsValidator : IValidateOptions<Gateway
             failures.Add("Gateway:MaxResponseHeadersKilobytes must be between 16 and 4096.");
         }
 
+        if (options.ProofCheckpointInterval < TimeSpan.Zero)
+        {
+            failures.Add("Gateway:ProofCheckpointInterval must be zero (no checkpoints) or positive (for example 00:10:00).");
+        }
+
         if (options.UpstreamTimeout <= TimeSpan.Zero || options.ConnectTimeout <= TimeSpan.Zero)
         {
             failures.Add("Gateway:UpstreamTimeout and Gateway:ConnectTimeout must be positive (for example 00:01:40).");

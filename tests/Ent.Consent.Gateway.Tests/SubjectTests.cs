@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Ent.Consent.Gateway;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Ent.Consent.Gateway.Tests;
@@ -165,11 +166,27 @@ public sealed partial class SubjectTests
         Assert.Contains("ent_gateway_user", page, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_proof_chain_is_anchored_in_signed_checkpoints_by_default_and_not_when_the_interval_is_zero()
+    {
+        await using var upstream = await Upstream.StartAsync(app => app.MapGet("/", () => Results.Text(Page, "text/html")));
+        await using var anchored = await GatewayServer.StartAsync(upstream.Address, new Dictionary<string, string?>());
+        await using var unanchored = await GatewayServer.StartAsync(upstream.Address, new Dictionary<string, string?> { ["Gateway:ProofCheckpointInterval"] = "00:00:00" });
+
+        Assert.True(File.Exists(Path.Combine(anchored.DataDirectory, "proof-checkpoint-key.pem")));
+        Assert.True(File.Exists(Path.Combine(anchored.DataDirectory, "proof-checkpoint-key.pub.pem")));
+        Assert.True(anchored.Services.GetRequiredService<Ent.Consent.AspNetCore.ConsentProofVerifier>().UsesCheckpoints);
+        Assert.False(File.Exists(Path.Combine(unanchored.DataDirectory, "proof-checkpoint-key.pem")));
+        Assert.False(unanchored.Services.GetRequiredService<Ent.Consent.AspNetCore.ConsentProofVerifier>().UsesCheckpoints);
+    }
+
     [Theory]
     [InlineData("Gateway:Upstream", "", "Gateway:Upstream is required")]
     [InlineData("Gateway:Upstream", "ftp://portal", "not an absolute http or https address")]
     [InlineData("Gateway:PathPrefix", "/consent/", "must start with '/', have no trailing slash")]
     [InlineData("Gateway:PathPrefix", "/static", "a path portals commonly use")]
+    [InlineData("Gateway:ProofCheckpointInterval", "-00:01:00", "Gateway:ProofCheckpointInterval must be zero")]
+    [InlineData("Gateway:SubjectResponseHeader", "X Portal", "is not a valid header name")]
     [InlineData("Gateway:SubjectHeader", "X-Ent-User", "nothing vouches for it")]
     [InlineData("Gateway:SubjectSecret", "short", "at least 32 characters")]
     [InlineData("Gateway:Unknown", "1", "Unknown")]
