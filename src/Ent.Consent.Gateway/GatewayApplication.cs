@@ -73,18 +73,16 @@ public static class GatewayApplication
             failures.Add("Gateway:Tenants is set, so EntConsent:Cookie:Domain must be left out: each school's host keeps its own consent cookie.");
         }
 
-        var tenants = failures.Count == 0
-            ? GatewayTenantResolver.Compile(builder.Configuration, gateway, builder.Environment.IsDevelopment(), failures)
+        var tenants = failures.Count == 0 && gateway.Tenants.Count > 0
+            ? GatewayTenants.Map(builder.Configuration, gateway, builder.Environment.IsDevelopment(), failures)
             : [];
         if (failures.Count > 0)
         {
             throw new OptionsValidationException(GatewayOptions.SectionName, typeof(GatewayOptions), failures);
         }
 
-        if (tenants.Count > 0)
-        {
-            builder.Services.AddSingleton<IConsentPolicyResolver>(provider => new GatewayTenantResolver(provider.GetRequiredService<ConsentPolicy>(), tenants));
-        }
+        // The library's tenant resolver (EntConsent:Tenants) does the per-host matching.
+        builder.Configuration.AddInMemoryCollection(tenants);
 
         builder.Services.AddOptions<GatewayOptions>()
             .Bind(section, static binder => binder.ErrorOnUnknownConfiguration = true)
