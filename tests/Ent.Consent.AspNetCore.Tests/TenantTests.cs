@@ -123,6 +123,25 @@ public sealed class TenantTests
         Assert.StartsWith($"{CollegeA}|", await WhoAsync(app, "http://www.ent.test/college-a/", configure: SignedInAtB), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("", "http://www.ent.test/lycees/lycee-b/notes", LyceeB)]
+    [InlineData("/ent", "http://www.ent.test/ent/lycees/lycee-b/notes", LyceeB)]
+    [InlineData("/ent", "http://www.ent.test/lycees/lycee-b/notes", null)]
+    [InlineData("", "http://other.test/lycees/lycee-b/notes", null)]
+    [InlineData("", "/lycees/lycee-b/notes", null)]
+    public async Task Under_a_path_base_the_consent_endpoint_matches_the_referers_path_after_it(string pathBase, string referer, string? expected)
+    {
+        await using var app = await StartAsync(TwoSchools);
+        var resolver = app.Services.GetRequiredService<IConsentPolicyResolver>();
+        var context = new DefaultHttpContext();
+        context.Request.Host = new HostString("www.ent.test");
+        context.Request.PathBase = pathBase;
+        context.Request.Path = "/consent";
+        context.Request.Headers.Referer = referer;
+
+        Assert.Equal(expected, resolver.Resolve(context).Tenant);
+    }
+
     [Fact]
     public async Task The_consent_endpoint_of_a_path_prefix_school_takes_the_school_of_the_page_that_called_it_if_same_origin()
     {

@@ -163,6 +163,11 @@ internal sealed class TenantConsentPolicyResolver : IConsentPolicyResolver
 
         var path = rest[pathStart..];
         var end = path.IndexOfAny('?', '#');
-        return end < 0 ? path : path[..end];
+        path = end < 0 ? path : path[..end];
+        // Prefixes are matched after the application's PathBase, as Request.Path is.
+        var pathBase = request.PathBase.Value.AsSpan();
+        return pathBase.IsEmpty ? path
+            : path.StartsWith(pathBase, StringComparison.OrdinalIgnoreCase) && (path.Length == pathBase.Length || path[pathBase.Length] == '/') ? path[pathBase.Length..]
+            : default;
     }
 }
