@@ -5,6 +5,7 @@ using Ent.Consent.AspNetCore.Tenants;
 using Ent.Consent.AspNetCore.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -186,6 +187,64 @@ public sealed class TenantTests
         // The user's export holds both, each with its tenant.
         var export = await store.ExportBySubjectAsync(store.Records[0].Content.SubjectKey!);
         Assert.Equal([CollegeA, null], export.Select(static r => r.Content.Tenant));
+    }
+
+    [Fact]
+    public async Task Every_proof_path_records_the_tenant_of_the_request()
+    {
+        var store = new FakeProofStore { Unavailable = true };
+        await using var app = await ConsentTestApp.StartAsync(
+            TwoSchools,
+            services: s => s.AddSingleton<IConsentProofStore>(store),
+            routes: static app =>
+            {
+                app.MapGet("/withdraw", static (HttpContext context) =>
+                {
+                    context.Features.Get<ITrackingConsentFeature>()!.WithdrawConsent();
+                    return "withdrawn";
+                });
+                Routes(app);
+            },
+            beforeConsent: UaiClaim);
+
+        // A refusal while the store is down goes through the spool file, then to the store.
+        await ChooseAsync(app, "http://lycee-b.ent.test", new CookieJar(), new { action = "refuse-all" });
+        await WaitUntil(() => store.FailedAttempts >= 1, () => app.Time.Advance(TimeSpan.FromSeconds(1)));
+        store.Unavailable = false;
+        await WaitUntil(() => store.Records.Count == 1, () => app.Time.Advance(TimeSpan.FromMinutes(1)));
+        // A Global Privacy Control refusal, on a page load at the collège's path.
+        await app.GetAsync("http://www.ent.test/college-a/accueil", new CookieJar(), static r =>
+        {
+            r.Headers.Add("Sec-GPC", "1");
+            r.Headers.Add("Sec-Fetch-Dest", "document");
+            r.Headers.Add("Sec-Fetch-Mode", "navigate");
+        });
+        await WaitUntil(() => store.Records.Count == 2, static () => { });
+        // The host's own withdrawal (ITrackingConsentFeature), for a user whose school comes from a claim.
+        await app.GetAsync("http://www.ent.test/withdraw", new CookieJar(), static r =>
+        {
+            r.Headers.Add("X-Test-User", "eleve");
+            r.Headers.Add("X-Test-Uai", LyceeB);
+        });
+        await WaitUntil(() => store.Records.Count == 3, static () => { });
+        // A grant through the endpoint, on the collège's host.
+        await ChooseAsync(app, "http://college-a.ent.test", new CookieJar(), new { action = "accept-all" });
+
+        Assert.Equal([LyceeB, CollegeA, LyceeB, CollegeA], store.Records.Select(static r => r.Content.Tenant));
+        Assert.Equal(ConsentChannel.PrivacySignal, store.Records[1].Content.Channel);
+        Assert.Equal(ConsentChannel.Api, store.Records[2].Content.Channel);
+    }
+
+    private static async Task WaitUntil(Func<bool> condition, Action nudge)
+    {
+        // Waits for the background writer; bounded, and never an assertion about how long it took.
+        for (var i = 0; i < 2000 && !condition(); i++)
+        {
+            nudge();
+            await Task.Delay(5);
+        }
+
+        Assert.True(condition());
     }
 
     [Fact]
