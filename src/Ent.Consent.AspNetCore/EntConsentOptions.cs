@@ -21,6 +21,22 @@ public sealed class EntConsentOptions
     public ConsentPolicyOptions Policy { get; set; } = new();
 
     /// <summary>
+    /// The schools (or academies) of a multi-tenant portal, keyed by tenant id (a UAI), bound from
+    /// <c>EntConsent:Tenants</c>: each one's match (hosts, path prefix, claim) and policy. When not empty, the built-in
+    /// resolver picks each request's tenant (host first, then the longest path prefix, then
+    /// <see cref="TenantClaimType"/>; otherwise the portal's policy and no tenant), and its proofs and restored choices
+    /// are that tenant's. Compiled and validated at start. Ignored when the host registers its own
+    /// <see cref="IConsentPolicyResolver"/>.
+    /// </summary>
+    public IDictionary<string, ConsentTenantOptions> Tenants { get; set; } = new Dictionary<string, ConsentTenantOptions>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The claim of the signed-in user whose value picks a tenant by its <see cref="ConsentTenantOptions.Claim"/>
+    /// (for example the school UAI the ENT's identity provider sends). Null: tenants are not matched by claim.
+    /// </summary>
+    public string? TenantClaimType { get; set; }
+
+    /// <summary>
     /// Where Ent.Consent's endpoints live: <c>MapEntConsent</c> maps the consent endpoint here,
     /// <c>MapEntConsentWidget</c> the widget's assets and pages below it, <c>MapEntConsentProofs</c> without a prefix
     /// <c>{PathPrefix}/proofs</c>, and the widget's forms post here. Default <c>/consent</c>; a path without a
@@ -161,7 +177,10 @@ public sealed class EntConsentOptions
     /// <c>GET {prefix}</c>, so page scripts, third-party ones included, never see it).
     /// The name is the policy's <see cref="ConsentPolicyOptions.ConsentCookieName"/> and the lifetime the choice's
     /// own, so <see cref="CookieBuilder.Name"/>, <see cref="CookieBuilder.Expiration"/> and
-    /// <see cref="CookieBuilder.MaxAge"/> must stay null. Validated when the host starts.
+    /// <see cref="CookieBuilder.MaxAge"/> must stay null. <see cref="CookieBuilder.Domain"/> (a parent domain such as
+    /// <c>ent.example.fr</c>) makes <c>www.</c>, <c>cas.</c> and <c>mediacentre.</c> share one choice; a request whose
+    /// host is outside it gets a host-only cookie and a logged warning, and every host sharing it must run the same
+    /// policy version, or the choice is asked again. Validated when the host starts.
     /// </summary>
     public CookieBuilder Cookie { get; set; } = new()
     {

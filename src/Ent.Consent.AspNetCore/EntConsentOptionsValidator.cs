@@ -84,6 +84,7 @@ internal sealed class EntConsentOptionsValidator : IValidateOptions<EntConsentOp
         ValidateCookieDomains(options.CookieDomains, errors);
         ValidateContentSecurityPolicy(options, errors);
         ValidateCookie(options.Cookie, errors);
+        ValidateTenants(options, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
@@ -225,6 +226,64 @@ internal sealed class EntConsentOptionsValidator : IValidateOptions<EntConsentOp
         }
     }
 
+    private static void ValidateTenants(EntConsentOptions options, List<string> errors)
+    {
+        if (options.Tenants is null)
+        {
+            errors.Add("Tenants is null: leave it empty or list the portal's schools.");
+            return;
+        }
+
+        if (options.TenantClaimType is { } claimType && string.IsNullOrWhiteSpace(claimType))
+        {
+            errors.Add("TenantClaimType is blank: name the claim that carries the tenant (for example 'ent_uai') or leave it null.");
+        }
+
+        if (options.Tenants.Count == 0 || options.Policy is null)
+        {
+            return;
+        }
+
+        // One owner per host, prefix and claim value: otherwise which school's banner a request shows would depend on
+        // the order of a configuration file.
+        var hosts = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var prefixes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var claims = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (id, tenant) in options.Tenants)
+        {
+            var key = $"{EntConsentOptions.SectionName}:Tenants:{id}";
+            var before = errors.Count;
+            Tenants.ConsentTenantPolicies.ValidateMatch(id, tenant, options.TenantClaimType, key, errors);
+            if (tenant is null)
+            {
+                continue;
+            }
+
+            foreach (var host in tenant.Hosts ?? [])
+            {
+                if (host is not null && !hosts.TryAdd(host, id))
+                {
+                    errors.Add($"{key}:Hosts has '{host}', which tenant '{hosts[host]}' has too: a host belongs to one tenant.");
+                }
+            }
+
+            if (tenant.PathPrefix is { } prefix && !prefixes.TryAdd(prefix, id))
+            {
+                errors.Add($"{key}:PathPrefix '{prefix}' is tenant '{prefixes[prefix]}''s too: a prefix belongs to one tenant.");
+            }
+
+            if (tenant.Claim is { } claim && !claims.TryAdd(claim, id))
+            {
+                errors.Add($"{key}:Claim '{claim}' is tenant '{claims[claim]}''s too: a claim value belongs to one tenant.");
+            }
+
+            if (errors.Count == before)
+            {
+                Tenants.ConsentTenantPolicies.Complete(tenant, options.Policy, key, errors);
+            }
+        }
+    }
+
     private static void ValidateCookie(Microsoft.AspNetCore.Http.CookieBuilder? cookie, List<string> errors)
     {
         if (cookie is null)
@@ -246,6 +305,11 @@ internal sealed class EntConsentOptionsValidator : IValidateOptions<EntConsentOp
         if (string.IsNullOrEmpty(cookie.Path) || cookie.Path[0] != '/')
         {
             errors.Add($"Cookie.Path '{cookie.Path}' must start with '/'.");
+        }
+
+        if (cookie.Domain is { } domain && !IsDomainName(domain))
+        {
+            errors.Add($"Cookie.Domain '{domain}' must be a parent domain of the portal's hosts such as 'ent.example.fr' (two labels or more, no scheme, port, path or wildcard), or null for a host-only cookie.");
         }
 
         if (cookie.SameSite == Microsoft.AspNetCore.Http.SameSiteMode.None && cookie.SecurePolicy != Microsoft.AspNetCore.Http.CookieSecurePolicy.Always)

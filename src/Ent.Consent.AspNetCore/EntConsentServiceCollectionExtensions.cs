@@ -4,6 +4,7 @@ using Ent.Consent.AspNetCore.Diagnostics;
 using Ent.Consent.AspNetCore.Endpoints;
 using Ent.Consent.AspNetCore.Enforcement;
 using Ent.Consent.AspNetCore.Proofs;
+using Ent.Consent.AspNetCore.Tenants;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -53,7 +54,21 @@ public static class EntConsentServiceCollectionExtensions
         // convert (dotnet/runtime#35007): "Lifetime": "13 mois" would silently remove a cookie's declaration.
         services.AddOptions<EntConsentOptions>()
             .Bind(configuration.GetSection(EntConsentOptions.SectionName), static binder => binder.ErrorOnUnknownConfiguration = true)
-            .Configure(configure);
+            .Configure(configure)
+            .PostConfigure(options =>
+            {
+                // A tenant's Policy keys replace the portal's, key by key: merged here, where the configuration shows
+                // which keys the tenant gave (the bound object cannot tell a default from a given value).
+                var portal = configuration.GetSection(EntConsentOptions.SectionName + ":Policy");
+                foreach (var (id, tenant) in options.Tenants)
+                {
+                    var own = configuration.GetSection($"{EntConsentOptions.SectionName}:Tenants:{id}:Policy");
+                    if (tenant is not null && own.Exists())
+                    {
+                        tenant.Policy = ConsentTenantPolicies.Merge(portal, own);
+                    }
+                }
+            });
         return AddCore(services);
     }
 
@@ -87,7 +102,14 @@ public static class EntConsentServiceCollectionExtensions
         services.TryAddSingleton(static provider => ConsentPolicy.Create(
             provider.GetRequiredService<IOptions<EntConsentOptions>>().Value.Policy,
             provider.GetRequiredService<ILoggerFactory>().CreateLogger("Ent.Consent")));
-        services.TryAddSingleton<IConsentPolicyResolver, SingleConsentPolicyResolver>();
+        services.TryAddSingleton<IConsentPolicyResolver>(static provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<EntConsentOptions>>().Value;
+            var portal = provider.GetRequiredService<ConsentPolicy>();
+            return options.Tenants.Count == 0
+                ? new SingleConsentPolicyResolver(portal)
+                : new TenantConsentPolicyResolver(portal, options, provider.GetRequiredService<ILoggerFactory>().CreateLogger("Ent.Consent"));
+        });
         services.TryAddSingleton<ConsentMetrics>();
         services.TryAddSingleton<ConsentRuntime>();
         services.TryAddSingleton(static provider =>

@@ -74,18 +74,16 @@ public static class GatewayApplication
             failures.Add("Gateway:Tenants is set, so EntConsent:Cookie:Domain must be left out: each school's host keeps its own consent cookie.");
         }
 
-        var tenants = failures.Count == 0
-            ? GatewayTenantResolver.Compile(builder.Configuration, gateway, builder.Environment.IsDevelopment(), failures)
+        var tenants = failures.Count == 0 && gateway.Tenants.Count > 0
+            ? GatewayTenants.Map(builder.Configuration, gateway, builder.Environment.IsDevelopment(), failures)
             : [];
         if (failures.Count > 0)
         {
             throw new OptionsValidationException(GatewayOptions.SectionName, typeof(GatewayOptions), failures);
         }
 
-        if (tenants.Count > 0)
-        {
-            builder.Services.AddSingleton<IConsentPolicyResolver>(provider => new GatewayTenantResolver(provider.GetRequiredService<ConsentPolicy>(), tenants));
-        }
+        // The library's tenant resolver (EntConsent:Tenants) does the per-host matching.
+        builder.Configuration.AddInMemoryCollection(tenants);
 
         builder.Services.AddOptions<GatewayOptions>()
             .Bind(section, static binder => binder.ErrorOnUnknownConfiguration = true)
@@ -127,10 +125,6 @@ public static class GatewayApplication
                 // The consent-aware policy (EntConsent:ContentSecurityPolicy:Mode) trusts the widget through the nonce
                 // the gateway gives the page it injects into.
                 options.ContentSecurityPolicy.Nonce ??= GatewayNonce.Of;
-                if (gateway.SubjectResponseHeader is not null)
-                {
-                    GatewaySubjectCookie.Declare(options.Policy);
-                }
             })
             .AddWidget(options => options.CookiePageUrl ??= null);
         if (gateway.PostgreSql is { } proofDatabase)
@@ -148,6 +142,22 @@ public static class GatewayApplication
             consent.AddProofCheckpoints(options => options.Interval = gateway.ProofCheckpointInterval);
         }
 
+
+        if (gateway.SubjectResponseHeader is not null)
+        {
+            // After AddEntConsent's own post-configuration, which merges each tenant's policy from configuration.
+            builder.Services.PostConfigure<EntConsentOptions>(static options =>
+            {
+                GatewaySubjectCookie.Declare(options.Policy);
+                foreach (var tenant in options.Tenants.Values)
+                {
+                    if (tenant?.Policy is { } policy)
+                    {
+                        GatewaySubjectCookie.Declare(policy);
+                    }
+                }
+            });
+        }
 
         builder.Services.AddSingleton<GatewaySubjectCookie>();
         builder.Services.AddSingleton<GatewayRules>();

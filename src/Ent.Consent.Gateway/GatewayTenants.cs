@@ -1,90 +1,42 @@
 using Ent.Consent.AspNetCore;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 
 namespace Ent.Consent.Gateway;
 
 /// <summary>
-/// Each <c>Gateway:Tenants</c> host's policy: the <c>EntConsent:Policy</c> section with the tenant's own
-/// <c>Policy</c> keys in place of the default's (a whole top-level key at a time, so a tenant's one controller does
-/// not sit beside the default's second one), compiled once at start. A request is matched on its host (after the
-/// forwarded headers); a host not listed gets the default policy and no tenant.
+/// <c>Gateway:Tenants</c> (host → tenant id and <c>Policy</c> overrides) written as the library's
+/// <c>EntConsent:Tenants</c> (id → <c>Hosts</c> and <c>Policy</c>), whose resolver then picks each request's tenant.
+/// Each tenant's policy is compiled here too, so that a mistake stops the build with the host's key named.
 /// </summary>
-internal sealed class GatewayTenantResolver : IConsentPolicyResolver
+internal static class GatewayTenants
 {
-    private readonly Dictionary<string, ConsentPolicyResolution> _byHost;
-    private readonly ConsentPolicyResolution _default;
-
-    public GatewayTenantResolver(ConsentPolicy defaultPolicy, Dictionary<string, ConsentPolicyResolution> byHost)
+    /// <summary>The <c>EntConsent:Tenants</c> keys for <paramref name="gateway"/>'s tenants; problems go to <paramref name="failures"/>.</summary>
+    public static Dictionary<string, string?> Map(IConfiguration configuration, GatewayOptions gateway, bool development, List<string> failures)
     {
-        _default = new ConsentPolicyResolution(defaultPolicy, null);
-        _byHost = byHost;
-    }
-
-    public ConsentPolicyResolution Resolve(HttpContext context)
-        => _byHost.TryGetValue(context.Request.Host.Host, out var tenant) ? tenant : _default;
-
-    /// <summary>Compiles every tenant's policy; each problem becomes a sentence naming the host's key.</summary>
-    public static Dictionary<string, ConsentPolicyResolution> Compile(IConfiguration configuration, GatewayOptions gateway, bool development, List<string> failures)
-    {
-        var byHost = new Dictionary<string, ConsentPolicyResolution>(StringComparer.OrdinalIgnoreCase);
-        var defaults = configuration.GetSection("EntConsent:Policy");
+        var mapped = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        var portalSection = configuration.GetSection("EntConsent:Policy");
         foreach (var (host, tenant) in gateway.Tenants)
         {
             var key = $"{GatewayOptions.SectionName}:Tenants:{host}";
             var overrides = configuration.GetSection(key + ":Policy");
-            var replaced = overrides.GetChildren().Select(static c => c.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
-            var merged = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-            foreach (var (path, value) in defaults.AsEnumerable(makePathsRelative: true))
+            var problems = ConsentTenantOptions.CheckPolicy(portalSection, overrides, key, development);
+            if (problems.Count > 0)
             {
-                if (value is not null && !replaced.Contains(path.Split(':', 2)[0]))
-                {
-                    merged[path] = value;
-                }
+                failures.AddRange(problems);
+                continue;
             }
 
+            var target = $"{EntConsentOptions.SectionName}:Tenants:{tenant.Id}";
+            mapped[target + ":Hosts:0"] = host;
             foreach (var (path, value) in overrides.AsEnumerable(makePathsRelative: true))
             {
                 if (value is not null)
                 {
-                    merged[path] = value;
+                    mapped[$"{target}:Policy:{path}"] = value;
                 }
             }
-
-            var options = new ConsentPolicyOptions();
-            try
-            {
-                new ConfigurationBuilder().AddInMemoryCollection(merged).Build()
-                    .Bind(options, static binder => binder.ErrorOnUnknownConfiguration = true);
-            }
-            catch (InvalidOperationException exception)
-            {
-                failures.Add($"{key}:Policy: {exception.Message}");
-                continue;
-            }
-
-            // As AddEntConsent does for the default policy: the antiforgery cookie is declared, http links in development.
-            if (!options.BuiltInServices.Contains("aspnetcore") && !options.Services.Exists(static s => s.Id == "aspnetcore"))
-            {
-                options.BuiltInServices.Add("aspnetcore");
-            }
-
-            if (gateway.SubjectResponseHeader is not null)
-            {
-                GatewaySubjectCookie.Declare(options);
-            }
-
-            options.AllowHttpUrls |= development;
-            var errors = ConsentPolicy.Validate(options);
-            if (errors.Count > 0)
-            {
-                failures.AddRange(errors.Select(error => $"{key}:Policy: {error}"));
-                continue;
-            }
-
-            byHost[host] = new ConsentPolicyResolution(ConsentPolicy.Create(options), tenant.Id);
         }
 
-        return byHost;
+        return mapped;
     }
 }

@@ -44,7 +44,8 @@ public sealed class PortalVisitor : IAsyncDisposable
         => OpenAsync(fixture.Browser, fixture.Server.Address, javaScriptEnabled, globalPrivacyControl);
 
     /// <summary>A visitor of the portal at <paramref name="address"/>, for a test that runs a portal of its own.</summary>
-    internal static async Task<PortalVisitor> OpenAsync(IBrowser browser, Uri address, bool javaScriptEnabled = true, bool globalPrivacyControl = false)
+    /// <param name="firstPartyDomain">A parent domain whose hosts are first party too (sibling subdomains of the portal).</param>
+    internal static async Task<PortalVisitor> OpenAsync(IBrowser browser, Uri address, bool javaScriptEnabled = true, bool globalPrivacyControl = false, string? firstPartyDomain = null)
     {
         var options = new BrowserNewContextOptions
         {
@@ -73,7 +74,7 @@ public sealed class PortalVisitor : IAsyncDisposable
         await context.RouteAsync("**/*", async route =>
         {
             var url = new Uri(route.Request.Url);
-            if (url.Scheme is "http" or "https" && url.Host != portalHost)
+            if (url.Scheme is "http" or "https" && url.Host != portalHost && (firstPartyDomain is null || !url.Host.EndsWith("." + firstPartyDomain, StringComparison.Ordinal)))
             {
                 visitor._thirdPartyRequests.Enqueue(route.Request.Url);
                 await route.AbortAsync();

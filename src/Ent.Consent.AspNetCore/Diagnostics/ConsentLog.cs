@@ -68,4 +68,7 @@ internal static partial class ConsentLog
 
     [LoggerMessage(EventId = 121, Level = LogLevel.Information, Message = "Ent.Consent policy {PolicyVersion} loaded: {ServiceCount} services, undeclared cookies {Mode}, Global Privacy Control {Gpc}.")]
     public static partial void PolicyLoaded(ILogger logger, string policyVersion, int serviceCount, UndeclaredCookieMode mode, bool gpc);
+
+    [LoggerMessage(EventId = 122, Level = LogLevel.Warning, Message = "Host {Host} is outside EntConsent:Cookie:Domain {Domain}: its consent cookie is host-only, so its choice is not shared with the domain's other hosts.")]
+    public static partial void HostOutsideCookieDomain(ILogger logger, string host, string domain);
 }

@@ -625,7 +625,7 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
     private string DepositCookieHeader()
     {
         var firstDeposit = _firstDeposit!.Value;
-        var options = _runtime.Options.Cookie.Build(_context);
+        var options = CookieOptionsForHost();
         options.HttpOnly = true;
         options.MaxAge = null;
         options.Expires = RegulatoryDurations.ExemptAudienceCookieDeadline(firstDeposit);
@@ -651,6 +651,47 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
         // contract's text as is.
         var headers = _inner.Headers;
         headers.SetCookie = StringValues.Concat(headers.SetCookie, ConsentCookieHeader(state, TimeSpan.FromSeconds(Math.Floor(remaining.TotalSeconds))));
+        if (_runtime.Options.Cookie.Domain is not null && HostOnlyConsentCookieExpiry() is { } expiry)
+        {
+            headers.SetCookie = StringValues.Concat(headers.SetCookie, expiry);
+        }
+    }
+
+    /// <summary>
+    /// The cookie attributes for this request's host: with <see cref="EntConsentOptions.Cookie"/>'s parent domain
+    /// when it covers the host, else host-only (a browser would drop a cookie for a domain that does not contain
+    /// the host, and the choice would be lost).
+    /// </summary>
+    private CookieOptions CookieOptionsForHost()
+    {
+        var options = _runtime.Options.Cookie.Build(_context);
+        if (options.Domain is { } domain && !CoversHost(domain))
+        {
+            options.Domain = null;
+            _runtime.WarnHostOutsideCookieDomain(_context.Request.Host.Host, domain);
+        }
+
+        return options;
+    }
+
+    private bool CoversHost(string domain)
+    {
+        var host = _context.Request.Host.Host;
+        return host.Length > 0 && !System.Net.IPAddress.TryParse(host, out _) && RequestCookieSweep.Covers(RequestCookieSweep.NormalizeDomain(domain), host);
+    }
+
+    /// <summary>
+    /// When the choice goes to the parent domain, a host-only consent cookie left from before (written before the
+    /// domain was configured) is expired: a browser holding both sends both, and the older one would be read.
+    /// </summary>
+    private string? HostOnlyConsentCookieExpiry()
+    {
+        if (RequestCookieReader.Find(_context.Request, _snapshot.Policy.ConsentCookieName).IsEmpty || !CoversHost(_runtime.Options.Cookie.Domain!))
+        {
+            return null;
+        }
+
+        return _snapshot.Policy.ConsentCookieName + "=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=" + (_runtime.Options.Cookie.Path ?? "/");
     }
 
     private string ConsentCookieHeader(ConsentState state, TimeSpan maxAge)
@@ -660,7 +701,7 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
         var toAccount = _snapshot.FollowsAccount && !_snapshot.IsPrivacySignalRefusal;
         var subject = toAccount || state.Channel != ConsentChannel.PrivacySignal ? _snapshot.Subject : null;
         var binding = subject is null ? null : _runtime.Subjects.Bind(subject, state.ConsentId);
-        var options = _runtime.Options.Cookie.Build(_context);
+        var options = CookieOptionsForHost();
         options.MaxAge = maxAge;
         options.Expires = null;
         var name = toAccount ? _snapshot.Policy.AccountConsentCookieName : _snapshot.Policy.ConsentCookieName;

@@ -25,6 +25,7 @@ internal sealed class ConsentRuntime
     private const int MaxUnknownServicesWarned = 1000;
 
     private readonly ConcurrentDictionary<string, bool> _unknownServicesWarned = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _hostsOutsideCookieDomain = new(StringComparer.OrdinalIgnoreCase);
 
     // One response writer per server response object (a connection, or an HTTP/2 stream), reused request after
     // request, when the server has no per-context state to keep it in.
@@ -167,6 +168,15 @@ internal sealed class ConsentRuntime
         var snapshot = new ConsentSnapshot(this, policy, tenant, null, null, subject, minor, isPrivacySignalRefusal: false);
         _lastNoChoice = snapshot;
         return snapshot;
+    }
+
+    /// <summary>Warns once per process and host that the cookie domain does not cover it.</summary>
+    public void WarnHostOutsideCookieDomain(string host, string domain)
+    {
+        if (_hostsOutsideCookieDomain.Count < MaxUnknownServicesWarned && _hostsOutsideCookieDomain.TryAdd(host, true))
+        {
+            ConsentLog.HostOutsideCookieDomain(EnforcementLogger, host, domain);
+        }
     }
 
     /// <summary>Warns once per process and id that host code asked about a service the policy does not declare.</summary>

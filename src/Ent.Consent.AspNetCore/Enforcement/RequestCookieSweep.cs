@@ -262,7 +262,7 @@ internal sealed class RequestCookieSweep
         return candidate;
     }
 
-    private static bool Covers(string domain, string host)
+    internal static bool Covers(string domain, string host)
         => host.Equals(domain, StringComparison.OrdinalIgnoreCase)
             || (host.Length > domain.Length && host.EndsWith(domain, StringComparison.OrdinalIgnoreCase) && host[host.Length - domain.Length - 1] == '.');
 
