@@ -115,6 +115,13 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
     /// <summary>Adopts a choice restored from the proof store: written as the cookie, not recorded again.</summary>
     public void Restore(ConsentState state) => Adopt(state);
 
+    /// <summary>Adopts what a minor's guardians decided, read from the proof store for this request.</summary>
+    public void AdoptGuardians(GuardianConsent guardians)
+    {
+        _snapshot = _snapshot.WithGuardians(guardians);
+        _context.Features.Set<IConsentFeature>(_snapshot);
+    }
+
     public DateTimeOffset? ExemptAudienceDeadline()
     {
         var started = _started || _inner.HasStarted;
@@ -511,7 +518,7 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
             return Verdict.Keep;
         }
 
-        if (!policy.IsAllowed(service.Id, snapshot.State ?? snapshot.EarlierState, snapshot.SubjectIsMinor))
+        if (!policy.IsAllowed(service.Id, snapshot.State ?? snapshot.EarlierState, snapshot.Guardians))
         {
             _runtime.CookieBlocked(_context, nameText ?? name.ToString(), service.Id, ConsentCookieBlockReason.NoConsent);
             return Verdict.Drop;

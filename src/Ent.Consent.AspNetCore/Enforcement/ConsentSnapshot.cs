@@ -17,7 +17,8 @@ internal sealed class ConsentSnapshot : IConsentFeature
         ConsentState? earlierState,
         string? subject,
         bool subjectIsMinor,
-        bool isPrivacySignalRefusal)
+        bool isPrivacySignalRefusal,
+        GuardianConsent? guardians = null)
     {
         _runtime = runtime;
         Policy = policy;
@@ -26,6 +27,8 @@ internal sealed class ConsentSnapshot : IConsentFeature
         EarlierState = earlierState;
         Subject = subject;
         SubjectIsMinor = subjectIsMinor;
+        // A minor whose guardians were not read has nobody agreeing with them: nothing consent-required runs.
+        Guardians = subjectIsMinor ? guardians ?? GuardianConsent.None : null;
         IsPrivacySignalRefusal = isPrivacySignalRefusal;
         DepositCookieName = Cookies.AudienceDepositCookie.NameFor(policy.ConsentCookieName);
     }
@@ -50,6 +53,8 @@ internal sealed class ConsentSnapshot : IConsentFeature
 
     public bool SubjectIsMinor { get; }
 
+    public GuardianConsent? Guardians { get; }
+
     /// <summary>
     /// <see cref="State"/> is a refusal derived from <c>Sec-GPC: 1</c> for a visitor without a choice; the response
     /// writer records it and writes it as the consent cookie.
@@ -67,7 +72,7 @@ internal sealed class ConsentSnapshot : IConsentFeature
             return false;
         }
 
-        return Policy.IsAllowed(serviceId, State ?? EarlierState, SubjectIsMinor);
+        return Policy.IsAllowed(serviceId, State ?? EarlierState, Guardians);
     }
 
     /// <summary>Every consent-required service is allowed (<c>ITrackingConsentFeature.HasConsent</c>).</summary>
@@ -82,7 +87,7 @@ internal sealed class ConsentSnapshot : IConsentFeature
 
             foreach (var service in Policy.ChoosableServices)
             {
-                if (service.Category == ServiceCategory.ConsentRequired && !Policy.IsAllowed(service.Id, state, SubjectIsMinor))
+                if (service.Category == ServiceCategory.ConsentRequired && !Policy.IsAllowed(service.Id, state, Guardians))
                 {
                     return false;
                 }
@@ -94,7 +99,11 @@ internal sealed class ConsentSnapshot : IConsentFeature
 
     /// <summary>The same request with <paramref name="state"/> as its choice.</summary>
     public ConsentSnapshot WithChoice(ConsentState state)
-        => new(_runtime, Policy, Tenant, state, earlierState: null, Subject, SubjectIsMinor, isPrivacySignalRefusal: false);
+        => new(_runtime, Policy, Tenant, state, earlierState: null, Subject, SubjectIsMinor, isPrivacySignalRefusal: false, Guardians);
+
+    /// <summary>The same request with what the minor's guardians decided read from the store.</summary>
+    public ConsentSnapshot WithGuardians(GuardianConsent guardians)
+        => new(_runtime, Policy, Tenant, State, EarlierState, Subject, SubjectIsMinor, IsPrivacySignalRefusal, guardians);
 
     /// <summary>Whether this snapshot was built for a request of the same policy, tenant, subject and minor flag.</summary>
     public bool IsFor(ConsentPolicy policy, string? tenant, string? subject, bool subjectIsMinor)

@@ -21,7 +21,13 @@ internal static class PolicyFingerprint
             WriteStrings(writer, "controllers", policy.Controllers);
             writer.WriteString("choiceValidity", policy.ChoiceValidity.ToString());
             writer.WriteString("consentCookie", policy.ConsentCookieName);
-            writer.WriteBoolean("minors", policy.AllowConsentForMinors);
+            // "minors": false as before for the default, so existing versions (and the choices made under them) hold.
+            writer.WriteBoolean("minors", policy.JointConsent != JointConsentRule.Off);
+            if (policy.JointConsent != JointConsentRule.Off)
+            {
+                writer.WriteString("jointConsent", policy.JointConsent == JointConsentRule.EveryGuardian ? "every-guardian" : "any-guardian");
+            }
+
             writer.WriteStartObject("texts");
             foreach (var (key, text) in policy.Texts.All().OrderBy(static t => t.Key, StringComparer.Ordinal))
             {
