@@ -88,11 +88,13 @@ public sealed class PostgreSqlConsentProofStore : ChainedProofStore
                 ip_prefix text,
                 previous_hash text NOT NULL,
                 hash text NOT NULL,
+                about_subject_key text,
                 PRIMARY KEY (recorded_at, sequence)
             ) PARTITION BY RANGE (recorded_at);
             CREATE INDEX IF NOT EXISTS consent_proofs_by_sequence ON {schema}.consent_proofs (sequence);
             CREATE INDEX IF NOT EXISTS consent_proofs_by_consent_id ON {schema}.consent_proofs (consent_id, sequence);
             CREATE INDEX IF NOT EXISTS consent_proofs_by_subject ON {schema}.consent_proofs (subject_key, tenant, sequence) WHERE subject_key IS NOT NULL;
+            -- Tables made before joint consent (0.x) get the column; older records keep null, and their hash.
             ALTER TABLE {schema}.consent_proofs ADD COLUMN IF NOT EXISTS about_subject_key text;
             CREATE INDEX IF NOT EXISTS consent_proofs_about_subject ON {schema}.consent_proofs (about_subject_key, tenant, sequence) WHERE about_subject_key IS NOT NULL;
             CREATE TABLE IF NOT EXISTS {schema}.consent_proof_anchors (
