@@ -62,6 +62,7 @@ internal sealed class ConsentWidget(
             State = view.State,
             Pending = view.IsPending,
             SubjectIsMinor = view.SubjectIsMinor,
+            IsWaitingForGuardians = view.IsWaitingForGuardians ?? WidgetRequest.NeverWaiting,
             Culture = context.Features.Get<IRequestCultureFeature>()?.RequestCulture.UICulture ?? CultureInfo.CurrentUICulture,
             AntiforgeryToken = withToken ? antiforgery.GetAndStoreTokens(context).RequestToken ?? string.Empty : string.Empty,
             // The host's names, so that customised AntiforgeryOptions do not break the widget's forms.

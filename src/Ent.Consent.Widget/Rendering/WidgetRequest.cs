@@ -16,6 +16,14 @@ internal sealed class WidgetRequest
     /// <summary>Whether the signed-in subject is a minor (consent-required services then stay off unless the policy allows).</summary>
     public bool SubjectIsMinor { get; init; }
 
+    /// <summary>Whether a minor granted the service and it waits for their guardians' agreement.</summary>
+    public Func<string, bool> IsWaitingForGuardians { get; init; } = NeverWaiting;
+
+    /// <summary>Whether the minor is told that a parent must also agree (joint consent is on).</summary>
+    public bool ShowsJointConsentNotice => SubjectIsMinor && Policy.JointConsent != JointConsentRule.Off;
+
+    public static Func<string, bool> NeverWaiting { get; } = static _ => false;
+
     public required CultureInfo Culture { get; init; }
 
     public required string AntiforgeryToken { get; init; }
@@ -66,6 +74,7 @@ internal sealed class WidgetRequest
         State = State,
         Pending = Pending,
         SubjectIsMinor = SubjectIsMinor,
+        IsWaitingForGuardians = IsWaitingForGuardians,
         Culture = Culture,
         AntiforgeryToken = antiforgeryToken,
         AntiforgeryFieldName = AntiforgeryFieldName,
