@@ -94,8 +94,13 @@ public sealed class PostgreSqlConsentProofStore : ChainedProofStore
             CREATE INDEX IF NOT EXISTS consent_proofs_by_sequence ON {schema}.consent_proofs (sequence);
             CREATE INDEX IF NOT EXISTS consent_proofs_by_consent_id ON {schema}.consent_proofs (consent_id, sequence);
             CREATE INDEX IF NOT EXISTS consent_proofs_by_subject ON {schema}.consent_proofs (subject_key, tenant, sequence) WHERE subject_key IS NOT NULL;
-            -- Tables made before joint consent (0.x) get the column; older records keep null, and their hash.
-            ALTER TABLE {schema}.consent_proofs ADD COLUMN IF NOT EXISTS about_subject_key text;
+            -- Tables made before joint consent (0.x) get the column; older records keep null, and their hash. Checked
+            -- first: ALTER TABLE locks the table even when the column exists, which would stall another node's appends.
+            DO $$ BEGIN
+                IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = '{schema}' AND table_name = 'consent_proofs' AND column_name = 'about_subject_key') THEN
+                    ALTER TABLE {schema}.consent_proofs ADD COLUMN about_subject_key text;
+                END IF;
+            END $$;
             CREATE INDEX IF NOT EXISTS consent_proofs_about_subject ON {schema}.consent_proofs (about_subject_key, tenant, sequence) WHERE about_subject_key IS NOT NULL;
             CREATE TABLE IF NOT EXISTS {schema}.consent_proof_anchors (
                 sequence bigint PRIMARY KEY,
