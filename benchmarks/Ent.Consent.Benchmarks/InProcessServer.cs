@@ -28,7 +28,7 @@ internal sealed class InProcessServer
     private readonly DefaultHttpContext _context;
     private readonly string? _cookieHeader;
 
-    public InProcessServer(IServiceProvider services, Action<IApplicationBuilder> configure, RequestDelegate page, string? cookieHeader)
+    public InProcessServer(IServiceProvider services, Action<IApplicationBuilder> configure, RequestDelegate page, string? cookieHeader, System.Security.Claims.ClaimsPrincipal? user = null)
     {
         var app = new ApplicationBuilder(services);
         configure(app);
@@ -40,6 +40,12 @@ internal sealed class InProcessServer
         _features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(Stream.Null));
         _features.Set<IServiceProvidersFeature>(new RequestServicesFeature(services));
         _features.Set<IPersistentStateFeature>(new PersistentStateFeature());
+        if (user is not null)
+        {
+            // A signed-in user, as the authentication middleware leaves it on the request.
+            _features.Set<Microsoft.AspNetCore.Http.Features.Authentication.IHttpAuthenticationFeature>(new AuthenticationFeature { User = user });
+        }
+
         _context = new DefaultHttpContext(_features);
     }
 
@@ -71,6 +77,11 @@ internal sealed class InProcessServer
         await _pipeline(_context).ConfigureAwait(false);
         await _response.StartAsync().ConfigureAwait(false);
         return _response.Headers.SetCookie.Count;
+    }
+
+    private sealed class AuthenticationFeature : Microsoft.AspNetCore.Http.Features.Authentication.IHttpAuthenticationFeature
+    {
+        public System.Security.Claims.ClaimsPrincipal? User { get; set; }
     }
 
     private sealed class RequestServicesFeature(IServiceProvider services) : IServiceProvidersFeature

@@ -21,6 +21,31 @@ if (args is ["--repeat", var scenario, var countText])
     return;
 }
 
+if (args is ["--joint-consent-allocations"])
+{
+    // Bytes allocated per request on this thread (valid under load, unlike times): see RESULTS.md.
+    var benchmarks = new JointConsentBenchmarks();
+    benchmarks.Setup();
+    foreach (var (name, serve) in new (string, Func<ValueTask<int>>)[] { ("signed-in adult", benchmarks.Adult), ("signed-in minor", benchmarks.Minor) })
+    {
+        for (var i = 0; i < 2_000; i++)
+        {
+            await serve();
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1_000; i++)
+        {
+            await serve();
+        }
+
+        Console.WriteLine($"{name}: {(GC.GetAllocatedBytesForCurrentThread() - before) / 1_000} B per request");
+    }
+
+    benchmarks.Cleanup();
+    return;
+}
+
 // A short job, in process, so the whole set runs in a few minutes on a shared 2-core machine (see RESULTS.md).
 var job = Job.Default
     .WithToolchain(InProcessEmitToolchain.Instance)

@@ -68,8 +68,14 @@ public static class PortalApplication
         builder.Services.AddAntiforgery(options => options.Cookie.IsEssential = true);
         // The consent policy (controllers, services, texts) is the EntConsent:Policy section of appsettings.json.
         // The refusal spool lives beside the proof store (docs/proofs.md).
-        var consent = builder.Services.AddEntConsent(builder.Configuration, options => options.DataDirectory = dataDirectory)
+        var consent = builder.Services.AddEntConsent(builder.Configuration, options =>
+            {
+                options.DataDirectory = dataDirectory;
+                // The pupil under 15 consents jointly with her parents (EntConsent:Policy:JointConsent).
+                options.MinorClaimType = DemoAccount.MinorClaimType;
+            })
             .AddWidget(options => options.CookiePageUrl = "/cookies");
+        builder.Services.AddSingleton<IGuardianDirectory>(DemoAccount.Guardians);
         if (string.IsNullOrEmpty(postgreSql))
         {
             // A relative path is resolved against the content root.

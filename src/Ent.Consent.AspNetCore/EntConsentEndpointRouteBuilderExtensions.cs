@@ -2,6 +2,7 @@ using Ent.Consent.AspNetCore;
 using Ent.Consent.AspNetCore.Diagnostics;
 using Ent.Consent.AspNetCore.Endpoints;
 using Ent.Consent.AspNetCore.Enforcement;
+using Ent.Consent.AspNetCore.Guardians;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
@@ -15,7 +16,7 @@ public static class EntConsentEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps <c>GET {PathPrefix}</c> (the state as JSON) and <c>POST {PathPrefix}</c> (a choice as JSON or as an HTML
-    /// form) at <see cref="EntConsentOptions.PathPrefix"/>, where the widget posts. Needs <c>UseEntConsent</c> earlier
+    /// form), and <c>GET</c>/<c>POST {PathPrefix}/guardian</c> (a guardian's decisions for their children) at <see cref="EntConsentOptions.PathPrefix"/>, where the widget posts. Needs <c>UseEntConsent</c> earlier
     /// in the pipeline, and <c>app.UseRateLimiter()</c> after routing for <see cref="EntConsentOptions.EndpointRequestsPerMinute"/>
     /// to apply.
     /// </summary>
@@ -34,6 +35,15 @@ public static class EntConsentEndpointRouteBuilderExtensions
         group.MapPost(string.Empty, post).WithDisplayName("Ent.Consent choice")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        // A guardian's page of their children (joint consent); answers 404 unless JointConsent is on.
+        Func<HttpContext, Task<Results<JsonHttpResult<GuardianOverviewDocument>, ProblemHttpResult>>> guardianGet = GuardianEndpoints.GetAsync;
+        Func<HttpContext, Task<Results<JsonHttpResult<GuardianOverviewDocument>, SeeOtherHttpResult, ProblemHttpResult>>> guardianPost = GuardianEndpoints.PostAsync;
+        group.MapGet(GuardianEndpoints.Path, guardianGet).WithDisplayName("Ent.Consent guardian state");
+        group.MapPost(GuardianEndpoints.Path, guardianPost).WithDisplayName("Ent.Consent guardian decision")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         if (endpoints.ServiceProvider.GetRequiredService<IOptions<EntConsentOptions>>().Value.EndpointRequestsPerMinute > 0)
         {

@@ -96,7 +96,8 @@ public sealed class EntConsentOptions
 
     /// <summary>
     /// Whether the current subject is a minor (in France, under 15: loi Informatique et Libertés art. 45). When
-    /// true, consent-required services stay off unless <see cref="ConsentPolicyOptions.AllowConsentForMinors"/>.
+    /// true, consent-required services need the minor's and their guardians' agreement
+    /// (<see cref="ConsentPolicyOptions.JointConsent"/>, <see cref="IGuardianDirectory"/>); they stay off otherwise.
     /// Default: <see cref="MinorClaimType"/> if set, otherwise never.
     /// </summary>
     public Func<HttpContext, bool>? IsMinor { get; set; }

@@ -94,6 +94,7 @@ public static class EntConsentServiceCollectionExtensions
             })
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EntConsentOptions>, EntConsentOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EntConsentOptions>, Ent.Consent.AspNetCore.Guardians.JointConsentValidator>());
         services.AddAntiforgery();
         services.AddRateLimiter(static o => o.AddPolicy<string, ConsentRateLimiterPolicy>(EntConsentOptions.RateLimiterPolicyName));
         services.AddDataProtection();

@@ -38,6 +38,18 @@ public interface IConsentFeature
     /// <summary>Whether the current subject is flagged as a minor.</summary>
     bool SubjectIsMinor { get; }
 
+    /// <summary>
+    /// For a minor, what their guardians decided about them (read from the proof store on each of the minor's
+    /// requests when <see cref="ConsentPolicyOptions.JointConsent"/> is on, else <see cref="GuardianConsent.None"/>);
+    /// null for anyone else.
+    /// </summary>
+    GuardianConsent? Guardians => null;
+
+    /// <summary>
+    /// Whether the minor granted <paramref name="serviceId"/> and it stays off only until their guardians agree.
+    /// </summary>
+    bool IsWaitingForGuardians(string serviceId) => Policy.IsWaitingForGuardians(serviceId, State, Guardians);
+
     /// <summary>The policy version the choice must match.</summary>
     string PolicyVersion => Policy.Version;
 
@@ -47,7 +59,8 @@ public interface IConsentFeature
     /// <summary>
     /// Whether the service may run now, by the one rule of <see cref="ConsentPolicy.IsAllowed"/>: essential always,
     /// exempt audience unless the user objected (even under an earlier policy version), consent-required only when
-    /// granted under the current version (and allowed for a minor). Unknown services never. An exempt service is
+    /// granted under the current version (and, for a minor, agreed by their guardians as
+    /// <see cref="ConsentPolicyOptions.JointConsent"/> says). Unknown services never. An exempt service is
     /// allowed without being granted.
     /// </summary>
     bool IsAllowed(string serviceId);

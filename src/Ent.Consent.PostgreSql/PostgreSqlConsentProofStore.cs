@@ -16,7 +16,7 @@ namespace Ent.Consent.PostgreSql;
 /// </summary>
 public sealed class PostgreSqlConsentProofStore : ChainedProofStore
 {
-    private const string RecordColumns = "sequence, record_id, recorded_at, consent_id, subject_key, tenant, \"timestamp\", decisions, policy_version, texts_hash, locale, channel, user_agent_family, ip_prefix, previous_hash, hash";
+    private const string RecordColumns = "sequence, record_id, recorded_at, consent_id, subject_key, tenant, \"timestamp\", decisions, policy_version, texts_hash, locale, channel, user_agent_family, ip_prefix, previous_hash, hash, about_subject_key";
     private const string PartitionPrefix = "consent_proofs_y";
 
     private readonly NpgsqlDataSource _dataSource;
@@ -54,7 +54,7 @@ public sealed class PostgreSqlConsentProofStore : ChainedProofStore
         // One statement for the whole batch: each column travels as one typed array.
         _insertRecordsSql = $"""
             INSERT INTO {_schema}.consent_proofs ({RecordColumns})
-            SELECT * FROM unnest(@sequence, @record_id, @recorded_at, @consent_id, @subject_key, @tenant, @timestamp, @decisions, @policy_version, @texts_hash, @locale, @channel, @user_agent_family, @ip_prefix, @previous_hash, @hash)
+            SELECT * FROM unnest(@sequence, @record_id, @recorded_at, @consent_id, @subject_key, @tenant, @timestamp, @decisions, @policy_version, @texts_hash, @locale, @channel, @user_agent_family, @ip_prefix, @previous_hash, @hash, @about_subject_key)
             """;
     }
 
@@ -88,11 +88,20 @@ public sealed class PostgreSqlConsentProofStore : ChainedProofStore
                 ip_prefix text,
                 previous_hash text NOT NULL,
                 hash text NOT NULL,
+                about_subject_key text,
                 PRIMARY KEY (recorded_at, sequence)
             ) PARTITION BY RANGE (recorded_at);
             CREATE INDEX IF NOT EXISTS consent_proofs_by_sequence ON {schema}.consent_proofs (sequence);
             CREATE INDEX IF NOT EXISTS consent_proofs_by_consent_id ON {schema}.consent_proofs (consent_id, sequence);
             CREATE INDEX IF NOT EXISTS consent_proofs_by_subject ON {schema}.consent_proofs (subject_key, tenant, sequence) WHERE subject_key IS NOT NULL;
+            -- Tables made before joint consent (0.x) get the column; older records keep null, and their hash. Checked
+            -- first: ALTER TABLE locks the table even when the column exists, which would stall another node's appends.
+            DO $$ BEGIN
+                IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = '{schema}' AND table_name = 'consent_proofs' AND column_name = 'about_subject_key') THEN
+                    ALTER TABLE {schema}.consent_proofs ADD COLUMN about_subject_key text;
+                END IF;
+            END $$;
+            CREATE INDEX IF NOT EXISTS consent_proofs_about_subject ON {schema}.consent_proofs (about_subject_key, tenant, sequence) WHERE about_subject_key IS NOT NULL;
             CREATE TABLE IF NOT EXISTS {schema}.consent_proof_anchors (
                 sequence bigint PRIMARY KEY,
                 created_at timestamptz NOT NULL,
@@ -168,15 +177,24 @@ public sealed class PostgreSqlConsentProofStore : ChainedProofStore
 
     /// <inheritdoc />
     protected override Task<IReadOnlyList<ConsentProof>> ReadBySubjectAsync(string subjectKey, CancellationToken cancellationToken)
-        => QueryAsync($"SELECT {RecordColumns} FROM {_schema}.consent_proofs WHERE subject_key = @key ORDER BY sequence", subjectKey, tenant: null, cancellationToken);
+        => QueryAsync($"SELECT {RecordColumns} FROM {_schema}.consent_proofs WHERE subject_key = @key OR about_subject_key = @key ORDER BY sequence", subjectKey, tenant: null, cancellationToken);
 
     /// <inheritdoc />
     protected override async Task<ConsentProof?> ReadLatestBySubjectAsync(string subjectKey, string? tenant, CancellationToken cancellationToken)
     {
         var records = await QueryAsync(
-            $"SELECT {RecordColumns} FROM {_schema}.consent_proofs WHERE subject_key = @key AND tenant IS NOT DISTINCT FROM @tenant ORDER BY sequence DESC LIMIT 1",
+            $"SELECT {RecordColumns} FROM {_schema}.consent_proofs WHERE subject_key = @key AND tenant IS NOT DISTINCT FROM @tenant AND about_subject_key IS NULL ORDER BY sequence DESC LIMIT 1",
             subjectKey, tenant, cancellationToken).ConfigureAwait(false);
         return records.Count == 0 ? null : records[0];
+    }
+
+    /// <inheritdoc />
+    protected override async Task<IReadOnlyList<ConsentProof>> ReadLatestAboutSubjectAsync(string aboutSubjectKey, string? tenant, CancellationToken cancellationToken)
+    {
+        var records = await QueryAsync(
+            $"SELECT DISTINCT ON (subject_key) {RecordColumns} FROM {_schema}.consent_proofs WHERE about_subject_key = @key AND tenant IS NOT DISTINCT FROM @tenant ORDER BY subject_key, sequence DESC",
+            aboutSubjectKey, tenant, cancellationToken).ConfigureAwait(false);
+        return LatestPerActor(records, aboutSubjectKey, tenant);
     }
 
     /// <inheritdoc />
@@ -259,6 +277,7 @@ public sealed class PostgreSqlConsentProofStore : ChainedProofStore
             Channel = ConsentWireNames.ParseChannel(reader.GetString(11)),
             UserAgentFamily = reader.IsDBNull(12) ? null : reader.GetString(12),
             IpPrefix = reader.IsDBNull(13) ? null : reader.GetString(13),
+            AboutSubjectKey = reader.IsDBNull(16) ? null : reader.GetString(16),
         },
         PreviousHash = reader.GetString(14),
         Hash = reader.GetString(15),
@@ -360,6 +379,7 @@ public sealed class PostgreSqlConsentProofStore : ChainedProofStore
             var ipPrefix = new string?[count];
             var previousHash = new string[count];
             var hash = new string[count];
+            var aboutSubjectKey = new string?[count];
             for (var i = 0; i < count; i++)
             {
                 var proof = records[i];
@@ -380,6 +400,7 @@ public sealed class PostgreSqlConsentProofStore : ChainedProofStore
                 ipPrefix[i] = content.IpPrefix;
                 previousHash[i] = proof.PreviousHash;
                 hash[i] = proof.Hash;
+                aboutSubjectKey[i] = content.AboutSubjectKey;
             }
 
             const NpgsqlDbType TextArray = NpgsqlDbType.Array | NpgsqlDbType.Text;
@@ -401,6 +422,7 @@ public sealed class PostgreSqlConsentProofStore : ChainedProofStore
             insert.Parameters.Add(Typed("ip_prefix", TextArray, ipPrefix));
             insert.Parameters.Add(Typed("previous_hash", TextArray, previousHash));
             insert.Parameters.Add(Typed("hash", TextArray, hash));
+            insert.Parameters.Add(Typed("about_subject_key", TextArray, aboutSubjectKey));
             batch.BatchCommands.Add(insert);
 
             var last = records[^1];

@@ -13,8 +13,8 @@ namespace Ent.Consent.Sqlite;
 /// </summary>
 public sealed class SqliteConsentProofStore : ChainedProofStore
 {
-    private const string RecordColumns = "sequence, record_id, recorded_at, consent_id, subject_key, tenant, timestamp, decisions, policy_version, texts_hash, locale, channel, user_agent_family, ip_prefix, previous_hash, hash";
-    private const string InsertRecordSql = $"INSERT INTO consent_proofs ({RecordColumns}) VALUES ($sequence, $record_id, $recorded_at, $consent_id, $subject_key, $tenant, $timestamp, $decisions, $policy_version, $texts_hash, $locale, $channel, $user_agent_family, $ip_prefix, $previous_hash, $hash)";
+    private const string RecordColumns = "sequence, record_id, recorded_at, consent_id, subject_key, tenant, timestamp, decisions, policy_version, texts_hash, locale, channel, user_agent_family, ip_prefix, previous_hash, hash, about_subject_key";
+    private const string InsertRecordSql = $"INSERT INTO consent_proofs ({RecordColumns}) VALUES ($sequence, $record_id, $recorded_at, $consent_id, $subject_key, $tenant, $timestamp, $decisions, $policy_version, $texts_hash, $locale, $channel, $user_agent_family, $ip_prefix, $previous_hash, $hash, $about_subject_key)";
 
     private readonly string _connectionString;
     private readonly int _busyTimeoutMilliseconds;
@@ -94,13 +94,20 @@ public sealed class SqliteConsentProofStore : ChainedProofStore
 
     /// <inheritdoc />
     protected override Task<IReadOnlyList<ConsentProof>> ReadBySubjectAsync(string subjectKey, CancellationToken cancellationToken)
-        => Task.FromResult<IReadOnlyList<ConsentProof>>(Query($"SELECT {RecordColumns} FROM consent_proofs WHERE subject_key = $key ORDER BY sequence", ("$key", subjectKey)));
+        => Task.FromResult<IReadOnlyList<ConsentProof>>(Query($"SELECT {RecordColumns} FROM consent_proofs WHERE subject_key = $key OR about_subject_key = $key ORDER BY sequence", ("$key", subjectKey)));
 
     /// <inheritdoc />
     protected override Task<ConsentProof?> ReadLatestBySubjectAsync(string subjectKey, string? tenant, CancellationToken cancellationToken)
     {
-        var records = Query($"SELECT {RecordColumns} FROM consent_proofs WHERE subject_key = $key AND tenant IS $tenant ORDER BY sequence DESC LIMIT 1", ("$key", subjectKey), ("$tenant", tenant));
+        var records = Query($"SELECT {RecordColumns} FROM consent_proofs WHERE subject_key = $key AND tenant IS $tenant AND about_subject_key IS NULL ORDER BY sequence DESC LIMIT 1", ("$key", subjectKey), ("$tenant", tenant));
         return Task.FromResult(records.Count == 0 ? null : records[0]);
+    }
+
+    /// <inheritdoc />
+    protected override Task<IReadOnlyList<ConsentProof>> ReadLatestAboutSubjectAsync(string aboutSubjectKey, string? tenant, CancellationToken cancellationToken)
+    {
+        var records = Query($"SELECT {RecordColumns} FROM consent_proofs WHERE about_subject_key = $key AND tenant IS $tenant ORDER BY sequence", ("$key", aboutSubjectKey), ("$tenant", tenant));
+        return Task.FromResult(LatestPerActor(records, aboutSubjectKey, tenant));
     }
 
     /// <inheritdoc />
@@ -203,7 +210,7 @@ public sealed class SqliteConsentProofStore : ChainedProofStore
     {
         var command = connection.CreateCommand();
         command.CommandText = InsertRecordSql;
-        foreach (var name in new[] { "$sequence", "$record_id", "$recorded_at", "$consent_id", "$subject_key", "$tenant", "$timestamp", "$decisions", "$policy_version", "$texts_hash", "$locale", "$channel", "$user_agent_family", "$ip_prefix", "$previous_hash", "$hash" })
+        foreach (var name in new[] { "$sequence", "$record_id", "$recorded_at", "$consent_id", "$subject_key", "$tenant", "$timestamp", "$decisions", "$policy_version", "$texts_hash", "$locale", "$channel", "$user_agent_family", "$ip_prefix", "$previous_hash", "$hash", "$about_subject_key" })
         {
             command.Parameters.Add(new SqliteParameter { ParameterName = name });
         }
@@ -229,7 +236,8 @@ public sealed class SqliteConsentProofStore : ChainedProofStore
             user_agent_family TEXT,
             ip_prefix TEXT,
             previous_hash TEXT NOT NULL,
-            hash TEXT NOT NULL
+            hash TEXT NOT NULL,
+            about_subject_key TEXT
         ) STRICT;
         CREATE INDEX IF NOT EXISTS consent_proofs_by_consent_id ON consent_proofs (consent_id, sequence);
         CREATE INDEX IF NOT EXISTS consent_proofs_by_subject ON consent_proofs (subject_key, tenant, sequence) WHERE subject_key IS NOT NULL;
@@ -255,6 +263,13 @@ public sealed class SqliteConsentProofStore : ChainedProofStore
     {
         using var transaction = connection.BeginTransaction(deferred: false);
         Execute(connection, transaction, SchemaScript);
+        if (Scalar(connection, transaction, "SELECT 1 FROM pragma_table_info('consent_proofs') WHERE name = 'about_subject_key'") is null)
+        {
+            // A database made before joint consent: the column is added, older records keep null (and their hash).
+            Execute(connection, transaction, "ALTER TABLE consent_proofs ADD COLUMN about_subject_key TEXT");
+        }
+
+        Execute(connection, transaction, "CREATE INDEX IF NOT EXISTS consent_proofs_about_subject ON consent_proofs (about_subject_key, tenant, sequence) WHERE about_subject_key IS NOT NULL");
         using (var command = CreateCommand(connection, transaction, "INSERT OR IGNORE INTO consent_proof_head (id, sequence, hash, recorded_at) VALUES (1, 0, $genesis, 0)"))
         {
             command.Parameters.AddWithValue("$genesis", ProofChain.GenesisHash);
@@ -326,6 +341,7 @@ public sealed class SqliteConsentProofStore : ChainedProofStore
             Channel = ConsentWireNames.ParseChannel(reader.GetString(11)),
             UserAgentFamily = reader.IsDBNull(12) ? null : reader.GetString(12),
             IpPrefix = reader.IsDBNull(13) ? null : reader.GetString(13),
+            AboutSubjectKey = reader.IsDBNull(16) ? null : reader.GetString(16),
         },
         PreviousHash = reader.GetString(14),
         Hash = reader.GetString(15),
@@ -442,6 +458,7 @@ public sealed class SqliteConsentProofStore : ChainedProofStore
                 p[13].Value = (object?)content.IpPrefix ?? DBNull.Value;
                 p[14].Value = proof.PreviousHash;
                 p[15].Value = proof.Hash;
+                p[16].Value = (object?)content.AboutSubjectKey ?? DBNull.Value;
                 insert.ExecuteNonQuery();
             }
 

@@ -34,6 +34,7 @@ public static class ConsentWidgetEndpointRouteBuilderExtensions
         group.MapGet("/" + WidgetAsset.Style.FileName, static context => WidgetEndpoints.WriteAssetAsync(context, WidgetAsset.Style));
         group.MapGet("/preferences", WidgetEndpoints.WritePreferencesPageAsync);
         group.MapGet("/cookies", WidgetEndpoints.WriteCookiePageAsync);
+        group.MapGet("/guardian/page", WidgetEndpoints.WriteGuardianPageAsync);
         return group;
     }
 }

@@ -77,19 +77,16 @@ public sealed class RequestConsentTests
     }
 
     [Fact]
-    public async Task A_minor_may_consent_where_the_policy_allows_a_guardians_consent()
+    public async Task Joint_consent_without_a_guardian_directory_or_store_stops_start_up()
     {
-        await using var app = await ConsentTestApp.StartAsync(o =>
+        var error = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => ConsentTestApp.StartAsync(o =>
         {
             o.IsMinor = static context => context.Request.Headers.ContainsKey("X-Test-Minor");
-            o.Policy.AllowConsentForMinors = true;
-        });
-        var jar = new CookieJar();
+            o.Policy.JointConsent = JointConsentRule.AnyGuardian;
+        }));
 
-        await app.PostChoiceAsync(jar, new { action = "accept-all" }, r => r.Headers.Add("X-Test-Minor", "1"));
-        var state = await (await app.GetAsync("/state", jar, r => r.Headers.Add("X-Test-Minor", "1"))).Content.ReadAsStringAsync();
-
-        Assert.StartsWith("pending=False;videos=True", state);
+        Assert.Contains("register an IGuardianDirectory", error.Message);
+        Assert.Contains("a proof store is needed", error.Message);
     }
 
     [Fact]
@@ -274,7 +271,8 @@ public sealed class RegistrationTests
     [InlineData("EntConsent:UndeclaredCookie", "Report", "UndeclaredCookie")]
     [InlineData("EntConsent:UndeclaredCookies", "Ignore", "Ignore")]
     [InlineData("EntConsent:Policy:PrivacyPolicyUrl", "https://x.example", "PrivacyPolicyUrl")]
-    [InlineData("EntConsent:Policy:AllowConsentForMinors", "oui", "oui")]
+    [InlineData("EntConsent:Policy:JointConsent", "oui", "oui")]
+    [InlineData("EntConsent:Policy:AllowConsentForMinors", "true", "AllowConsentForMinors")]
     // The policy's keys no longer sit beside the integration's: one left there stops start-up instead of being ignored.
     [InlineData("EntConsent:Services:0:Id", "videos", "Services")]
     public async Task A_misspelt_key_or_unreadable_value_stops_start_up_instead_of_dropping_a_declaration(string key, string value, string named)

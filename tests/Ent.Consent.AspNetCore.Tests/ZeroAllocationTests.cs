@@ -61,6 +61,63 @@ public sealed class ZeroAllocationTests
         Assert.Equal(0, server.SetCookieCount);
     }
 
+    [Fact]
+    public void Joint_consent_adds_no_allocation_to_a_signed_in_adults_request()
+    {
+        // A signed-in user already costs the claim reads (subject id, minor flag); joint consent adds nothing to that.
+        var off = AllocatedPerThousandSignedInRequests(JointConsentRule.Off);
+        var on = AllocatedPerThousandSignedInRequests(JointConsentRule.EveryGuardian);
+
+        Assert.Equal(off, on);
+    }
+
+    private static long AllocatedPerThousandSignedInRequests(JointConsentRule rule)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        services.AddEntConsent(o =>
+        {
+            TestPolicy.Configure(o.Policy);
+            o.SubjectKey = "a-test-subject-key-of-at-least-32-characters";
+            o.MinorClaimType = "ent_minor";
+            o.Policy.JointConsent = rule;
+        });
+        // The minor's guardians and their decisions are read on a minor's request only: none of it runs here.
+        services.AddSingleton<IConsentProofStore>(new FakeProofStore());
+        services.AddSingleton<IGuardianDirectory>(new InMemoryGuardianDirectory([(new GuardedMinor("pupil", "Pupil"), ["adult"])]));
+        using var provider = services.BuildServiceProvider();
+        var runtime = provider.GetRequiredService<ConsentRuntime>();
+        var policy = provider.GetRequiredService<ConsentPolicy>();
+        var state = ConsentState.Create(policy, [KeyValuePair.Create("videos", ConsentDecision.Granted)], ConsentChannel.FirstLayer, DateTimeOffset.UtcNow.AddMinutes(-1));
+        var cookieHeader = "portal_session=s1; ent_consent=" + ConsentCookie.Write(state, null, runtime.ConsentCookieSigner);
+        var app = new ApplicationBuilder(provider);
+        app.UseEntConsent();
+        app.Run(static context => context.GetConsent().IsAllowed("videos") ? Task.CompletedTask : throw new InvalidOperationException("The consent cookie was not accepted."));
+        var adult = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, "adult")], "Test"));
+        var server = new ReusedConnection(app.Build(), provider, cookieHeader, adult);
+
+        for (var i = 0; i < 2_000; i++)
+        {
+            server.Serve();
+        }
+
+        var allocated = long.MaxValue;
+        for (var run = 0; run < 3; run++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 1_000; i++)
+            {
+                server.Serve();
+            }
+
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        return allocated;
+    }
+
     private sealed class ReusedConnection
     {
         private readonly RequestDelegate _pipeline;
@@ -70,8 +127,13 @@ public sealed class ZeroAllocationTests
         private readonly DefaultHttpContext _context;
         private readonly string _cookieHeader;
 
-        public ReusedConnection(RequestDelegate pipeline, IServiceProvider services, string cookieHeader)
+        public ReusedConnection(RequestDelegate pipeline, IServiceProvider services, string cookieHeader, System.Security.Claims.ClaimsPrincipal? user = null)
         {
+            if (user is not null)
+            {
+                _features.Set<Microsoft.AspNetCore.Http.Features.Authentication.IHttpAuthenticationFeature>(new HttpAuthenticationFeature { User = user });
+            }
+
             _pipeline = pipeline;
             _cookieHeader = cookieHeader;
             _features.Set<IHttpRequestFeature>(_request);
@@ -105,6 +167,11 @@ public sealed class ZeroAllocationTests
 
             _response.Start();
         }
+    }
+
+    private sealed class HttpAuthenticationFeature : Microsoft.AspNetCore.Http.Features.Authentication.IHttpAuthenticationFeature
+    {
+        public System.Security.Claims.ClaimsPrincipal? User { get; set; }
     }
 
     private sealed class RequestServicesFeature : IServiceProvidersFeature

@@ -136,6 +136,68 @@ public sealed class ProofStoreConformanceTests
     }
 
     [Theory, SqliteStore, PostgresStore]
+    public async Task Guardians_decisions_about_a_minor_round_trip_are_found_latest_per_guardian_and_exported_with_the_minor(StoreKind kind)
+    {
+        await using var harness = await StoreHarness.CreateAsync(kind, _time);
+        var store = harness.Store;
+        await store.AppendAsync(Drafts.Choice("minor-own", subjectKey: "minor", tenant: "0750001A"));
+        await store.AppendAsync(Drafts.Choice("p1-grant", subjectKey: "parent-1", tenant: "0750001A", aboutSubjectKey: "minor"));
+        await store.AppendAsync(Drafts.Choice("p2-grant", subjectKey: "parent-2", tenant: "0750001A", aboutSubjectKey: "minor"));
+        var withdrawal = await store.AppendAsync(Drafts.Choice("p1-withdrawal", subjectKey: "parent-1", tenant: "0750001A", youtube: ConsentDecision.Denied, aboutSubjectKey: "minor"));
+        await store.AppendAsync(Drafts.Choice("p1-own", subjectKey: "parent-1", tenant: "0750001A"));
+        await store.AppendAsync(Drafts.Choice("p1-other-school", subjectKey: "parent-1", tenant: "0690002B", aboutSubjectKey: "minor"));
+        await store.AppendAsync(Drafts.Choice("sibling", subjectKey: "parent-1", tenant: "0750001A", aboutSubjectKey: "sibling"));
+
+        var latest = await store.FindLatestAboutSubjectAsync("minor", "0750001A");
+        var export = await store.ExportBySubjectAsync("minor");
+        var read = Assert.Single(await store.ExportByConsentIdAsync("p1-withdrawal"));
+
+        Assert.Equal(["p2-grant", "p1-withdrawal"], latest.Select(r => r.Content.ConsentId));
+        Assert.Equal(["minor-own", "p1-grant", "p2-grant", "p1-withdrawal", "p1-other-school"], export.Select(r => r.Content.ConsentId));
+        Assert.Equal("minor", read.Content.AboutSubjectKey);
+        Assert.Equal("parent-1", read.Content.SubjectKey);
+        Assert.Equal(withdrawal.Hash, read.Hash);
+        Assert.True(ProofChain.HasValidHash(read));
+        // A parent's own restoration never picks a decision they made about a child.
+        Assert.Equal("p1-own", (await store.FindLatestBySubjectAsync("parent-1", "0750001A"))?.Content.ConsentId);
+        Assert.Null(await store.FindLatestBySubjectAsync("parent-1", "0690002B"));
+        Assert.Null((await store.ExportByConsentIdAsync("minor-own"))[0].Content.AboutSubjectKey);
+        var verification = await store.VerifyAsync();
+        Assert.True(verification.IsValid, verification.Reason);
+    }
+
+    [Theory, SqliteStore, PostgresStore]
+    public async Task A_database_made_before_joint_consent_gets_the_column_at_start_and_its_chain_still_verifies(StoreKind kind)
+    {
+        await using var harness = await StoreHarness.CreateAsync(kind, _time);
+        await harness.Store.AppendAsync(Drafts.Choice("before", subjectKey: "minor"));
+        await harness.ExecuteAsync(kind == StoreKind.Sqlite
+            ? "DROP INDEX IF EXISTS consent_proofs_about_subject; ALTER TABLE {proofs} DROP COLUMN about_subject_key"
+            : "ALTER TABLE {proofs} DROP COLUMN about_subject_key");
+
+        var upgraded = harness.OpenAnotherNode();
+        await upgraded.AppendAsync(Drafts.Choice("after", subjectKey: "parent", aboutSubjectKey: "minor"));
+
+        var verification = await upgraded.VerifyAsync();
+        Assert.True(verification.IsValid, verification.Reason);
+        Assert.Equal(2, verification.RecordCount);
+        Assert.Equal(["before", "after"], (await upgraded.ExportBySubjectAsync("minor")).Select(r => r.Content.ConsentId));
+    }
+
+    [Fact]
+    public void A_record_without_a_subject_it_is_about_hashes_as_before_and_one_with_it_differently()
+    {
+        var draft = ProofChain.Normalize(Drafts.Choice("c", subjectKey: "parent"));
+        var about = ProofChain.Normalize(Drafts.Choice("c", subjectKey: "parent", aboutSubjectKey: "minor"));
+        var aboutOther = ProofChain.Normalize(Drafts.Choice("c", subjectKey: "parent", aboutSubjectKey: "other"));
+
+        var plain = ProofChain.ComputeRecordHash(1, "r", Drafts.Start, draft, ProofChain.GenesisHash);
+        Assert.NotEqual(plain, ProofChain.ComputeRecordHash(1, "r", Drafts.Start, about, ProofChain.GenesisHash));
+        Assert.NotEqual(ProofChain.ComputeRecordHash(1, "r", Drafts.Start, aboutOther, ProofChain.GenesisHash), ProofChain.ComputeRecordHash(1, "r", Drafts.Start, about, ProofChain.GenesisHash));
+        Assert.Throws<ArgumentException>(() => ProofChain.Normalize(Drafts.Choice("c", subjectKey: null, aboutSubjectKey: "minor")));
+    }
+
+    [Theory, SqliteStore, PostgresStore]
     public async Task An_invalid_draft_is_refused_and_nothing_is_written(StoreKind kind)
     {
         await using var harness = await StoreHarness.CreateAsync(kind, _time);

@@ -71,7 +71,15 @@ internal static class PortalLayout
                 html.Append(" (").Append(Html.Encode(Text(account.RoleFr, account.RoleEn))).Append(')');
             }
 
-            html.Append("</p>\n<form method=\"post\" action=\"/account/sign-out\">").Append(tokenField)
+            html.Append("</p>\n");
+            if (account is { IsGuardian: true })
+            {
+                // A parent's page of their children's consent (joint consent for pupils under 15).
+                html.Append("<p><a href=\"/consent/guardian/page?returnUrl=").Append(Uri.EscapeDataString(System.Net.WebUtility.HtmlDecode(returnUrl)))
+                    .Append("\" data-portal-action=\"guardian-page\">").Append(Text("Cookies de mes enfants", "My children's cookies")).Append("</a></p>\n");
+            }
+
+            html.Append("<form method=\"post\" action=\"/account/sign-out\">").Append(tokenField)
                 .Append("<input type=\"hidden\" name=\"returnUrl\" value=\"").Append(returnUrl).Append("\">")
                 .Append("<button type=\"submit\" data-portal-action=\"sign-out\">").Append(Text("Se déconnecter", "Sign out")).Append("</button></form>\n");
         }

@@ -60,6 +60,12 @@ internal static partial class ConsentLog
     [LoggerMessage(EventId = 115, Level = LogLevel.Warning, Message = "Could not look up the latest choice of a signed-in user; the banner shows instead.")]
     public static partial void RestoreFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 140, Level = LogLevel.Warning, Message = "Could not read a minor's guardians or their decisions; the minor's consent-required services stay off for this request.")]
+    public static partial void GuardiansUnreadable(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 141, Level = LogLevel.Information, Message = "Guardian decision {ConsentId} recorded about a minor.")]
+    public static partial void GuardianDecisionRecorded(ILogger logger, string consentId);
+
     [LoggerMessage(EventId = 116, Level = LogLevel.Information, Message = "Restored choice {ConsentId} of a signed-in user from the proof store.")]
     public static partial void ChoiceRestored(ILogger logger, string consentId);
 

@@ -8,7 +8,7 @@ namespace Ent.Consent.AspNetCore.Endpoints;
 /// </summary>
 internal sealed class ConsentStateDocument
 {
-    public static ConsentStateDocument Create(ConsentPolicy policy, ConsentState? state, bool pending, Func<string, bool> isAllowed)
+    public static ConsentStateDocument Create(ConsentPolicy policy, ConsentState? state, bool pending, Func<string, bool> isAllowed, Func<string, bool>? isWaitingForGuardians = null)
     {
         var services = new Dictionary<string, ServiceStateDocument>(policy.Services.Count, StringComparer.Ordinal);
         foreach (var service in policy.Services)
@@ -18,6 +18,7 @@ internal sealed class ConsentStateDocument
                 Category = ConsentWireNames.Of(service.Category),
                 Decision = ConsentWireNames.Of(state?.GetDecision(service.Id) ?? ConsentDecision.NotAsked),
                 Allowed = isAllowed(service.Id),
+                Waiting = isWaitingForGuardians?.Invoke(service.Id) == true,
             };
         }
 
@@ -56,6 +57,10 @@ internal sealed class ServiceStateDocument
     public required string Decision { get; init; }
 
     public required bool Allowed { get; init; }
+
+    /// <summary>A minor granted the service, which waits for their guardians' agreement; written only when true.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Waiting { get; init; }
 }
 
 /// <summary>The JSON body of <c>POST {prefix}</c>.</summary>

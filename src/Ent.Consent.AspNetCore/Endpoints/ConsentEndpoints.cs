@@ -115,7 +115,7 @@ internal static class ConsentEndpoints
     }
 
     private static ConsentStateHttpResult State(IConsentFeature feature)
-        => new(ConsentStateDocument.Create(feature.Policy, feature.State, feature.IsPending, feature.IsAllowed));
+        => new(ConsentStateDocument.Create(feature.Policy, feature.State, feature.IsPending, feature.IsAllowed, feature.SubjectIsMinor ? feature.IsWaitingForGuardians : null));
 
     /// <summary>Why a post is cross-origin, or null when it comes from the page's own origin.</summary>
     internal static string? CrossOriginReason(HttpRequest request)

@@ -78,7 +78,7 @@ internal sealed class ConsentContentSecurityPolicy
 
         foreach (var service in policy.Services)
         {
-            if (service.Category == ServiceCategory.Essential || policy.IsAllowed(service.Id, state, snapshot.SubjectIsMinor))
+            if (service.Category == ServiceCategory.Essential || policy.IsAllowed(service.Id, state, snapshot.Guardians))
             {
                 foreach (var host in service.Hosts)
                 {

@@ -129,6 +129,13 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
         _stateToWrite = state;
     }
 
+    /// <summary>Adopts what a minor's guardians decided, read from the proof store for this request.</summary>
+    public void AdoptGuardians(GuardianConsent guardians)
+    {
+        _snapshot = _snapshot.WithGuardians(guardians);
+        _context.Features.Set<IConsentFeature>(_snapshot);
+    }
+
     public DateTimeOffset? ExemptAudienceDeadline()
     {
         var started = _started || _inner.HasStarted;
@@ -525,7 +532,7 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
             return Verdict.Keep;
         }
 
-        if (!policy.IsAllowed(service.Id, snapshot.State ?? snapshot.EarlierState, snapshot.SubjectIsMinor))
+        if (!policy.IsAllowed(service.Id, snapshot.State ?? snapshot.EarlierState, snapshot.Guardians))
         {
             _runtime.CookieBlocked(_context, nameText ?? name.ToString(), service.Id, ConsentCookieBlockReason.NoConsent);
             return Verdict.Drop;

@@ -54,6 +54,7 @@ internal sealed class ConsentRuntime
         DepositCache = new VerifiedCookieCache<DateTimeOffset>(Options.VerifiedCookieCacheSize);
         Subjects = SubjectHasher.FromOptions(Options);
         ProofStore = services.GetService<IConsentProofStore>();
+        Guardians = services.GetService<IGuardianDirectory>();
         RefusalQueue = ProofStore is null ? null : services.GetRequiredService<RefusalProofQueue>();
         ContentSecurityPolicy = Enforcement.ConsentContentSecurityPolicy.Create(Options.ContentSecurityPolicy);
         Sweep = new RequestCookieSweep(this, services.GetService<IOptions<AntiforgeryOptions>>()?.Value.Cookie.Name);
@@ -94,6 +95,9 @@ internal sealed class ConsentRuntime
     public SubjectHasher Subjects { get; }
 
     public IConsentProofStore? ProofStore { get; }
+
+    /// <summary>Who holds parental authority over whom, when the host registered a directory.</summary>
+    public IGuardianDirectory? Guardians { get; }
 
     public RefusalProofQueue? RefusalQueue { get; }
 
@@ -155,6 +159,55 @@ internal sealed class ConsentRuntime
         }
 
         return false;
+    }
+
+    /// <summary>Whether the request's minor needs their guardians' decisions read (joint consent is on and possible).</summary>
+    public bool ReadsGuardiansOf(ConsentSnapshot snapshot)
+        => snapshot.SubjectIsMinor && snapshot.Subject is not null && Guardians is not null && ProofStore is not null
+            && snapshot.Policy.JointConsent != JointConsentRule.Off;
+
+    /// <summary>
+    /// What the signed-in minor's guardians on file decided about them: one directory call and one indexed read of
+    /// the proof store, so a guardian's withdrawal made on any node counts on the minor's next response.
+    /// </summary>
+    public async Task<GuardianConsent> ReadGuardianConsentAsync(HttpContext context, ConsentPolicy policy, string? tenant, string minorKey, CancellationToken cancellationToken)
+    {
+        if (context.Features.Get<IHttpAuthenticationFeature>()?.User is not { } user || Options.SubjectId(user) is not { Length: > 0 } minorId)
+        {
+            return GuardianConsent.None;
+        }
+
+        var guardianIds = await Guardians!.GetGuardianIdsAsync(minorId, user, cancellationToken).ConfigureAwait(false);
+        if (guardianIds.Count == 0)
+        {
+            return GuardianConsent.None;
+        }
+
+        var keys = new string[guardianIds.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = Subjects.Hash(guardianIds[i]);
+        }
+
+        var records = await ProofStore!.FindLatestAboutSubjectAsync(minorKey, tenant, cancellationToken).ConfigureAwait(false);
+        return GuardianConsent.Create(keys, GuardianChoices(records, policy, Time.GetUtcNow()));
+    }
+
+    /// <summary>The guardians' latest choices under <paramref name="policy"/>'s version that have not expired, by guardian key.</summary>
+    public static Dictionary<string, ConsentState> GuardianChoices(IReadOnlyList<ConsentProof> records, ConsentPolicy policy, DateTimeOffset now)
+    {
+        var choices = new Dictionary<string, ConsentState>(StringComparer.Ordinal);
+        foreach (var record in records)
+        {
+            var content = record.Content;
+            var expiresAt = ConsentState.ExpiryOf(policy, content.Timestamp);
+            if (content.SubjectKey is { } guardian && content.PolicyVersion == policy.Version && expiresAt > now)
+            {
+                choices[guardian] = new ConsentState(content.ConsentId, content.PolicyVersion, content.Timestamp, expiresAt, content.Channel, content.Decisions);
+            }
+        }
+
+        return choices;
     }
 
     /// <summary>The consent of a request without a choice, shared by the requests that look alike.</summary>

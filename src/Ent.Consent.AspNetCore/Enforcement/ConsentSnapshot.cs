@@ -18,6 +18,7 @@ internal sealed class ConsentSnapshot : IConsentFeature
         string? subject,
         bool subjectIsMinor,
         bool isPrivacySignalRefusal,
+        GuardianConsent? guardians = null,
         bool isRestoredFromAccount = false)
     {
         _runtime = runtime;
@@ -27,6 +28,8 @@ internal sealed class ConsentSnapshot : IConsentFeature
         EarlierState = earlierState;
         Subject = subject;
         SubjectIsMinor = subjectIsMinor;
+        // A minor whose guardians were not read has nobody agreeing with them: nothing consent-required runs.
+        Guardians = subjectIsMinor ? guardians ?? GuardianConsent.None : null;
         IsPrivacySignalRefusal = isPrivacySignalRefusal;
         IsRestoredFromAccount = isRestoredFromAccount;
         FollowsAccount = subject is not null && runtime.Options.PerUserConsent && runtime.ProofStore is not null;
@@ -53,6 +56,8 @@ internal sealed class ConsentSnapshot : IConsentFeature
 
     public bool SubjectIsMinor { get; }
 
+    public GuardianConsent? Guardians { get; }
+
     /// <summary>
     /// <see cref="State"/> is a refusal derived from <c>Sec-GPC: 1</c> for a visitor without a choice; the response
     /// writer records it and writes it as the consent cookie.
@@ -74,7 +79,7 @@ internal sealed class ConsentSnapshot : IConsentFeature
             return false;
         }
 
-        return Policy.IsAllowed(serviceId, State ?? EarlierState, SubjectIsMinor);
+        return Policy.IsAllowed(serviceId, State ?? EarlierState, Guardians);
     }
 
     /// <summary>Every consent-required service is allowed (<c>ITrackingConsentFeature.HasConsent</c>).</summary>
@@ -89,7 +94,7 @@ internal sealed class ConsentSnapshot : IConsentFeature
 
             foreach (var service in Policy.ChoosableServices)
             {
-                if (service.Category == ServiceCategory.ConsentRequired && !Policy.IsAllowed(service.Id, state, SubjectIsMinor))
+                if (service.Category == ServiceCategory.ConsentRequired && !Policy.IsAllowed(service.Id, state, Guardians))
                 {
                     return false;
                 }
@@ -101,11 +106,15 @@ internal sealed class ConsentSnapshot : IConsentFeature
 
     /// <summary>The same request with <paramref name="state"/> as its choice.</summary>
     public ConsentSnapshot WithChoice(ConsentState state)
-        => new(_runtime, Policy, Tenant, state, earlierState: null, Subject, SubjectIsMinor, isPrivacySignalRefusal: false);
+        => new(_runtime, Policy, Tenant, state, earlierState: null, Subject, SubjectIsMinor, isPrivacySignalRefusal: false, Guardians);
+
+    /// <summary>The same request with what the minor's guardians decided read from the store.</summary>
+    public ConsentSnapshot WithGuardians(GuardianConsent guardians)
+        => new(_runtime, Policy, Tenant, State, EarlierState, Subject, SubjectIsMinor, IsPrivacySignalRefusal, guardians, IsRestoredFromAccount);
 
     /// <summary>The same request with the account's <paramref name="state"/>, made on another device, as its choice.</summary>
     public ConsentSnapshot WithAccountChoice(ConsentState state)
-        => new(_runtime, Policy, Tenant, state, earlierState: null, Subject, SubjectIsMinor, isPrivacySignalRefusal: false, isRestoredFromAccount: true);
+        => new(_runtime, Policy, Tenant, state, earlierState: null, Subject, SubjectIsMinor, isPrivacySignalRefusal: false, Guardians, isRestoredFromAccount: true);
 
     /// <summary>Whether this snapshot was built for a request of the same policy, tenant, subject and minor flag.</summary>
     public bool IsFor(ConsentPolicy policy, string? tenant, string? subject, bool subjectIsMinor)

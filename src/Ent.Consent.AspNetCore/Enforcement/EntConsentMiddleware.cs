@@ -33,9 +33,10 @@ internal sealed class EntConsentMiddleware
         var snapshot = ConsentSnapshotReader.Read(context, _runtime, _runtime.Resolver.Resolve(context));
         var writer = _runtime.WriterFor(features, inner);
         writer.Begin(context, inner, snapshot);
-        if (snapshot.FollowsAccount && NeedsAccountChoice(snapshot))
+        var restore = snapshot.FollowsAccount && NeedsAccountChoice(snapshot);
+        if (restore || (snapshot.SubjectIsMinor && _runtime.ReadsGuardiansOf(snapshot)))
         {
-            return RestoreThenNext(context, writer, snapshot);
+            return RestoreThenNext(context, writer, snapshot, restore);
         }
 
         return _next(context);
@@ -50,7 +51,32 @@ internal sealed class EntConsentMiddleware
             || snapshot.IsPrivacySignalRefusal
             || !_runtime.AccountChoices.IsCurrent(snapshot.Subject!, snapshot.Tenant, state.ConsentId, _runtime.Time.GetUtcNow());
 
-    private async Task RestoreThenNext(HttpContext context, ConsentResponse writer, ConsentSnapshot snapshot)
+    private async Task RestoreThenNext(HttpContext context, ConsentResponse writer, ConsentSnapshot snapshot, bool restore)
+    {
+        if (restore)
+        {
+            await RestoreAsync(context, writer, snapshot).ConfigureAwait(false);
+        }
+
+        if (_runtime.ReadsGuardiansOf(snapshot))
+        {
+            try
+            {
+                // Read on every request of a signed-in minor: a guardian's withdrawal, made on any node, counts at once.
+                var guardians = await _runtime.ReadGuardianConsentAsync(context, snapshot.Policy, snapshot.Tenant, snapshot.Subject!, context.RequestAborted).ConfigureAwait(false);
+                writer.AdoptGuardians(guardians);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // Unknown guardians' decisions count as none: nothing consent-required runs for the minor meanwhile.
+                ConsentLog.GuardiansUnreadable(_runtime.EnforcementLogger, exception);
+            }
+        }
+
+        await _next(context).ConfigureAwait(false);
+    }
+
+    private async Task RestoreAsync(HttpContext context, ConsentResponse writer, ConsentSnapshot snapshot)
     {
         try
         {
@@ -79,7 +105,5 @@ internal sealed class EntConsentMiddleware
         {
             ConsentLog.RestoreFailed(_runtime.EnforcementLogger, exception);
         }
-
-        await _next(context).ConfigureAwait(false);
     }
 }

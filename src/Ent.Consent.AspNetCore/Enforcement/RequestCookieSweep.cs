@@ -126,7 +126,7 @@ internal sealed class RequestCookieSweep
         }
 
         return classification.Category != ServiceCategory.Essential
-            && !policy.IsAllowed(service.Id, snapshot.State ?? snapshot.EarlierState, snapshot.SubjectIsMinor);
+            && !policy.IsAllowed(service.Id, snapshot.State ?? snapshot.EarlierState, snapshot.Guardians);
     }
 
     private bool IsEssentialByName(ReadOnlySpan<char> name, ConsentSnapshot snapshot)

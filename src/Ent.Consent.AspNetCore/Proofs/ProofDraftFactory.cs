@@ -8,7 +8,7 @@ namespace Ent.Consent.AspNetCore.Proofs;
 /// <summary>Builds the proof of a choice from the request, keeping only what a proof needs.</summary>
 internal static class ProofDraftFactory
 {
-    public static ConsentProofDraft Create(HttpContext context, ConsentState state, ConsentPolicy policy, string? tenant, string? subjectKey, bool recordIpPrefix)
+    public static ConsentProofDraft Create(HttpContext context, ConsentState state, ConsentPolicy policy, string? tenant, string? subjectKey, bool recordIpPrefix, string? aboutSubjectKey = null)
     {
         var culture = CultureInfo.CurrentUICulture;
         if (string.IsNullOrEmpty(culture.Name))
@@ -20,6 +20,7 @@ internal static class ProofDraftFactory
         {
             ConsentId = state.ConsentId,
             SubjectKey = subjectKey,
+            AboutSubjectKey = aboutSubjectKey,
             Tenant = tenant,
             Timestamp = state.GivenAt,
             Decisions = new Dictionary<string, ConsentDecision>(state.Decisions, StringComparer.Ordinal),

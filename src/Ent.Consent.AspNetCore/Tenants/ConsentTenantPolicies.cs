@@ -110,7 +110,7 @@ internal static class ConsentTenantPolicies
         ChoiceValidity = options.ChoiceValidity,
         ConsentCookieName = options.ConsentCookieName,
         DowngradeInvalidExemptions = options.DowngradeInvalidExemptions,
-        AllowConsentForMinors = options.AllowConsentForMinors,
+        JointConsent = options.JointConsent,
         AllowHttpUrls = options.AllowHttpUrls,
     };
 

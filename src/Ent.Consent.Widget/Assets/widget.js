@@ -111,7 +111,7 @@
     });
     each(d, 'input[' + A + '-service]', function (i) {
       var s = next.services[i.getAttribute(A + '-service')];
-      if (s) i.checked = s.allowed;
+      if (s) i.checked = s.allowed || !!s.waiting;
     });
     scan(d);
     if (dialog && dialog.open) dialog.close();
@@ -158,7 +158,7 @@
     opener = from || d.activeElement;
     each(dialog, 'input[' + A + '-service]', function (i) {
       var s = state.services[i.getAttribute(A + '-service')];
-      if (s) i.checked = s.allowed;
+      if (s) i.checked = s.allowed || !!s.waiting;
     });
     dialog.showModal();
     return true;

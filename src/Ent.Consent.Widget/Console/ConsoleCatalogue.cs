@@ -56,7 +56,7 @@ internal static class ConsoleCatalogue
         }
 
         Add(lines, "choiceValidity", policy.ChoiceValidity.ToString());
-        Add(lines, "allowConsentForMinors", policy.AllowConsentForMinors ? "true" : "false");
+        Add(lines, "jointConsent", policy.JointConsent.ToString());
         lines.Sort(StringComparer.Ordinal);
         return lines;
     }

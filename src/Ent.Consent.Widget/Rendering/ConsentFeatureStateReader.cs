@@ -9,6 +9,6 @@ internal sealed class ConsentFeatureStateReader : IConsentStateReader
     public ConsentView Read(HttpContext context)
     {
         var consent = context.GetConsent();
-        return new ConsentView(consent.Policy, consent.State, consent.IsPending, consent.SubjectIsMinor, consent.IsAllowed, consent.FollowsAccount, consent.IsRestoredFromAccount);
+        return new ConsentView(consent.Policy, consent.State, consent.IsPending, consent.SubjectIsMinor, consent.IsAllowed, consent.SubjectIsMinor ? consent.IsWaitingForGuardians : null, consent.FollowsAccount, consent.IsRestoredFromAccount);
     }
 }

@@ -65,6 +65,7 @@ internal sealed class ConsentWidget(
             SubjectIsMinor = view.SubjectIsMinor,
             FollowsAccount = view.FollowsAccount,
             AccountChoiceApplied = view.IsRestoredFromAccount,
+            IsWaitingForGuardians = view.IsWaitingForGuardians ?? WidgetRequest.NeverWaiting,
             Culture = context.Features.Get<IRequestCultureFeature>()?.RequestCulture.UICulture ?? CultureInfo.CurrentUICulture,
             AntiforgeryToken = withToken ? antiforgery.GetAndStoreTokens(context).RequestToken ?? string.Empty : string.Empty,
             // The host's names, so that customised AntiforgeryOptions do not break the widget's forms.

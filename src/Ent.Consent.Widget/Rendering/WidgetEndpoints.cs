@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using Ent.Consent.AspNetCore.Endpoints;
+using Ent.Consent.AspNetCore.Enforcement;
+using Ent.Consent.AspNetCore.Guardians;
 
 namespace Ent.Consent.Widget;
 
@@ -55,6 +57,39 @@ internal static class WidgetEndpoints
         var request = widget.CreateRequest(context, returnUrl: ConsentWidget.CurrentUrl(context));
         var body = WidgetRenderer.CookiePage(request, 1);
         return WriteHtmlAsync(context, WidgetRenderer.Document(request, request.Text(request.Policy.Texts.CookiePageTitle), body, back));
+    }
+
+    /// <summary>
+    /// The page a guardian decides on for each of their children under 15 (joint consent): forms that post to
+    /// <c>{prefix}/guardian</c> and come back here. 404 when joint consent is off, 403 when nobody is signed in.
+    /// </summary>
+    public static async Task WriteGuardianPageAsync(HttpContext context)
+    {
+        var runtime = context.RequestServices.GetRequiredService<ConsentRuntime>();
+        var consent = ConsentResponse.Of(context)?.Consent
+            ?? throw new InvalidOperationException("The guardian page needs the feature set by app.UseEntConsent().");
+        var policy = consent.Policy;
+        context.Response.Headers.CacheControl = "no-store";
+        if (policy.JointConsent == JointConsentRule.Off || runtime.Guardians is null || runtime.ProofStore is null)
+        {
+            await TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Joint consent is off",
+                detail: "This portal does not collect guardians' consent (JointConsent is Off, or no guardian directory or proof store is registered).").ExecuteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        var overview = await GuardianOverview.ReadAsync(context, runtime, policy, consent.Tenant, context.RequestAborted).ConfigureAwait(false);
+        if (overview is null)
+        {
+            await TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not signed in",
+                detail: "Sign in as a guardian to see your children's consent.").ExecuteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        var widget = context.RequestServices.GetRequiredService<ConsentWidget>();
+        var back = LocalUrl.OrRoot(context.Request.Query["returnUrl"]);
+        var request = widget.CreateRequest(context, returnUrl: ConsentWidget.CurrentUrl(context));
+        var body = WidgetRenderer.GuardianPage(request, overview, 1);
+        await WriteHtmlAsync(context, WidgetRenderer.Document(request, request.Text(policy.Texts.GuardianPageTitle), body, back)).ConfigureAwait(false);
     }
 
     private static Task WriteHtmlAsync(HttpContext context, string html)

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Unicode;
 using Ent.Consent.AspNetCore;
 using Ent.Consent.AspNetCore.Endpoints;
+using Ent.Consent.AspNetCore.Guardians;
 
 namespace Ent.Consent.Widget;
 
@@ -40,6 +41,7 @@ internal static class WidgetRenderer
             // CNIL délibération 2025-131: the cross-device scope is stated on the first layer, before any click.
             html.Append("<p id=\"ent-consent-banner-scope\">").Append(Encode(request.Text(texts.AccountScope))).Append("</p>");
         }
+        JointConsentNotice(html, request);
         html.Append("<form method=\"post\" action=\"").Append(Encode(request.ConsentUrl)).Append("\" data-ent-consent-form>");
         HiddenFields(html, request);
         html.Append("<div class=\"ec-actions\">");
@@ -102,6 +104,71 @@ internal static class WidgetRenderer
         html.Append("</section>");
         return html.ToString();
     }
+
+    /// <summary>
+    /// A guardian's page: per child, each consent-required service with the child's decision, the guardian's and
+    /// whether it runs, and a form to accept or refuse it (no script needed).
+    /// </summary>
+    internal static string GuardianPage(WidgetRequest request, GuardianOverview overview, int headingLevel)
+    {
+        var texts = request.Policy.Texts;
+        var html = new StringBuilder(4096);
+        html.Append("<section class=\"ec ec-guardian\" data-ent-consent-guardian").Append(ThemeAttribute(request))
+            .Append(" aria-labelledby=\"ent-consent-guardian-title\">");
+        Heading(html, headingLevel, "ent-consent-guardian-title", request.Text(texts.GuardianPageTitle));
+        html.Append("<p>").Append(Encode(request.Text(texts.GuardianPageIntro))).Append("</p>");
+        if (overview.Minors.Count == 0)
+        {
+            html.Append("<p>").Append(Encode(request.Text(texts.NoChildren))).Append("</p>");
+        }
+
+        var action = request.ConsentUrl + GuardianEndpoints.Path;
+        for (var m = 0; m < overview.Minors.Count; m++)
+        {
+            var minor = overview.Minors[m];
+            var headingId = "ent-consent-minor-" + m.ToString(CultureInfo.InvariantCulture);
+            html.Append("<section class=\"ec-minor-consent\" data-ent-consent-minor-key=\"").Append(Encode(minor.MinorKey))
+                .Append("\" aria-labelledby=\"").Append(headingId).Append("\">");
+            Heading(html, headingLevel + 1, headingId, minor.Minor.DisplayName);
+            html.Append("<table class=\"ec-table\"><thead><tr><th scope=\"col\">").Append(Encode(request.Text(texts.CategoryConsentRequired)))
+                .Append("</th><th scope=\"col\">").Append(Encode(request.Text(texts.ChildChoiceLabel)))
+                .Append("</th><th scope=\"col\">").Append(Encode(request.Text(texts.YourChoiceLabel)))
+                .Append("</th><th scope=\"col\">").Append(Encode(request.Text(texts.ServiceStatusLabel)))
+                .Append("</th></tr></thead><tbody>");
+            foreach (var service in minor.Services)
+            {
+                var definition = service.Service;
+                html.Append("<tr data-ent-consent-service-row=\"").Append(Encode(definition.Id)).Append("\"><th scope=\"row\">")
+                    .Append(Encode(request.Text(definition.Name))).Append("</th><td data-ent-consent-minor-decision>")
+                    .Append(Encode(DecisionText(request, service.MinorDecision))).Append("</td><td data-ent-consent-guardian-decision>")
+                    .Append(Encode(DecisionText(request, service.GuardianDecision)));
+                html.Append("<form method=\"post\" class=\"ec-actions\" action=\"").Append(Encode(action)).Append("\">");
+                HiddenFields(html, request);
+                html.Append("<input type=\"hidden\" name=\"minor\" value=\"").Append(Encode(minor.MinorKey)).Append("\">")
+                    .Append("<input type=\"hidden\" name=\"service\" value=\"").Append(Encode(definition.Id)).Append("\">");
+                html.Append("<button type=\"submit\" class=\"ec-btn\" name=\"decision\" value=\"granted\" data-ent-consent-guardian-action=\"grant\"")
+                    .Append(service.GuardianDecision == ConsentDecision.Granted ? " aria-pressed=\"true\"" : " aria-pressed=\"false\"").Append('>')
+                    .Append(Encode(Fill(request.Text(texts.GuardianGrant), request, definition))).Append("</button>");
+                html.Append("<button type=\"submit\" class=\"ec-btn\" name=\"decision\" value=\"denied\" data-ent-consent-guardian-action=\"withdraw\"")
+                    .Append(service.GuardianDecision == ConsentDecision.Denied ? " aria-pressed=\"true\"" : " aria-pressed=\"false\"").Append('>')
+                    .Append(Encode(Fill(request.Text(texts.GuardianWithdraw), request, definition))).Append("</button>");
+                html.Append("</form></td><td data-ent-consent-status=\"").Append(service.Allowed ? "on" : "off").Append("\">")
+                    .Append(Encode(request.Text(service.Allowed ? texts.ServiceOn : texts.ServiceOff))).Append("</td></tr>");
+            }
+
+            html.Append("</tbody></table></section>");
+        }
+
+        html.Append("</section>");
+        return html.ToString();
+    }
+
+    private static string DecisionText(WidgetRequest request, ConsentDecision decision) => request.Text(decision switch
+    {
+        ConsentDecision.Granted => request.Policy.Texts.DecisionGranted,
+        ConsentDecision.Denied => request.Policy.Texts.DecisionDenied,
+        _ => request.Policy.Texts.DecisionNotAsked,
+    });
 
     /// <summary>The persistent control that reopens the choices: a GET form to the preferences page, enhanced by the script.</summary>
     public static string ManageButton(WidgetRequest request)
@@ -226,7 +293,7 @@ internal static class WidgetRenderer
 
     /// <summary>The state in the shape of <c>GET {prefix}</c>, so the script reads one format.</summary>
     public static ConsentStateDocument State(WidgetRequest request)
-        => ConsentStateDocument.Create(request.Policy, request.State, request.Pending, request.IsAllowed);
+        => ConsentStateDocument.Create(request.Policy, request.State, request.Pending, request.IsAllowed, request.IsWaitingForGuardians);
 
     internal static string AssetUrl(WidgetRequest request, WidgetAsset asset) => $"{request.ConsentUrl}/{asset.FileName}?v={asset.Version}";
 
@@ -279,6 +346,7 @@ internal static class WidgetRenderer
         {
             html.Append("<p>").Append(Encode(request.Text(texts.AccountScope))).Append("</p>");
         }
+        JointConsentNotice(html, request);
         html.Append("<form method=\"post\" action=\"").Append(Encode(request.ConsentUrl))
             .Append("\" data-ent-consent-form data-ent-consent-channel=\"" + PreferenceCentre + "\">");
         HiddenFields(html, request);
@@ -320,13 +388,22 @@ internal static class WidgetRenderer
         }
         else
         {
-            // Checked when the service may run: the server's one answer, which the script also applies to toggles.
-            var isChecked = request.IsAllowed(service.Id);
+            // Checked when the service may run: the server's one answer, which the script also applies to toggles; and
+            // for a minor, when they granted it and it waits for their guardians, so saving again keeps their grant.
+            var waiting = request.IsWaitingForGuardians(service.Id);
+            var isChecked = request.IsAllowed(service.Id) || waiting;
             html.Append("<input type=\"hidden\" name=\"" + ConsentHttpNames.Decide + "\" value=\"").Append(Encode(service.Id)).Append("\">");
             html.Append("<p class=\"ec-service-name ec-toggle\"><input type=\"checkbox\" id=\"").Append(Encode(id))
                 .Append("\" name=\"" + ConsentHttpNames.Grant + "\" value=\"").Append(Encode(service.Id)).Append("\" data-ent-consent-service=\"").Append(Encode(service.Id))
                 .Append("\" aria-describedby=\"").Append(Encode(id)).Append("-about\"").Append(isChecked ? " checked" : string.Empty).Append('>')
-                .Append("<label for=\"").Append(Encode(id)).Append("\">").Append(Encode(request.Text(service.Name))).Append("</label></p>");
+                .Append("<label for=\"").Append(Encode(id)).Append("\">").Append(Encode(request.Text(service.Name))).Append("</label>");
+            if (waiting)
+            {
+                html.Append(" <span class=\"ec-badge ec-waiting\" data-ent-consent-waiting=\"").Append(Encode(service.Id)).Append("\">")
+                    .Append(Encode(request.Text(texts.WaitingForParent))).Append("</span>");
+            }
+
+            html.Append("</p>");
         }
 
         html.Append("<p class=\"ec-hint\" id=\"").Append(Encode(id)).Append("-about\">");
@@ -421,6 +498,14 @@ internal static class WidgetRenderer
         }
 
         html.Append("</article>");
+    }
+
+    private static void JointConsentNotice(StringBuilder html, WidgetRequest request)
+    {
+        if (request.ShowsJointConsentNotice)
+        {
+            html.Append("<p class=\"ec-minor\" data-ent-consent-minor>").Append(Encode(request.Text(request.Policy.Texts.MinorNotice))).Append("</p>");
+        }
     }
 
     private static void HiddenFields(StringBuilder html, WidgetRequest request)

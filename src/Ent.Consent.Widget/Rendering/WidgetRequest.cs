@@ -22,6 +22,14 @@ internal sealed class WidgetRequest
     /// <summary>Whether this request applied the account's choice made on another device (a notice says so).</summary>
     public bool AccountChoiceApplied { get; init; }
 
+    /// <summary>Whether a minor granted the service and it waits for their guardians' agreement.</summary>
+    public Func<string, bool> IsWaitingForGuardians { get; init; } = NeverWaiting;
+
+    /// <summary>Whether the minor is told that a parent must also agree (joint consent is on).</summary>
+    public bool ShowsJointConsentNotice => SubjectIsMinor && Policy.JointConsent != JointConsentRule.Off;
+
+    public static Func<string, bool> NeverWaiting { get; } = static _ => false;
+
     public required CultureInfo Culture { get; init; }
 
     public required string AntiforgeryToken { get; init; }
@@ -74,6 +82,7 @@ internal sealed class WidgetRequest
         SubjectIsMinor = SubjectIsMinor,
         FollowsAccount = FollowsAccount,
         AccountChoiceApplied = AccountChoiceApplied,
+        IsWaitingForGuardians = IsWaitingForGuardians,
         Culture = Culture,
         AntiforgeryToken = antiforgeryToken,
         AntiforgeryFieldName = AntiforgeryFieldName,

@@ -124,13 +124,15 @@ internal static class WidgetTemplates
     private static string AllowedFlags(WidgetRequest request)
     {
         var services = request.Policy.Services;
-        return string.Create(services.Count, request, static (span, request) =>
+        // First the joint-consent notice of a minor, then per service: allowed, off, or waiting for the guardians.
+        return string.Create(services.Count + 1, request, static (span, request) =>
         {
             var services = request.Policy.Services;
-            for (var i = 0; i < span.Length; i++)
+            span[0] = request.ShowsJointConsentNotice ? 'm' : '-';
+            for (var i = 1; i < span.Length; i++)
             {
-                var service = services[i];
-                span[i] = service.Category == ServiceCategory.Essential ? '-' : request.IsAllowed(service.Id) ? '1' : '0';
+                var service = services[i - 1];
+                span[i] = service.Category == ServiceCategory.Essential ? '-' : request.IsAllowed(service.Id) ? '1' : request.IsWaitingForGuardians(service.Id) ? 'w' : '0';
             }
         });
     }

@@ -26,7 +26,7 @@ public sealed partial class ConsentPolicy
         ChoiceValidity = options.ChoiceValidity;
         ConsentCookieName = options.ConsentCookieName;
         AccountConsentCookieName = AccountCookieNameFor(options.ConsentCookieName);
-        AllowConsentForMinors = options.AllowConsentForMinors;
+        JointConsent = options.JointConsent;
         Services = Array.AsReadOnly(services);
         Purposes = Array.AsReadOnly(purposes);
         Warnings = Array.AsReadOnly(warnings);
@@ -73,8 +73,8 @@ public sealed partial class ConsentPolicy
 
     internal static string AccountCookieNameFor(string consentCookieName) => consentCookieName + "_account";
 
-    /// <summary>Whether a minor's consent-required services may be turned on.</summary>
-    public bool AllowConsentForMinors { get; }
+    /// <summary>Whose agreement a minor's consent-required services need besides the minor's.</summary>
+    public JointConsentRule JointConsent { get; }
 
     /// <summary>Maps cookie names to their service and category.</summary>
     public TrackerClassifier Classifier { get; }
@@ -91,17 +91,24 @@ public sealed partial class ConsentPolicy
         => _purposesById.TryGetValue(purposeId, out var purpose) ? purpose : null;
 
     /// <summary>
-    /// Whether the service may run for a user whose latest choice is <paramref name="state"/> (null when there is none
-    /// or it expired): essential services always, exempt audience unless the user objected, consent-required only
-    /// when granted under this policy's <see cref="Version"/> (and, for a minor, only if
-    /// <see cref="AllowConsentForMinors"/>). Unknown services never.
+    /// The one rule of what may run. Essential services always; exempt audience unless the user objected (a minor's
+    /// objection needs nobody else); consent-required only when granted under this policy's <see cref="Version"/>
+    /// and, for a minor (<paramref name="guardians"/> not null), only when the guardians on file agree as
+    /// <see cref="JointConsent"/> says: a refusal or withdrawal by the minor or by a needed guardian switches it off.
+    /// Unknown services never.
     /// </summary>
+    /// <param name="serviceId">The service.</param>
+    /// <param name="state">The user's latest unexpired choice, or null.</param>
+    /// <param name="guardians">
+    /// For a minor, what their guardians decided about them (<see cref="GuardianConsent.None"/> when nothing is known:
+    /// then nothing consent-required runs); null for anyone else.
+    /// </param>
     /// <remarks>
     /// A choice made under another version grants nothing, since consent is only informed for the texts shown; but an
     /// objection to exempt audience measurement made under it still holds until the user decides again, so that a
     /// policy change does not switch measurement back on for someone who refused it.
     /// </remarks>
-    public bool IsAllowed(string serviceId, ConsentState? state, bool subjectIsMinor = false)
+    public bool IsAllowed(string serviceId, ConsentState? state, GuardianConsent? guardians = null)
     {
         if (!_servicesById.TryGetValue(serviceId, out var service))
         {
@@ -114,9 +121,44 @@ public sealed partial class ConsentPolicy
         {
             ServiceCategory.Essential => true,
             ServiceCategory.ExemptAudience => decision != ConsentDecision.Denied,
-            _ => isCurrent && decision == ConsentDecision.Granted && (!subjectIsMinor || AllowConsentForMinors),
+            _ => isCurrent && decision == ConsentDecision.Granted && (guardians is null || GuardiansAgree(serviceId, guardians)),
         };
     }
+
+    /// <summary>
+    /// Whether the guardians on file agree to <paramref name="serviceId"/> for their minor as <see cref="JointConsent"/>
+    /// requires (the minor's own decision aside). Always true for a service that needs no consent.
+    /// </summary>
+    public bool GuardiansAgree(string serviceId, GuardianConsent guardians)
+    {
+        ArgumentNullException.ThrowIfNull(guardians);
+        if (!_servicesById.TryGetValue(serviceId, out var service))
+        {
+            return false;
+        }
+
+        if (service.Category != ServiceCategory.ConsentRequired)
+        {
+            return true;
+        }
+
+        var count = guardians.GuardianKeys.Count;
+        return JointConsent switch
+        {
+            JointConsentRule.AnyGuardian => count > 0 && guardians.CountGranting(serviceId, Version) > 0,
+            JointConsentRule.EveryGuardian => count > 0 && guardians.CountGranting(serviceId, Version) == count,
+            _ => false,
+        };
+    }
+
+    /// <summary>
+    /// Whether a minor granted a consent-required service that stays off only because the guardians have not (all)
+    /// agreed yet: the widget shows "waiting for your parent".
+    /// </summary>
+    public bool IsWaitingForGuardians(string serviceId, ConsentState? state, GuardianConsent? guardians)
+        => guardians is not null && state is not null && state.PolicyVersion == Version
+            && FindService(serviceId)?.Category == ServiceCategory.ConsentRequired
+            && state.GetDecision(serviceId) == ConsentDecision.Granted && !GuardiansAgree(serviceId, guardians);
 
     /// <summary>
     /// A hash (64 hexadecimal characters) of the exact texts a user is shown in <paramref name="culture"/>: banner,

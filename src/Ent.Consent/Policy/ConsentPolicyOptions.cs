@@ -52,11 +52,12 @@ public sealed class ConsentPolicyOptions
     public bool DowngradeInvalidExemptions { get; set; }
 
     /// <summary>
-    /// Whether a minor's consent-required services may be turned on. Off by default: in France a minor under 15
-    /// consents jointly with a parent (loi Informatique et Libertés art. 45); turn it on only where the portal
-    /// collects the guardian's consent.
+    /// Whose agreement a minor's consent-required services need besides the minor's own. In France a minor under 15
+    /// consents jointly with the holders of parental authority (loi Informatique et Libertés art. 45). Off by
+    /// default: a minor's consent-required services stay off. <see cref="JointConsentRule.AnyGuardian"/> or
+    /// <see cref="JointConsentRule.EveryGuardian"/> need a guardian directory and a proof store in the host.
     /// </summary>
-    public bool AllowConsentForMinors { get; set; }
+    public JointConsentRule JointConsent { get; set; }
 
     /// <summary>
     /// Whether declared addresses (<see cref="ServiceDeclaration.PrivacyPolicyUrl"/>) may use <c>http:</c>. Off by

@@ -36,6 +36,11 @@ internal static class ConsentPolicyValidation
             errors.Add($"ConsentCookieName '{options.ConsentCookieName}' is not a valid cookie name.");
         }
 
+        if (!Enum.IsDefined(options.JointConsent))
+        {
+            errors.Add($"JointConsent {(int)options.JointConsent} is not one of Off, AnyGuardian, EveryGuardian.");
+        }
+
         foreach (var id in options.BuiltInServices)
         {
             if (!BuiltInCatalogue.Contains(id))

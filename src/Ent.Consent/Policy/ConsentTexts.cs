@@ -155,6 +155,51 @@ public sealed class ConsentTextsDeclaration
 
     /// <summary>GDPR art. 6(1)(f).</summary>
     public LocalizedTextDeclaration LegalBasisLegitimateInterests { get; set; } = new("Intérêt légitime (RGPD, art. 6.1.f)", "Legitimate interests (GDPR, art. 6(1)(f))");
+
+    /// <summary>Shown to a minor in the banner and the preference centre when joint consent is on: a parent must also agree.</summary>
+    public LocalizedTextDeclaration MinorNotice { get; set; } = new("Parce que tu as moins de 15 ans, un service soumis à consentement ne s'active que si tu l'acceptes et qu'un parent l'accepte aussi pour toi. Si l'un de vous refuse ou retire son accord, il se désactive.", "Because you are under 15, a service that needs consent turns on only if you accept it and a parent also accepts it for you. If either of you refuses or withdraws, it turns off.");
+
+    /// <summary>Beside a service a minor granted that stays off until their guardians agree.</summary>
+    public LocalizedTextDeclaration WaitingForParent { get; set; } = new("En attente de l'accord de ton parent", "Waiting for your parent's agreement");
+
+    /// <summary>The guardian page's heading.</summary>
+    public LocalizedTextDeclaration GuardianPageTitle { get; set; } = new("Cookies : l'accord des parents", "Cookies: parents' agreement");
+
+    /// <summary>The guardian page's introduction.</summary>
+    public LocalizedTextDeclaration GuardianPageIntro { get; set; } = new("Pour un enfant de moins de 15 ans, un service soumis à consentement ne s'active que si l'enfant et vous l'acceptez (loi Informatique et Libertés, art. 45). Votre retrait le désactive aussitôt, sur tous les appareils où l'enfant est connecté.", "For a child under 15, a service that needs consent turns on only if the child and you accept it (French Data Protection Act, art. 45). Your withdrawal turns it off at once, on every device where the child is signed in.");
+
+    /// <summary>The guardian page when the directory lists no child for the signed-in user.</summary>
+    public LocalizedTextDeclaration NoChildren { get; set; } = new("Aucun enfant de moins de 15 ans n'est rattaché à votre compte.", "No child under 15 is linked to your account.");
+
+    /// <summary>The guardian page's column of the child's decision.</summary>
+    public LocalizedTextDeclaration ChildChoiceLabel { get; set; } = new("Choix de l'enfant", "Child's choice");
+
+    /// <summary>The guardian page's column of the guardian's decision.</summary>
+    public LocalizedTextDeclaration YourChoiceLabel { get; set; } = new("Votre choix", "Your choice");
+
+    /// <summary>The guardian page's column of the outcome.</summary>
+    public LocalizedTextDeclaration ServiceStatusLabel { get; set; } = new("État du service", "Service status");
+
+    /// <summary>A decision that granted the service.</summary>
+    public LocalizedTextDeclaration DecisionGranted { get; set; } = new("Accepté", "Accepted");
+
+    /// <summary>A decision that refused or withdrew the service.</summary>
+    public LocalizedTextDeclaration DecisionDenied { get; set; } = new("Refusé", "Refused");
+
+    /// <summary>No decision yet.</summary>
+    public LocalizedTextDeclaration DecisionNotAsked { get; set; } = new("Pas encore choisi", "Not chosen yet");
+
+    /// <summary>A service that runs for the child.</summary>
+    public LocalizedTextDeclaration ServiceOn { get; set; } = new("Activé", "On");
+
+    /// <summary>A service that does not run for the child.</summary>
+    public LocalizedTextDeclaration ServiceOff { get; set; } = new("Désactivé", "Off");
+
+    /// <summary>The guardian page's button that grants a service for the child.</summary>
+    public LocalizedTextDeclaration GuardianGrant { get; set; } = new("Accepter {service}", "Accept {service}");
+
+    /// <summary>The guardian page's button that refuses or withdraws a service for the child.</summary>
+    public LocalizedTextDeclaration GuardianWithdraw { get; set; } = new("Refuser {service}", "Refuse {service}");
 }
 
 /// <summary>
@@ -211,6 +256,21 @@ public sealed class ConsentTexts
         LegalBasisVitalInterests = LocalizedText.From(declaration.LegalBasisVitalInterests);
         LegalBasisPublicInterest = LocalizedText.From(declaration.LegalBasisPublicInterest);
         LegalBasisLegitimateInterests = LocalizedText.From(declaration.LegalBasisLegitimateInterests);
+        MinorNotice = LocalizedText.From(declaration.MinorNotice);
+        WaitingForParent = LocalizedText.From(declaration.WaitingForParent);
+        GuardianPageTitle = LocalizedText.From(declaration.GuardianPageTitle);
+        GuardianPageIntro = LocalizedText.From(declaration.GuardianPageIntro);
+        NoChildren = LocalizedText.From(declaration.NoChildren);
+        ChildChoiceLabel = LocalizedText.From(declaration.ChildChoiceLabel);
+        YourChoiceLabel = LocalizedText.From(declaration.YourChoiceLabel);
+        ServiceStatusLabel = LocalizedText.From(declaration.ServiceStatusLabel);
+        DecisionGranted = LocalizedText.From(declaration.DecisionGranted);
+        DecisionDenied = LocalizedText.From(declaration.DecisionDenied);
+        DecisionNotAsked = LocalizedText.From(declaration.DecisionNotAsked);
+        ServiceOn = LocalizedText.From(declaration.ServiceOn);
+        ServiceOff = LocalizedText.From(declaration.ServiceOff);
+        GuardianGrant = LocalizedText.From(declaration.GuardianGrant);
+        GuardianWithdraw = LocalizedText.From(declaration.GuardianWithdraw);
     }
 
     /// <inheritdoc cref="ConsentTextsDeclaration.BannerTitle"/>
@@ -336,6 +396,71 @@ public sealed class ConsentTexts
     /// <inheritdoc cref="ConsentTextsDeclaration.LegalBasisLegitimateInterests"/>
     public LocalizedText LegalBasisLegitimateInterests { get; }
 
+    /// <inheritdoc cref="ConsentTextsDeclaration.MinorNotice"/>
+    public LocalizedText MinorNotice { get; }
+
+    /// <inheritdoc cref="ConsentTextsDeclaration.WaitingForParent"/>
+    public LocalizedText WaitingForParent { get; }
+
+    /// <inheritdoc cref="ConsentTextsDeclaration.GuardianPageTitle"/>
+    public LocalizedText GuardianPageTitle { get; }
+
+    /// <inheritdoc cref="ConsentTextsDeclaration.GuardianPageIntro"/>
+    public LocalizedText GuardianPageIntro { get; }
+
+    /// <inheritdoc cref="ConsentTextsDeclaration.NoChildren"/>
+    public LocalizedText NoChildren { get; }
+
+    /// <inheritdoc cref="ConsentTextsDeclaration.ChildChoiceLabel"/>
+    public LocalizedText ChildChoiceLabel { get; }
+
+    /// <inheritdoc cref="ConsentTextsDeclaration.YourChoiceLabel"/>
+    public LocalizedText YourChoiceLabel { get; }
+
+    /// <inheritdoc cref="ConsentTextsDeclaration.ServiceStatusLabel"/>
+    public LocalizedText ServiceStatusLabel { get; }
+
+    /// <inheritdoc cref="ConsentTextsDeclaration.DecisionGranted"/>
+    public LocalizedText DecisionGranted { get; }
+
+    /// <inheritdoc cref="ConsentTextsDeclaration.DecisionDenied"/>
+    public LocalizedText DecisionDenied { get; }
+
+    /// <inheritdoc cref="ConsentTextsDeclaration.DecisionNotAsked"/>
+    public LocalizedText DecisionNotAsked { get; }
+
+    /// <inheritdoc cref="ConsentTextsDeclaration.ServiceOn"/>
+    public LocalizedText ServiceOn { get; }
+
+    /// <inheritdoc cref="ConsentTextsDeclaration.ServiceOff"/>
+    public LocalizedText ServiceOff { get; }
+
+    /// <inheritdoc cref="ConsentTextsDeclaration.GuardianGrant"/>
+    public LocalizedText GuardianGrant { get; }
+
+    /// <inheritdoc cref="ConsentTextsDeclaration.GuardianWithdraw"/>
+    public LocalizedText GuardianWithdraw { get; }
+
+    /// <summary>The keys of the texts only minors and their guardians are shown (joint consent).</summary>
+    public static IReadOnlySet<string> JointConsentKeys { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        nameof(MinorNotice),
+        nameof(WaitingForParent),
+        nameof(GuardianPageTitle),
+        nameof(GuardianPageIntro),
+        nameof(NoChildren),
+        nameof(ChildChoiceLabel),
+        nameof(YourChoiceLabel),
+        nameof(ServiceStatusLabel),
+        nameof(DecisionGranted),
+        nameof(DecisionDenied),
+        nameof(DecisionNotAsked),
+        nameof(ServiceOn),
+        nameof(ServiceOff),
+        nameof(GuardianGrant),
+        nameof(GuardianWithdraw),
+    };
+
     /// <summary>Every text with a stable key, for hashing and for hosts that render their own widget.</summary>
     public IEnumerable<KeyValuePair<string, LocalizedText>> All()
     {
@@ -380,5 +505,20 @@ public sealed class ConsentTexts
         yield return new(nameof(LegalBasisVitalInterests), LegalBasisVitalInterests);
         yield return new(nameof(LegalBasisPublicInterest), LegalBasisPublicInterest);
         yield return new(nameof(LegalBasisLegitimateInterests), LegalBasisLegitimateInterests);
+        yield return new(nameof(MinorNotice), MinorNotice);
+        yield return new(nameof(WaitingForParent), WaitingForParent);
+        yield return new(nameof(GuardianPageTitle), GuardianPageTitle);
+        yield return new(nameof(GuardianPageIntro), GuardianPageIntro);
+        yield return new(nameof(NoChildren), NoChildren);
+        yield return new(nameof(ChildChoiceLabel), ChildChoiceLabel);
+        yield return new(nameof(YourChoiceLabel), YourChoiceLabel);
+        yield return new(nameof(ServiceStatusLabel), ServiceStatusLabel);
+        yield return new(nameof(DecisionGranted), DecisionGranted);
+        yield return new(nameof(DecisionDenied), DecisionDenied);
+        yield return new(nameof(DecisionNotAsked), DecisionNotAsked);
+        yield return new(nameof(ServiceOn), ServiceOn);
+        yield return new(nameof(ServiceOff), ServiceOff);
+        yield return new(nameof(GuardianGrant), GuardianGrant);
+        yield return new(nameof(GuardianWithdraw), GuardianWithdraw);
     }
 }

@@ -21,9 +21,15 @@ internal static class PolicyFingerprint
             WriteStrings(writer, "controllers", policy.Controllers);
             writer.WriteString("choiceValidity", policy.ChoiceValidity.ToString());
             writer.WriteString("consentCookie", policy.ConsentCookieName);
-            writer.WriteBoolean("minors", policy.AllowConsentForMinors);
+            // "minors": false as before for the default, so existing versions (and the choices made under them) hold.
+            writer.WriteBoolean("minors", policy.JointConsent != JointConsentRule.Off);
+            if (policy.JointConsent != JointConsentRule.Off)
+            {
+                writer.WriteString("jointConsent", policy.JointConsent == JointConsentRule.EveryGuardian ? "every-guardian" : "any-guardian");
+            }
+
             writer.WriteStartObject("texts");
-            foreach (var (key, text) in policy.Texts.All().OrderBy(static t => t.Key, StringComparer.Ordinal))
+            foreach (var (key, text) in ShownTexts(policy))
             {
                 WriteText(writer, key, text);
             }
@@ -62,7 +68,7 @@ internal static class PolicyFingerprint
             writer.WriteString("culture", culture.Name);
             writer.WriteString("version", policy.Version);
             WriteStrings(writer, "controllers", policy.Controllers);
-            foreach (var (key, text) in policy.Texts.All().OrderBy(static t => t.Key, StringComparer.Ordinal))
+            foreach (var (key, text) in ShownTexts(policy))
             {
                 writer.WriteString(key, text.Resolve(culture));
             }
@@ -152,4 +158,10 @@ internal static class PolicyFingerprint
 
         writer.WriteEndArray();
     }
+
+    // The joint-consent texts are shown only when joint consent is on: otherwise they change neither version nor hash.
+    private static IEnumerable<KeyValuePair<string, LocalizedText>> ShownTexts(ConsentPolicy policy)
+        => policy.Texts.All()
+            .Where(t => policy.JointConsent != JointConsentRule.Off || !ConsentTexts.JointConsentKeys.Contains(t.Key))
+            .OrderBy(static t => t.Key, StringComparer.Ordinal);
 }

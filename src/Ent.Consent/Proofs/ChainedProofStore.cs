@@ -177,6 +177,13 @@ public abstract class ChainedProofStore : IConsentProofStore, IHealthCheck, IAsy
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<ConsentProof>> FindLatestAboutSubjectAsync(string aboutSubjectKey, string? tenant, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(aboutSubjectKey);
+        return ReadAsync("read consent proofs", ct => ReadLatestAboutSubjectAsync(aboutSubjectKey, tenant, ct), cancellationToken);
+    }
+
+    /// <inheritdoc />
     /// <remarks>Reads one snapshot of the chain while appends go on, record by record, in constant memory.</remarks>
     public Task<ChainVerification> VerifyAsync(CancellationToken cancellationToken = default)
         => VerifyAgainstCheckpointsAsync([], cancellationToken);
@@ -294,8 +301,22 @@ public abstract class ChainedProofStore : IConsentProofStore, IHealthCheck, IAsy
     /// <summary>Every record of a subject key, in chain order.</summary>
     protected abstract Task<IReadOnlyList<ConsentProof>> ReadBySubjectAsync(string subjectKey, CancellationToken cancellationToken);
 
-    /// <summary>The latest record of a subject key for a tenant (null matching null), or null.</summary>
+    /// <summary>
+    /// The latest record of a subject key's own choice for a tenant (null matching null; records about another
+    /// subject excluded), or null.
+    /// </summary>
     protected abstract Task<ConsentProof?> ReadLatestBySubjectAsync(string subjectKey, string? tenant, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// For each subject who decided about <paramref name="aboutSubjectKey"/>, their latest such record for the tenant.
+    /// The default filters <see cref="ReadBySubjectAsync"/>.
+    /// </summary>
+    protected virtual async Task<IReadOnlyList<ConsentProof>> ReadLatestAboutSubjectAsync(string aboutSubjectKey, string? tenant, CancellationToken cancellationToken)
+        => LatestPerActor(await ReadBySubjectAsync(aboutSubjectKey, cancellationToken).ConfigureAwait(false), aboutSubjectKey, tenant);
+
+    /// <summary>Of <paramref name="records"/> in chain order, the latest one per actor about <paramref name="aboutSubjectKey"/> for the tenant.</summary>
+    protected static IReadOnlyList<ConsentProof> LatestPerActor(IEnumerable<ConsentProof> records, string aboutSubjectKey, string? tenant)
+        => ProofQueries.LatestPerActor(records, aboutSubjectKey, tenant);
 
     /// <summary>Whether <paramref name="exception"/> is the storage's own failure (reported as unavailable).</summary>
     protected abstract bool IsStorageFailure(Exception exception);

@@ -13,6 +13,13 @@ public sealed class ConsentProofDraft
     /// <summary>A keyed hash of the authenticated user's id, or null for an anonymous visitor.</summary>
     public string? SubjectKey { get; init; }
 
+    /// <summary>
+    /// The keyed hash of the minor a guardian decided about, when <see cref="SubjectKey"/> (who acted) is that minor's
+    /// guardian deciding for them (joint consent, loi Informatique et Libertés art. 45); null when the subject decided
+    /// for themself.
+    /// </summary>
+    public string? AboutSubjectKey { get; init; }
+
     /// <summary>The tenant (school UAI, academy) the choice was made for, or null for a single-tenant host.</summary>
     public string? Tenant { get; init; }
 

@@ -16,11 +16,28 @@ public interface IConsentProofStore
     /// <summary>Every record of a consent id, in chain order (for rights requests).</summary>
     Task<IReadOnlyList<ConsentProof>> ExportByConsentIdAsync(string consentId, CancellationToken cancellationToken = default);
 
-    /// <summary>Every record of a subject key, in chain order (for rights requests).</summary>
+    /// <summary>
+    /// Every record of a subject key, in chain order (for rights requests): the subject's own decisions and those
+    /// others (a minor's guardians) made about them (<see cref="ConsentProofDraft.AboutSubjectKey"/>).
+    /// </summary>
     Task<IReadOnlyList<ConsentProof>> ExportBySubjectAsync(string subjectKey, CancellationToken cancellationToken = default);
 
-    /// <summary>The latest record of a subject for a tenant, so a user's choice can follow them across devices.</summary>
+    /// <summary>
+    /// The latest record of a subject's own choice for a tenant (not one they made about a minor), so a user's choice
+    /// can follow them across devices.
+    /// </summary>
     Task<ConsentProof?> FindLatestBySubjectAsync(string subjectKey, string? tenant, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// For each subject who decided about <paramref name="aboutSubjectKey"/> (a minor's guardians), their latest
+    /// such record for the tenant, in chain order. The default implementation filters
+    /// <see cref="ExportBySubjectAsync"/>; the built-in stores read an index.
+    /// </summary>
+    async Task<IReadOnlyList<ConsentProof>> FindLatestAboutSubjectAsync(string aboutSubjectKey, string? tenant, CancellationToken cancellationToken = default)
+    {
+        var records = await ExportBySubjectAsync(aboutSubjectKey, cancellationToken).ConfigureAwait(false);
+        return ProofQueries.LatestPerActor(records, aboutSubjectKey, tenant);
+    }
 
     /// <summary>Checks the whole chain and reports the first broken link.</summary>
     Task<ChainVerification> VerifyAsync(CancellationToken cancellationToken = default);

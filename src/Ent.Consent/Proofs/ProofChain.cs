@@ -49,6 +49,12 @@ public static class ProofChain
         writer.Write("channel", ConsentWireNames.Of(content.Channel));
         writer.Write("userAgentFamily", content.UserAgentFamily);
         writer.Write("ipPrefix", content.IpPrefix);
+        if (content.AboutSubjectKey is not null)
+        {
+            // Only when set: records written before the field existed keep their hash.
+            writer.Write("aboutSubjectKey", content.AboutSubjectKey);
+        }
+
         writer.Write("previousHash", previousHash);
         return writer.Finish();
     }
@@ -86,6 +92,12 @@ public static class ProofChain
         CheckText(draft.ConsentId, nameof(draft.ConsentId), required: true);
         CheckText(draft.SubjectKey, nameof(draft.SubjectKey), required: false);
         CheckText(draft.Tenant, nameof(draft.Tenant), required: false);
+        CheckText(draft.AboutSubjectKey, nameof(draft.AboutSubjectKey), required: false);
+        if (draft.AboutSubjectKey is not null && draft.SubjectKey is null)
+        {
+            throw new ArgumentException("A decision about another subject (AboutSubjectKey) needs the subject who acted (SubjectKey).", nameof(draft));
+        }
+
         CheckText(draft.PolicyVersion, nameof(draft.PolicyVersion), required: true);
         CheckText(draft.TextsHash, nameof(draft.TextsHash), required: true);
         CheckText(draft.Locale, nameof(draft.Locale), required: true);
@@ -118,6 +130,7 @@ public static class ProofChain
         {
             ConsentId = draft.ConsentId,
             SubjectKey = draft.SubjectKey,
+            AboutSubjectKey = draft.AboutSubjectKey,
             Tenant = draft.Tenant,
             Timestamp = TruncateToMicroseconds(draft.Timestamp),
             Decisions = decisions,

@@ -51,10 +51,10 @@ internal sealed class FakeProofStore : IConsentProofStore
         => Task.FromResult<IReadOnlyList<ConsentProof>>([.. _records.Where(r => r.Content.ConsentId == consentId)]);
 
     public Task<IReadOnlyList<ConsentProof>> ExportBySubjectAsync(string subjectKey, CancellationToken cancellationToken = default)
-        => Task.FromResult<IReadOnlyList<ConsentProof>>([.. _records.Where(r => r.Content.SubjectKey == subjectKey)]);
+        => Task.FromResult<IReadOnlyList<ConsentProof>>([.. _records.Where(r => r.Content.SubjectKey == subjectKey || r.Content.AboutSubjectKey == subjectKey)]);
 
     public Task<ConsentProof?> FindLatestBySubjectAsync(string subjectKey, string? tenant, CancellationToken cancellationToken = default)
-        => Task.FromResult(_records.LastOrDefault(r => r.Content.SubjectKey == subjectKey && r.Content.Tenant == tenant));
+        => Task.FromResult(_records.LastOrDefault(r => r.Content.SubjectKey == subjectKey && r.Content.AboutSubjectKey is null && r.Content.Tenant == tenant));
 
     public Task<ChainVerification> VerifyAsync(CancellationToken cancellationToken = default)
         => Task.FromResult(new ChainVerification(true, _records.Count, null, null, null));

@@ -11,11 +11,13 @@ internal static class Drafts
         string? tenant = null,
         ConsentDecision youtube = ConsentDecision.Granted,
         DateTimeOffset? timestamp = null,
-        ConsentChannel channel = ConsentChannel.FirstLayer)
+        ConsentChannel channel = ConsentChannel.FirstLayer,
+        string? aboutSubjectKey = null)
         => new()
         {
             ConsentId = consentId,
             SubjectKey = subjectKey,
+            AboutSubjectKey = aboutSubjectKey,
             Tenant = tenant,
             Timestamp = timestamp ?? Start,
             Decisions = new Dictionary<string, ConsentDecision>

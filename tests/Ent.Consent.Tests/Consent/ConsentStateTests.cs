@@ -277,18 +277,16 @@ public class ConsentStateTests
     }
 
     [Fact]
-    public void A_minor_gets_no_consent_required_service_unless_the_policy_allows_it()
+    public void A_minor_without_guardians_gets_no_consent_required_service_whatever_the_policy()
     {
-        var strict = Policy();
-        var strictState = ConsentState.ForAll(strict, ConsentDecision.Granted, ConsentChannel.FirstLayer, _time.GetUtcNow());
-        Assert.False(strict.IsAllowed("videos", strictState, subjectIsMinor: true));
-        Assert.True(strict.IsAllowed("stats", strictState, subjectIsMinor: true));
-        Assert.True(strict.IsAllowed("login", strictState, subjectIsMinor: true));
-        Assert.True(strict.IsAllowed("videos", strictState, subjectIsMinor: false));
-
-        var guardian = Policy(static o => o.AllowConsentForMinors = true);
-        var guardianState = ConsentState.ForAll(guardian, ConsentDecision.Granted, ConsentChannel.FirstLayer, _time.GetUtcNow());
-        Assert.True(guardian.IsAllowed("videos", guardianState, subjectIsMinor: true));
-        Assert.False(guardian.IsAllowed("videos", null, subjectIsMinor: true));
+        foreach (var rule in new[] { JointConsentRule.Off, JointConsentRule.AnyGuardian, JointConsentRule.EveryGuardian })
+        {
+            var policy = Policy(o => o.JointConsent = rule);
+            var state = ConsentState.ForAll(policy, ConsentDecision.Granted, ConsentChannel.FirstLayer, _time.GetUtcNow());
+            Assert.False(policy.IsAllowed("videos", state, GuardianConsent.None));
+            Assert.True(policy.IsAllowed("stats", state, GuardianConsent.None));
+            Assert.True(policy.IsAllowed("login", state, GuardianConsent.None));
+            Assert.True(policy.IsAllowed("videos", state));
+        }
     }
 }

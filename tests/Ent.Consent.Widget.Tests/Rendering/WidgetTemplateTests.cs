@@ -55,6 +55,57 @@ public sealed class WidgetTemplateTests
     }
 
     [Fact]
+    public void A_minor_gets_the_joint_consent_notice_and_a_waiting_badge_and_nobody_else_gets_them_from_the_templates()
+    {
+        var policy = TestPolicies.Portal(static o => o.JointConsent = JointConsentRule.AnyGuardian);
+        var granted = Renderings.Choice(policy, ("youtube", ConsentDecision.Granted));
+        var baseline = Renderings.Request(policy);
+        var adult = new WidgetRequest
+        {
+            Policy = policy,
+            State = granted,
+            Pending = false,
+            Culture = baseline.Culture,
+            AntiforgeryToken = baseline.AntiforgeryToken,
+            AntiforgeryFieldName = baseline.AntiforgeryFieldName,
+            AntiforgeryHeaderName = baseline.AntiforgeryHeaderName,
+            IsAllowed = id => policy.IsAllowed(id, granted),
+            ReturnUrl = baseline.ReturnUrl,
+            ConsentUrl = baseline.ConsentUrl,
+            CookiePageUrl = baseline.CookiePageUrl,
+        };
+        var minor = new WidgetRequest
+        {
+            Policy = policy,
+            State = granted,
+            Pending = false,
+            SubjectIsMinor = true,
+            IsWaitingForGuardians = id => policy.IsWaitingForGuardians(id, granted, GuardianConsent.None),
+            Culture = baseline.Culture,
+            AntiforgeryToken = baseline.AntiforgeryToken,
+            AntiforgeryFieldName = baseline.AntiforgeryFieldName,
+            AntiforgeryHeaderName = baseline.AntiforgeryHeaderName,
+            IsAllowed = id => policy.IsAllowed(id, granted, GuardianConsent.None),
+            ReturnUrl = baseline.ReturnUrl,
+            ConsentUrl = baseline.ConsentUrl,
+            CookiePageUrl = baseline.CookiePageUrl,
+        };
+
+        var adultHtml = WidgetTemplates.BannerAndDialog(adult);
+        var minorHtml = WidgetTemplates.BannerAndDialog(minor);
+
+        Assert.Equal(Fresh(minor), minorHtml);
+        Assert.Equal(Fresh(adult), WidgetTemplates.BannerAndDialog(adult));
+        Assert.Contains("data-ent-consent-minor", minorHtml, StringComparison.Ordinal);
+        Assert.Contains("data-ent-consent-waiting=\"youtube\"", minorHtml, StringComparison.Ordinal);
+        Assert.Contains(WidgetRenderer.Encode(policy.Texts.WaitingForParent.Resolve(baseline.Culture)), minorHtml, StringComparison.Ordinal);
+        // The minor's own grant stays ticked while it waits, so saving the preferences again keeps it.
+        Assert.Matches("id=\"ent-consent-service-youtube\"[^>]* checked", minorHtml);
+        Assert.DoesNotContain("data-ent-consent-minor", adultHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-ent-consent-waiting", adultHtml, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Values_with_markup_are_encoded_where_they_are_spliced()
     {
         var request = Renderings.Request(Policy).WithValues("a\"b<c>", "/x?a=1&b=\"2\"", "/cookies?r=<x>");
