@@ -20,7 +20,7 @@ public class PolicyVersionTests
     {
         ["banner title"] = static o => o.Texts.BannerTitle["fr"] = "Cookies",
         ["banner body in English only"] = static o => o.Texts.BannerBody["en"] += " ",
-        ["new language for a text"] = static o => o.Texts.AcceptAll["de"] = "Alle akzeptieren",
+        ["new language for a text"] = static o => o.Texts.AcceptAll["nl"] = "Alles accepteren",
         ["refuse button"] = static o => o.Texts.RefuseAll["fr"] = "Refuser",
         ["service description"] = static o => o.Services[2].Description["fr"] = "Des vidéos.",
         ["service name"] = static o => o.Services[2].Name["en"] = "Clips",
@@ -144,8 +144,9 @@ public class PolicyVersionTests
         options.Texts = FixedTexts();
 
         // The built-in ent-consent service declares the {ConsentCookieName}_audience cookie (ADR 0005), and the
-        // widget's cookie-page texts (CategoryLabel … LegalBasisLegitimateInterests) are part of ConsentTexts.
-        Assert.Equal("e25f295ecd73ca50", ConsentPolicy.Create(options).Version);
+        // widget's cookie-page texts (CategoryLabel … LegalBasisLegitimateInterests) are part of ConsentTexts; so is the
+        // placeholder's ReviewChoices, and the built-in service's texts are in the nine languages of BuiltInCultures.
+        Assert.Equal("47e38701149a4035", ConsentPolicy.Create(options).Version);
     }
 
     [Theory]
@@ -215,7 +216,7 @@ public class PolicyVersionTests
     {
         var policy = ConsentPolicy.Create(Declared());
 
-        Assert.Equal("Vos choix sur les cookies", policy.Texts.BannerTitle.Resolve(new CultureInfo("de-DE")));
+        Assert.Equal("Vos choix sur les cookies", policy.Texts.BannerTitle.Resolve(new CultureInfo("nl-NL")));
         Assert.Equal("Your choices about cookies", policy.Texts.BannerTitle.Resolve(new CultureInfo("en-GB")));
     }
 
