@@ -29,7 +29,11 @@ public sealed class ServerPlaceholderTests(WidgetSite site)
         Assert.Equal("/consent/preferences?returnUrl=%2Fembed%3Fculture%3Den%26ui-culture%3Den", await preferences.GetAttributeAsync("href"));
         Assert.Equal(before, site.ThirdPartyRequests.Count);
 
-        await page.RunAndWaitForNavigationAsync(() => placeholder.GetByRole(AriaRole.Button, new() { Name = "Allow YouTube" }).ClickAsync());
+        // The form posts, the server answers 303, the browser loads the page again.
+        await page.RunAndWaitForResponseAsync(
+            () => placeholder.GetByRole(AriaRole.Button, new() { Name = "Allow YouTube" }).ClickAsync(),
+            r => r.Request.Method == "GET" && r.Request.IsNavigationRequest && new Uri(r.Url).AbsolutePath == "/embed");
+        await page.WaitForLoadStateAsync(LoadState.Load);
 
         // Back on the page it came from, the embed is written with its address: it loads without script.
         Assert.EndsWith("/embed?culture=en&ui-culture=en", page.Url);
@@ -50,7 +54,9 @@ public sealed class ServerPlaceholderTests(WidgetSite site)
 
         await Assertions.Expect(page.Locator("#ent-consent-preferences-title")).ToHaveTextAsync("Préférences de cookies");
         await page.Locator("input[data-ent-consent-service=youtube]").CheckAsync();
-        await page.RunAndWaitForNavigationAsync(() => page.Locator("[data-ent-consent-action=save]").First.ClickAsync());
+        await page.RunAndWaitForResponseAsync(
+            () => page.Locator("[data-ent-consent-action=save]").First.ClickAsync(),
+            r => r.Request.Method == "GET" && r.Request.IsNavigationRequest && new Uri(r.Url).AbsolutePath == "/embed");
         await page.GotoAsync(site.PortalUrl + "/embed");
         await Assertions.Expect(page.Locator(Frame)).ToBeVisibleAsync();
         await page.Context.CloseAsync();
