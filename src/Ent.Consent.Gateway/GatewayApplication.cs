@@ -113,7 +113,9 @@ public static class GatewayApplication
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddRequestLocalization(static options =>
         {
-            options.SetDefaultCulture("fr").AddSupportedCultures("fr", "en").AddSupportedUICultures("fr", "en");
+            // Every language the widget, the cookie page and the catalogue are written in; French first, the fallback.
+            string[] cultures = [.. LocalizedText.BuiltInCultures];
+            options.SetDefaultCulture(LocalizedText.DefaultCulture).AddSupportedCultures(cultures).AddSupportedUICultures(cultures);
             options.FallBackToParentUICultures = true;
         });
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = gateway.MaxRequestBodySize);

@@ -22,6 +22,16 @@ public interface IConsentWidget
     /// <summary>The cookie information page's content generated from the catalogue, with a heading of <paramref name="headingLevel"/>.</summary>
     IHtmlContent RenderCookiePage(HttpContext context, int headingLevel = 1);
 
+    /// <summary>
+    /// The placeholder of content blocked until <paramref name="serviceId"/> is allowed, for right before the embed
+    /// (<c>&lt;iframe data-ent-consent="…" data-src="…" hidden&gt;</c>): it says what is blocked, by whom and why, and
+    /// offers a form that allows this service and a link to the preferences page, so that it works without JavaScript;
+    /// the script reuses it and swaps the embed in place once allowed. Empty when the service may run. Razor pages get
+    /// it from the tag helper on <c>&lt;iframe data-ent-consent&gt;</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">No service of the request's policy has this id.</exception>
+    IHtmlContent RenderPlaceholder(HttpContext context, string serviceId);
+
     /// <summary>The persistent "Gérer mes cookies" control that reopens the choices; put it on every page (a footer).</summary>
     IHtmlContent RenderManageButton(HttpContext context);
 

@@ -31,7 +31,7 @@ public sealed class PortalPagesTests(PortalFixture portal) : IClassFixture<Porta
         Assert.Equal("fr", await visitor.Page.Locator("html").GetAttributeAsync("lang"));
         await Assertions.Expect(visitor.Banner.Locator("[data-ent-consent-action=\"refuse-all\"]")).ToHaveTextAsync("Tout refuser");
 
-        await visitor.SubmitPortalFormAsync("language");
+        await visitor.SubmitPortalFormAsync("language-en");
 
         Assert.Equal("en", await visitor.Page.Locator("html").GetAttributeAsync("lang"));
         await Assertions.Expect(visitor.Banner.Locator("[data-ent-consent-action=\"refuse-all\"]")).ToHaveTextAsync("Refuse all");

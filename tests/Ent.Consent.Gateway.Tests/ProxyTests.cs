@@ -447,6 +447,12 @@ public sealed partial class ProxyTests
 
         Assert.Contains("<script type=\"text/plain\" data-ent-consent=\"google-analytics\" async src=\"https://www.googletagmanager.com/gtag/js?id=G-1\"></script>", html);
         Assert.Contains("data-ent-consent-placeholder=\"youtube\"", html);
+        // The widget's server-rendered placeholder, right before the frame: it allows YouTube without JavaScript too.
+        var placeholder = Regex.Match(html, "<div class=\"ec ec-placeholder\" data-ent-consent-placeholder=\"youtube\".*?</div>(?=<iframe data-ent-consent=\"youtube\" hidden)").Value;
+        Assert.Contains("lang=\"fr\" dir=\"ltr\"", placeholder);
+        Assert.Matches("<form method=\"post\" action=\"[^\"]+\">", placeholder);
+        Assert.Contains("name=\"grant\" value=\"youtube\"", placeholder);
+        Assert.Contains("/preferences?returnUrl=%2F\"", placeholder);
         Assert.Contains("<iframe data-ent-consent=\"youtube\" hidden title=\"Vidéo\" data-src=\"https://www.youtube.com/embed/abc\"></iframe>", html);
         Assert.Contains("<img data-ent-consent=\"google-analytics\" alt=\"\" data-src=\"//www.google-analytics.com/collect?v=1\">", html);
         Assert.Contains("<iframe title=\"Carte\" src=\"/carte\"></iframe>", html);

@@ -36,7 +36,7 @@ internal static class AccountEndpoints
             if (chosen is null)
             {
                 return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unknown language",
-                    detail: $"'{culture}' is not offered; use 'fr' or 'en'.");
+                    detail: $"'{culture}' is not offered; use one of {string.Join(", ", PortalCultures.All.Select(static c => c.Name))}.");
             }
 
             context.Response.Cookies.Append(

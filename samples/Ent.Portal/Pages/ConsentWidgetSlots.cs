@@ -14,6 +14,8 @@ internal static class ConsentWidgetSlots
 
     public static string Script(HttpContext context) => Widget(context).RenderScriptTags(context, ContentSecurityPolicy.Nonce(context)).ToString()!;
 
+    public static string Placeholder(HttpContext context, string serviceId) => Widget(context).RenderPlaceholder(context, serviceId).ToString()!;
+
     public static string CookiePage(HttpContext context) => Widget(context).RenderCookiePage(context, headingLevel: 1).ToString()!;
 
     private static IConsentWidget Widget(HttpContext context) => context.RequestServices.GetRequiredService<IConsentWidget>();

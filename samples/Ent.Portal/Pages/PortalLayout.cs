@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using Ent.Portal.Accounts;
@@ -100,13 +101,22 @@ internal static class PortalLayout
         html.Append("</section>\n");
     }
 
+    // One button per other language, named in its own language (with its lang and dir, for screen readers).
     private static void AppendLanguageSwitch(StringBuilder html, string tokenField, string returnUrl)
     {
-        var (code, label, lang) = IsEnglish ? ("fr", "Français", "fr") : ("en", "English", "en");
-        html.Append("<form class=\"language\" method=\"post\" action=\"/language\">").Append(tokenField)
-            .Append("<input type=\"hidden\" name=\"culture\" value=\"").Append(code).Append("\">")
-            .Append("<input type=\"hidden\" name=\"returnUrl\" value=\"").Append(returnUrl).Append("\">")
-            .Append("<button type=\"submit\" lang=\"").Append(lang).Append("\" data-portal-action=\"language\">")
-            .Append(label).Append("</button></form>\n");
+        var current = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
+        html.Append("<nav class=\"language\" aria-label=\"").Append(Text("Langue", "Language")).Append("\"><ul>");
+        foreach (var culture in All.Where(c => c.Name != current))
+        {
+            var native = culture.TextInfo.ToTitleCase(culture.NativeName);
+            html.Append("<li><form method=\"post\" action=\"/language\">").Append(tokenField)
+                .Append("<input type=\"hidden\" name=\"culture\" value=\"").Append(culture.Name).Append("\">")
+                .Append("<input type=\"hidden\" name=\"returnUrl\" value=\"").Append(returnUrl).Append("\">")
+                .Append("<button type=\"submit\" lang=\"").Append(culture.Name).Append("\" dir=\"").Append(culture.TextInfo.IsRightToLeft ? "rtl" : "ltr")
+                .Append("\" data-portal-action=\"language-").Append(culture.Name).Append("\">")
+                .Append(Html.Encode(native)).Append("</button></form></li>");
+        }
+
+        html.Append("</ul></nav>\n");
     }
 }

@@ -31,7 +31,11 @@ internal static class PortalPages
             "This sample portal shows Ent.Consent at work: a YouTube video blocked until you agree, the national audience measurement (DNMA) emulated, the portal's own audience measurement, exempt from consent, and two accounts sharing one computer.")).Append("</p>\n");
 
         html.Append("<section aria-labelledby=\"video-title\">\n<h2 id=\"video-title\">").Append(Text("Vidéo de la semaine", "Video of the week")).Append("</h2>\n")
-            .Append("<iframe data-ent-consent=\"youtube\" data-src=\"").Append(VideoEmbedUrl).Append("\" title=\"")
+            // The placeholder comes from the server, so that without JavaScript the page says what is blocked and how to
+            // allow it; the embed is written hidden until then, and with its src once allowed (it loads without script).
+            .Append(ConsentWidgetSlots.Placeholder(context, "youtube"))
+            .Append("<iframe data-ent-consent=\"youtube\" data-src=\"").Append(VideoEmbedUrl)
+            .Append(context.GetConsent().IsAllowed("youtube") ? "\" src=\"" + VideoEmbedUrl : "\" hidden=\"hidden").Append("\" title=\"")
             .Append(Text("Vidéo YouTube : Big Buck Bunny", "YouTube video: Big Buck Bunny"))
             .Append("\" width=\"560\" height=\"315\" allow=\"encrypted-media; picture-in-picture\" allowfullscreen></iframe>\n</section>\n");
 

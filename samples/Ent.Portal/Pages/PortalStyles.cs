@@ -19,6 +19,7 @@ internal static class PortalStyles
         .account { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin-left: auto; }
         .account p { margin: 0; }
         form { margin: 0; }
+        nav.language ul { gap: .25rem; }
         button { font: inherit; padding: .4rem .8rem; border: 1px solid var(--portal-blue); background: #fff; color: var(--portal-blue); cursor: pointer; }
         main { max-width: 60rem; margin: 0 auto; padding: 1rem 1.5rem; }
         iframe { max-width: 100%; border: 0; }

@@ -1,7 +1,4 @@
 using System.Buffers;
-using System.Globalization;
-using System.Text;
-using System.Text.Encodings.Web;
 using Ent.Consent.AspNetCore;
 
 namespace Ent.Consent.Gateway.Html;
@@ -10,21 +7,26 @@ namespace Ent.Consent.Gateway.Html;
 /// Turns a <c>&lt;script src&gt;</c>, <c>&lt;iframe src&gt;</c> or <c>&lt;img src&gt;</c> of a service that is not allowed
 /// for this request into the widget's blocked form (docs/widget.md "Blocked content"): a script becomes
 /// <c>type="text/plain" data-ent-consent="id"</c>, a frame or image keeps its address in <c>data-src</c> only, and a
-/// frame is hidden behind the widget's placeholder, rendered here so it shows without JavaScript too. Content already
+/// frame is hidden behind the widget's placeholder (<c>IConsentWidget.RenderPlaceholder</c>: who hosts it, why it is
+/// blocked, a form that allows it and a link to the preferences page), so it works without JavaScript too. Content already
 /// marked <c>data-ent-consent</c> is the portal's own business and left alone.
 /// </summary>
 internal sealed class ContentBlocker
 {
     private readonly GatewayRules _rules;
     private readonly IConsentFeature _consent;
-    private readonly CultureInfo _culture;
+    private readonly IReadOnlyDictionary<string, string> _placeholders;
     private readonly bool _asciiOnly;
 
-    public ContentBlocker(GatewayRules rules, IConsentFeature consent, CultureInfo culture, bool asciiOnly)
+    /// <param name="rules">Which service an element belongs to.</param>
+    /// <param name="consent">The request's consent.</param>
+    /// <param name="placeholders">The widget's placeholder (<c>IConsentWidget.RenderPlaceholder</c>) of each service not allowed now.</param>
+    /// <param name="asciiOnly">Whether the page's charset is not UTF-8, so non-ASCII text goes as character references.</param>
+    public ContentBlocker(GatewayRules rules, IConsentFeature consent, IReadOnlyDictionary<string, string> placeholders, bool asciiOnly)
     {
         _rules = rules;
         _consent = consent;
-        _culture = culture;
+        _placeholders = placeholders;
         _asciiOnly = asciiOnly;
     }
 
@@ -93,20 +95,7 @@ internal sealed class ContentBlocker
         return true;
     }
 
-    private string Placeholder(ServiceDefinition service)
-    {
-        var texts = _consent.Policy.Texts;
-        var serviceName = service.Name.Resolve(_culture);
-        string Fill(string text) => text.Replace("{service}", serviceName, StringComparison.Ordinal).Replace("{provider}", service.Provider, StringComparison.Ordinal);
-        var encoder = HtmlEncoder.Default;
-        var html = new StringBuilder(256);
-        html.Append("<div class=\"ec ec-placeholder\" data-ent-consent-placeholder=\"").Append(service.Id)
-            .Append("\" role=\"group\" aria-label=\"").Append(encoder.Encode(serviceName)).Append("\"><p>")
-            .Append(encoder.Encode(Fill(texts.BlockedContent.Resolve(_culture))))
-            .Append("</p><button type=\"button\" class=\"ec-btn\" data-ent-consent-allow=\"").Append(service.Id).Append("\">")
-            .Append(encoder.Encode(Fill(texts.AllowService.Resolve(_culture)))).Append("</button></div>");
-        return html.ToString();
-    }
+    private string Placeholder(ServiceDefinition service) => _placeholders.GetValueOrDefault(service.Id, string.Empty);
 
     private void WriteAscii(IBufferWriter<byte> output, string text)
         => output.Write(PageText.Encode(text, _asciiOnly));

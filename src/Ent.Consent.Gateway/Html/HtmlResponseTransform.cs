@@ -1,11 +1,9 @@
 using System.Buffers;
-using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using Ent.Consent.AspNetCore;
 using Ent.Consent.Widget;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -57,8 +55,7 @@ internal sealed class HtmlResponseTransform
             PageText.Encode(_widget.RenderHeadTags(http, nonce).ToString()!, asciiOnly),
             PageText.Encode(_widget.RenderBanner(http).ToString()!, asciiOnly),
             PageText.Encode(_widget.RenderManageButton(http).ToString() + _widget.RenderScriptTags(http, nonce), asciiOnly));
-        var culture = http.Features.Get<IRequestCultureFeature>()?.RequestCulture.UICulture ?? CultureInfo.CurrentUICulture;
-        var blocker = _rules.IsEmpty ? null : new ContentBlocker(_rules, http.GetConsent(), culture, asciiOnly);
+        var blocker = _rules.IsEmpty ? null : new ContentBlocker(_rules, http.GetConsent(), Placeholders(http), asciiOnly);
 
         // The body changes: its length is unknown until the end, and the upstream's validators no longer describe it.
         response.ContentLength = null;
@@ -73,6 +70,23 @@ internal sealed class HtmlResponseTransform
         {
             GatewayLog.ContentBlocked(_logger, blocker.Blocked, http.Request.Path);
         }
+    }
+
+    // The widget's server-rendered placeholders (they work without JavaScript: a form and a link), rendered before the
+    // response starts, since each carries the antiforgery token, for every service not allowed now.
+    private Dictionary<string, string> Placeholders(HttpContext http)
+    {
+        var consent = http.GetConsent();
+        var placeholders = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var service in consent.Policy.Services)
+        {
+            if (!consent.IsAllowed(service.Id))
+            {
+                placeholders[service.Id] = _widget.RenderPlaceholder(http, service.Id).ToString()!;
+            }
+        }
+
+        return placeholders;
     }
 
     private async Task CopyAsync(ResponseTransformContext context, HttpResponseMessage upstream, string coding, HtmlInjector injector)

@@ -23,6 +23,7 @@
   }
 
   // Blocked content: <script type="text/plain" data-ent-consent="id">, <iframe data-ent-consent="id" data-src>, <img … data-src>.
+  // An iframe's placeholder is the one the server wrote right before it (RenderPlaceholder), else one made here.
   function handle(el) {
     var id = el.getAttribute(A);
     if (!state.services[id] && !warned[id] && w.console) {
@@ -61,6 +62,8 @@
     ph.className = 'ec ec-placeholder';
     ph.setAttribute(A + '-placeholder', id);
     ph.setAttribute('role', 'group');
+    ph.lang = cfg.lang;
+    ph.dir = cfg.dir;
     ph.setAttribute('aria-label', fill('{service}', id));
     var p = d.createElement('p'), b = d.createElement('button');
     p.textContent = fill(cfg.texts.blocked, id);
@@ -200,12 +203,17 @@
     else if (a === 'close' && dialog) { e.preventDefault(); dialog.close(); }
     else if (a === 'dismiss') { var n = t.closest('[' + A + '-notice]'); if (n) n.remove(); }
     else if (id) {
+      // A server-rendered placeholder's button also submits its form: the script posts instead.
+      e.preventDefault();
       var body = {}, services = {};
       services[id] = true;
       body[W.action] = W.save;
       body[W.channel] = W.preferenceCentre;
       body[W.services] = services;
-      post(body);
+      post(body).catch(function () {
+        // A server-rendered placeholder's form: let the server answer the plain post instead.
+        if (t.form) t.form.requestSubmit(t);
+      });
     }
   });
 

@@ -42,6 +42,12 @@ internal sealed class ConsentWidget(
     public IHtmlContent RenderCookiePage(HttpContext context, int headingLevel = 1)
         => new HtmlString(WidgetRenderer.CookiePage(CreateRequest(context), headingLevel));
 
+    public IHtmlContent RenderPlaceholder(HttpContext context, string serviceId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(serviceId);
+        return new HtmlString(WidgetRenderer.Placeholder(CreateRequest(context), serviceId));
+    }
+
     public IHtmlContent RenderManageButton(HttpContext context)
         => new HtmlString(WidgetRenderer.ManageButton(CreateRequest(context, withToken: false)));
 

@@ -29,6 +29,12 @@ internal sealed class WidgetConfig
     /// </summary>
     public required List<string> Reload { get; init; }
 
+    /// <summary>The language of <see cref="Texts"/> and its direction, for the placeholders the script creates.</summary>
+    public required string Lang { get; init; }
+
+    /// <inheritdoc cref="Lang"/>
+    public required string Dir { get; init; }
+
     public required Dictionary<string, string> Texts { get; init; }
 }
 

@@ -31,7 +31,7 @@ internal static class WidgetRenderer
         var texts = request.Policy.Texts;
         var html = new StringBuilder(2048);
         html.Append("<section class=\"ec ec-banner\" id=\"ent-consent-banner\" data-ent-consent-banner")
-            .Append(ThemeAttribute(request))
+            .Append(ThemeAttribute(request)).Append(LanguageAttributes(request))
             .Append(" role=\"dialog\" aria-modal=\"false\" aria-labelledby=\"ent-consent-banner-title\" aria-describedby=\"ent-consent-banner-body")
             .Append(request.FollowsAccount ? " ent-consent-banner-scope\"" : "\"").Append(" tabindex=\"-1\">");
         html.Append("<h2 class=\"ec-title\" id=\"ent-consent-banner-title\">").Append(Encode(request.Text(texts.BannerTitle))).Append("</h2>");
@@ -67,7 +67,7 @@ internal static class WidgetRenderer
     {
         var texts = request.Policy.Texts;
         var html = new StringBuilder(768);
-        html.Append("<div class=\"ec ec-notice\" id=\"ent-consent-account-notice\" data-ent-consent-notice").Append(ThemeAttribute(request))
+        html.Append("<div class=\"ec ec-notice\" id=\"ent-consent-account-notice\" data-ent-consent-notice").Append(ThemeAttribute(request)).Append(LanguageAttributes(request))
             .Append(" role=\"status\"><p>").Append(Encode(request.Text(texts.AccountChoiceApplied))).Append("</p>");
         html.Append("<form method=\"get\" action=\"").Append(Encode(request.PreferencesUrl)).Append("\"><button type=\"submit\" class=\"ec-btn ec-btn-small\" name=\"" + ConsentHttpNames.ReturnUrl + "\" value=\"")
             .Append(Encode(request.ReturnUrl)).Append("\" data-ent-consent-action=\"open\" aria-haspopup=\"dialog\">")
@@ -83,7 +83,7 @@ internal static class WidgetRenderer
     {
         var html = new StringBuilder(8192);
         html.Append("<dialog class=\"ec ec-dialog\" id=\"ent-consent-preferences\" data-ent-consent-preferences")
-            .Append(ThemeAttribute(request)).Append(" aria-labelledby=\"ent-consent-preferences-title\">");
+            .Append(ThemeAttribute(request)).Append(LanguageAttributes(request)).Append(" aria-labelledby=\"ent-consent-preferences-title\">");
         html.Append("<div class=\"ec-dialog-head\">");
         Heading(html, 2, "ent-consent-preferences-title", request.Text(request.Policy.Texts.PreferencesTitle));
         html.Append("<button type=\"button\" class=\"ec-btn ec-close\" data-ent-consent-action=\"close\">")
@@ -97,7 +97,7 @@ internal static class WidgetRenderer
     public static string Preferences(WidgetRequest request, int headingLevel)
     {
         var html = new StringBuilder(8192);
-        html.Append("<section class=\"ec ec-preferences\" data-ent-consent-preferences").Append(ThemeAttribute(request))
+        html.Append("<section class=\"ec ec-preferences\" data-ent-consent-preferences").Append(ThemeAttribute(request)).Append(LanguageAttributes(request))
             .Append(" aria-labelledby=\"ent-consent-preferences-title\">");
         Heading(html, headingLevel, "ent-consent-preferences-title", request.Text(request.Policy.Texts.PreferencesTitle));
         PreferencesForm(html, request, headingLevel + 1);
@@ -174,10 +174,50 @@ internal static class WidgetRenderer
     public static string ManageButton(WidgetRequest request)
     {
         var html = new StringBuilder(512);
-        html.Append("<form class=\"ec ec-manage\"").Append(ThemeAttribute(request)).Append(" method=\"get\" action=\"")
+        html.Append("<form class=\"ec ec-manage\"").Append(ThemeAttribute(request)).Append(LanguageAttributes(request)).Append(" method=\"get\" action=\"")
             .Append(Encode(request.PreferencesUrl)).Append("\"><button type=\"submit\" class=\"ec-btn ec-btn-small\" name=\"" + ConsentHttpNames.ReturnUrl + "\" value=\"")
             .Append(Encode(request.ReturnUrl)).Append("\" data-ent-consent-action=\"open\" aria-haspopup=\"dialog\">")
             .Append(Encode(request.Text(request.Policy.Texts.ManageCookies))).Append("</button></form>");
+        return html.ToString();
+    }
+
+    /// <summary>
+    /// The placeholder of a blocked embed, rendered on the server so that a page read without JavaScript says what is
+    /// blocked (service, provider, why) and how to allow it: a form that grants this one service, and a link to the
+    /// stand-alone preferences page. The script reuses it when it sits right before the embed. Empty when the service
+    /// may run.
+    /// </summary>
+    public static string Placeholder(WidgetRequest request, string serviceId)
+    {
+        var service = request.Policy.FindService(serviceId)
+            ?? throw new ArgumentException($"'{serviceId}' names no service of the consent policy; declare it or fix the id.", nameof(serviceId));
+        if (request.IsAllowed(service.Id))
+        {
+            return string.Empty;
+        }
+
+        var texts = request.Policy.Texts;
+        var html = new StringBuilder(1024);
+        html.Append("<div class=\"ec ec-placeholder\" data-ent-consent-placeholder=\"").Append(Encode(service.Id)).Append('"')
+            .Append(ThemeAttribute(request)).Append(LanguageAttributes(request))
+            .Append(" role=\"group\" aria-label=\"").Append(Encode(request.Text(service.Name))).Append("\">");
+        html.Append("<p>").Append(Encode(Fill(request.Text(texts.BlockedContent), request, service))).Append("</p>");
+        var description = request.Text(service.Description);
+        if (description.Length > 0)
+        {
+            html.Append("<p class=\"ec-hint\">").Append(Encode(description)).Append("</p>");
+        }
+
+        // Without script this form grants the one service and comes back; the script posts the same choice itself.
+        html.Append("<form method=\"post\" action=\"").Append(Encode(request.ConsentUrl)).Append("\">");
+        HiddenFields(html, request);
+        html.Append("<input type=\"hidden\" name=\"" + ConsentHttpNames.Decide + "\" value=\"").Append(Encode(service.Id)).Append("\">")
+            .Append("<input type=\"hidden\" name=\"" + ConsentHttpNames.Grant + "\" value=\"").Append(Encode(service.Id)).Append("\">")
+            .Append("<button type=\"submit\" class=\"ec-btn\" name=\"" + ConsentHttpNames.Action + "\" value=\"" + ConsentHttpNames.Save + "\" data-ent-consent-allow=\"")
+            .Append(Encode(service.Id)).Append("\">").Append(Encode(Fill(request.Text(texts.AllowService), request, service))).Append("</button></form>");
+        html.Append("<p class=\"ec-more\"><a href=\"").Append(Encode(request.PreferencesUrl + "?" + ConsentHttpNames.ReturnUrl + "=" + Uri.EscapeDataString(request.ReturnUrl)))
+            .Append("\">").Append(Encode(request.Text(texts.ReviewChoices))).Append("</a></p>");
+        html.Append("</div>");
         return html.ToString();
     }
 
@@ -186,7 +226,7 @@ internal static class WidgetRenderer
     {
         var texts = request.Policy.Texts;
         var html = new StringBuilder(16384);
-        html.Append("<section class=\"ec ec-cookies\" data-ent-consent-cookies").Append(ThemeAttribute(request))
+        html.Append("<section class=\"ec ec-cookies\" data-ent-consent-cookies").Append(ThemeAttribute(request)).Append(LanguageAttributes(request))
             .Append(" aria-labelledby=\"ent-consent-cookies-title\">");
         Heading(html, headingLevel, "ent-consent-cookies-title", request.Text(texts.CookiePageTitle));
         html.Append("<p>").Append(Encode(request.Text(texts.CookiePageIntro))).Append("</p>");
@@ -220,7 +260,7 @@ internal static class WidgetRenderer
     public static string Document(WidgetRequest request, string title, string body, string backUrl)
     {
         var html = new StringBuilder(body.Length + 1024);
-        html.Append("<!DOCTYPE html><html lang=\"").Append(Encode(LanguageTag(request.Culture))).Append("\"><head><meta charset=\"utf-8\">")
+        html.Append("<!DOCTYPE html><html").Append(LanguageAttributes(request)).Append("><head><meta charset=\"utf-8\">")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>").Append(Encode(title)).Append("</title>")
             .Append(StyleTag(request, nonce: null)).Append("</head><body class=\"ec-page\"><main>")
             .Append(body)
@@ -330,6 +370,8 @@ internal static class WidgetRenderer
             Services = services,
             Essential = request.Policy.Services.Where(static s => s.Category == ServiceCategory.Essential).Select(static s => s.Id).ToList(),
             Reload = request.Policy.ChoosableServices.Where(s => !request.IsAllowed(s.Id) && request.NeedsNewPageToAllow(s.Id)).Select(static s => s.Id).ToList(),
+            Lang = request.Language.Name,
+            Dir = request.Language.Direction,
             Texts = new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 ["blocked"] = request.Text(request.Policy.Texts.BlockedContent),
@@ -413,7 +455,7 @@ internal static class WidgetRenderer
         }
 
         html.Append(Encode(request.Text(service.Description))).Append(' ')
-            .Append(Encode(request.Text(texts.ProviderLabel))).Append(Colon(request)).Append(Encode(service.Provider)).Append('.');
+            .Append(Encode(request.Text(texts.ProviderLabel))).Append(request.Language.Colon).Append(Encode(service.Provider)).Append('.');
         html.Append("</p>");
         if (service.Cookies.Count > 0)
         {
@@ -421,7 +463,7 @@ internal static class WidgetRenderer
                 .Append("</summary><ul>");
             foreach (var cookie in service.Cookies)
             {
-                html.Append("<li><code>").Append(Encode(cookie.Name)).Append("</code>").Append(Colon(request)).Append(Encode(Lifetime(request, cookie)));
+                html.Append("<li><code>").Append(Encode(cookie.Name)).Append("</code>").Append(request.Language.Colon).Append(Encode(Lifetime(request, cookie)));
                 var role = request.Text(cookie.Description);
                 if (role.Length > 0)
                 {
@@ -548,7 +590,7 @@ internal static class WidgetRenderer
     };
 
     private static string Lifetime(WidgetRequest request, CookieDefinition cookie)
-        => cookie.Lifetime is { } lifetime ? LifetimeText.Format(lifetime, request.Culture) : request.Text(request.Policy.Texts.SessionCookie);
+        => cookie.Lifetime is { } lifetime ? request.Language.Lifetime(lifetime) : request.Text(request.Policy.Texts.SessionCookie);
 
     private static string Fill(string text, WidgetRequest request, ServiceDefinition? service = null)
     {
@@ -562,28 +604,17 @@ internal static class WidgetRenderer
         return text;
     }
 
-    private static string JoinControllers(WidgetRequest request)
-    {
-        var controllers = request.Policy.Controllers;
-        if (controllers.Count <= 1)
-        {
-            return controllers.Count == 1 ? controllers[0] : string.Empty;
-        }
+    private static string JoinControllers(WidgetRequest request) => request.Language.Join(request.Policy.Controllers);
 
-        var and = LifetimeText.IsEnglish(request.Culture) ? " and " : " et ";
-        return string.Join(", ", controllers.Take(controllers.Count - 1)) + and + controllers[^1];
-    }
-
-    // French typography puts a space before the colon.
-    private static string Colon(WidgetRequest request) => LifetimeText.IsEnglish(request.Culture) ? ": " : "\u00a0: ";
+    // On every root the widget writes, so its language and direction hold inside a page in another one.
+    private static string LanguageAttributes(WidgetRequest request)
+        => $" lang=\"{Encode(request.Language.Name)}\" dir=\"{request.Language.Direction}\"";
 
     private static string ThemeAttribute(WidgetRequest request)
         => request.Theme == ConsentWidgetTheme.Dsfr ? " data-ent-consent-theme=\"dsfr\"" : string.Empty;
 
     private static string NonceAttribute(string? nonce)
         => string.IsNullOrEmpty(nonce) ? string.Empty : $" nonce=\"{Encode(nonce)}\"";
-
-    private static string LanguageTag(CultureInfo culture) => string.IsNullOrEmpty(culture.Name) ? LocalizedText.DefaultCulture : culture.Name;
 
     internal static string Encode(string text) => Encoder.Encode(text);
 }

@@ -98,5 +98,10 @@ internal sealed class WidgetRequest
         NeedsNewPageToAllow = NeedsNewPageToAllow,
     };
 
+    /// <summary>The language the texts come out in, for <c>lang</c> and <c>dir</c> and the lifetimes in words.</summary>
+    public WidgetLanguage Language => _language ??= WidgetLanguage.For(Culture, Policy.Texts.BannerTitle);
+
+    private WidgetLanguage? _language;
+
     public string Text(LocalizedText text) => text.Resolve(Culture);
 }

@@ -97,3 +97,52 @@ public sealed class ConsentCookiePageTagHelper(IConsentWidget widget) : ConsentW
     /// <inheritdoc />
     protected override IHtmlContent Render(HttpContext context) => Widget.RenderCookiePage(context, HeadingLevel);
 }
+
+/// <summary>
+/// <c>&lt;iframe data-ent-consent="youtube" data-src="…"&gt;</c>: while the service is not allowed, the iframe is
+/// written <c>hidden</c> with <see cref="IConsentWidget.RenderPlaceholder"/> right before it, so a page read without
+/// JavaScript explains what is blocked and how to allow it; once allowed, it is written with its <c>src</c>, so it loads
+/// without script too. The script swaps one for the other in place.
+/// </summary>
+[HtmlTargetElement("iframe", Attributes = ServiceAttribute)]
+public sealed class ConsentBlockedFrameTagHelper(IConsentWidget widget) : TagHelper
+{
+    private const string ServiceAttribute = "data-ent-consent";
+
+    /// <summary>The view being rendered; set by Razor.</summary>
+    [ViewContext]
+    [HtmlAttributeNotBound]
+    public ViewContext ViewContext { get; set; } = null!;
+
+    /// <inheritdoc />
+    public override void Process(TagHelperContext context, TagHelperOutput output)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(output);
+        var serviceId = context.AllAttributes[ServiceAttribute]?.Value?.ToString();
+        if (string.IsNullOrEmpty(serviceId))
+        {
+            return;
+        }
+
+        var placeholder = widget.RenderPlaceholder(ViewContext.HttpContext, serviceId);
+        if (placeholder is HtmlString { Value: { Length: 0 } })
+        {
+            // Allowed: the embed loads as is, with or without script.
+            if (!output.Attributes.ContainsName("src") && context.AllAttributes["data-src"]?.Value is { } source)
+            {
+                output.Attributes.SetAttribute("src", source);
+            }
+
+            return;
+        }
+
+        output.Attributes.RemoveAll("src");
+        if (!output.Attributes.ContainsName("hidden"))
+        {
+            output.Attributes.Add(new TagHelperAttribute("hidden"));
+        }
+
+        output.PreElement.AppendHtml(placeholder);
+    }
+}

@@ -67,13 +67,13 @@ public static class BuiltInCatalogue
     internal static ServiceDeclaration ConsentCookieService(string cookieName) => new()
     {
         Id = ConsentPolicy.ConsentServiceId,
-        Name = new("Mémorisation de vos choix", "Remembering your choices"),
-        Description = new("Retient vos choix sur les cookies pour ne pas vous les redemander à chaque page.", "Keeps your cookie choices so you are not asked on every page."),
+        Name = T("Mémorisation de vos choix", "Remembering your choices"),
+        Description = T("Retient vos choix sur les cookies pour ne pas vous les redemander à chaque page.", "Keeps your cookie choices so you are not asked on every page."),
         Provider = "Ent.Consent",
         Purpose = "essential",
         Category = ServiceCategory.Essential,
         LegalBasis = LegalBasis.LegalObligation,
-        Justification = new("Le cookie qui conserve le choix de l'utilisateur est exempté de consentement (CNIL, délibération 2020-091, art. 5).",
+        Justification = T("Le cookie qui conserve le choix de l'utilisateur est exempté de consentement (CNIL, délibération 2020-091, art. 5).",
             "The cookie that keeps the user's choice is exempt from consent (CNIL, délibération 2020-091, art. 5)."),
         Cookies =
         [
@@ -91,13 +91,13 @@ public static class BuiltInCatalogue
     private static ServiceDeclaration EntSession() => new()
     {
         Id = "ent-session",
-        Name = new("Session ENT", "ENT session"),
-        Description = new("Connexion à l'ENT, authentification unique (CAS) et répartition de charge.", "ENT sign-in, single sign-on (CAS) and load balancing."),
+        Name = T("Session ENT", "ENT session"),
+        Description = T("Connexion à l'ENT, authentification unique (CAS) et répartition de charge.", "ENT sign-in, single sign-on (CAS) and load balancing."),
         Provider = "Opérateur de l'ENT",
         Purpose = "essential",
         Category = ServiceCategory.Essential,
         LegalBasis = LegalBasis.PublicInterest,
-        Justification = new("Strictement nécessaires à l'authentification, à sa sécurité et à la répartition de charge (SDET §4.10).",
+        Justification = T("Strictement nécessaires à l'authentification, à sa sécurité et à la répartition de charge (SDET §4.10).",
             "Strictly necessary for authentication, its security and load balancing (SDET §4.10)."),
         Cookies =
         [
@@ -113,13 +113,13 @@ public static class BuiltInCatalogue
     private static ServiceDeclaration AspNetCore() => new()
     {
         Id = "aspnetcore",
-        Name = new("Session et sécurité du site", "Site session and security"),
-        Description = new("Connexion, protection contre la falsification de requêtes, session et langue choisie.", "Sign-in, request forgery protection, session and chosen language."),
+        Name = T("Session et sécurité du site", "Site session and security"),
+        Description = T("Connexion, protection contre la falsification de requêtes, session et langue choisie.", "Sign-in, request forgery protection, session and chosen language."),
         Provider = "Éditeur du site",
         Purpose = "essential",
         Category = ServiceCategory.Essential,
         LegalBasis = LegalBasis.PublicInterest,
-        Justification = new("Authentification, jetons anti-CSRF et préférence de langue choisie par l'utilisateur : strictement nécessaires (CNIL, délibération 2020-091).",
+        Justification = T("Authentification, jetons anti-CSRF et préférence de langue choisie par l'utilisateur : strictement nécessaires (CNIL, délibération 2020-091).",
             "Authentication, anti-CSRF tokens and the language the user chose: strictly necessary (CNIL, délibération 2020-091)."),
         Cookies =
         [
@@ -135,8 +135,8 @@ public static class BuiltInCatalogue
     private static ServiceDeclaration MatomoBase(string id, ServiceCategory category) => new()
     {
         Id = id,
-        Name = new("Matomo", "Matomo"),
-        Description = new("Statistiques de fréquentation du portail.", "Portal visit statistics."),
+        Name = T("Matomo", "Matomo"),
+        Description = T("Statistiques de fréquentation du portail.", "Portal visit statistics."),
         Provider = "Éditeur du site (Matomo auto-hébergé)",
         Purpose = "audience-measurement",
         Category = category,
@@ -162,7 +162,7 @@ public static class BuiltInCatalogue
     private static ServiceDeclaration MatomoExempt()
     {
         var service = MatomoBase("matomo-exempt", ServiceCategory.ExemptAudience);
-        service.Justification = new(
+        service.Justification = T(
             "Matomo configuré selon le guide CNIL d'exemption : mesure d'audience pour le seul compte de l'éditeur, statistiques anonymes, pas de recoupement ni de transmission.",
             "Matomo configured per the CNIL exemption guide: audience measurement for the publisher alone, anonymous statistics, no cross-referencing or sharing.");
         service.Exemption = new ExemptionAttestation
@@ -178,8 +178,8 @@ public static class BuiltInCatalogue
     private static ServiceDeclaration DnmaBase(string id, ServiceCategory category) => new()
     {
         Id = id,
-        Name = new("Mesure d'audience nationale des ENT (DNMA)", "National ENT audience measurement (DNMA)"),
-        Description = new("Dispositif national de mesure d'audience des ENT du ministère, opéré avec Piano Analytics (AT Internet).",
+        Name = T("Mesure d'audience nationale des ENT (DNMA)", "National ENT audience measurement (DNMA)"),
+        Description = T("Dispositif national de mesure d'audience des ENT du ministère, opéré avec Piano Analytics (AT Internet).",
             "The ministry's national audience measurement of ENTs, run with Piano Analytics (AT Internet)."),
         Provider = "Ministère de l'Éducation nationale / Piano Analytics (AT Internet)",
         Purpose = "audience-measurement",
@@ -211,7 +211,7 @@ public static class BuiltInCatalogue
     private static ServiceDeclaration DnmaExempt()
     {
         var service = DnmaBase("dnma-exempt", ServiceCategory.ExemptAudience);
-        service.Justification = new(
+        service.Justification = T(
             "Marqueur Piano Analytics en mode exempté (« mode hybride » désactivé), identifiants propres au portail : décision du DPO à consigner.",
             "Piano Analytics tag in exempt mode, with per-portal identifiers: a DPO decision to record.");
         service.Exemption = new ExemptionAttestation
@@ -225,8 +225,8 @@ public static class BuiltInCatalogue
     private static ServiceDeclaration GoogleAnalytics() => new()
     {
         Id = "google-analytics",
-        Name = new("Google Analytics", "Google Analytics"),
-        Description = new("Statistiques de fréquentation par Google.", "Visit statistics by Google."),
+        Name = T("Google Analytics", "Google Analytics"),
+        Description = T("Statistiques de fréquentation par Google.", "Visit statistics by Google."),
         Provider = "Google Ireland Ltd",
         Purpose = "audience-measurement",
         Category = ServiceCategory.ConsentRequired,
@@ -245,8 +245,8 @@ public static class BuiltInCatalogue
     private static ServiceDeclaration YouTube() => new()
     {
         Id = "youtube",
-        Name = new("YouTube", "YouTube"),
-        Description = new("Lecture de vidéos YouTube intégrées.", "Playing embedded YouTube videos."),
+        Name = T("YouTube", "YouTube"),
+        Description = T("Lecture de vidéos YouTube intégrées.", "Playing embedded YouTube videos."),
         Provider = "Google Ireland Ltd",
         Purpose = "video",
         Category = ServiceCategory.ConsentRequired,
@@ -266,8 +266,8 @@ public static class BuiltInCatalogue
     private static ServiceDeclaration YouTubeNoCookie() => new()
     {
         Id = "youtube-nocookie",
-        Name = new("YouTube (mode confidentialité renforcée)", "YouTube (privacy-enhanced mode)"),
-        Description = new("Vidéos YouTube intégrées depuis youtube-nocookie.com : pas de cookie avant la lecture, mais du stockage local.",
+        Name = T("YouTube (mode confidentialité renforcée)", "YouTube (privacy-enhanced mode)"),
+        Description = T("Vidéos YouTube intégrées depuis youtube-nocookie.com : pas de cookie avant la lecture, mais du stockage local.",
             "YouTube videos embedded from youtube-nocookie.com: no cookie before playback, but local storage."),
         Provider = "Google Ireland Ltd",
         Purpose = "video",
@@ -281,8 +281,8 @@ public static class BuiltInCatalogue
     private static ServiceDeclaration Dailymotion() => new()
     {
         Id = "dailymotion",
-        Name = new("Dailymotion", "Dailymotion"),
-        Description = new("Lecture de vidéos Dailymotion intégrées.", "Playing embedded Dailymotion videos."),
+        Name = T("Dailymotion", "Dailymotion"),
+        Description = T("Lecture de vidéos Dailymotion intégrées.", "Playing embedded Dailymotion videos."),
         Provider = "Dailymotion SA",
         Purpose = "video",
         Category = ServiceCategory.ConsentRequired,
@@ -300,8 +300,8 @@ public static class BuiltInCatalogue
     private static ServiceDeclaration Vimeo() => new()
     {
         Id = "vimeo",
-        Name = new("Vimeo", "Vimeo"),
-        Description = new("Lecture de vidéos Vimeo intégrées.", "Playing embedded Vimeo videos."),
+        Name = T("Vimeo", "Vimeo"),
+        Description = T("Lecture de vidéos Vimeo intégrées.", "Playing embedded Vimeo videos."),
         Provider = "Vimeo.com, Inc.",
         Purpose = "video",
         Category = ServiceCategory.ConsentRequired,
@@ -319,8 +319,8 @@ public static class BuiltInCatalogue
     private static ServiceDeclaration PeerTube() => new()
     {
         Id = "peertube",
-        Name = new("PeerTube", "PeerTube"),
-        Description = new("Vidéos intégrées depuis une instance PeerTube (par exemple apps.education.fr).", "Videos embedded from a PeerTube instance (for example apps.education.fr)."),
+        Name = T("PeerTube", "PeerTube"),
+        Description = T("Vidéos intégrées depuis une instance PeerTube (par exemple apps.education.fr).", "Videos embedded from a PeerTube instance (for example apps.education.fr)."),
         Provider = "L'instance PeerTube qui héberge la vidéo",
         Purpose = "video",
         Category = ServiceCategory.ConsentRequired,
@@ -332,8 +332,8 @@ public static class BuiltInCatalogue
     private static ServiceDeclaration GoogleMaps() => new()
     {
         Id = "google-maps",
-        Name = new("Google Maps", "Google Maps"),
-        Description = new("Cartes interactives Google.", "Google interactive maps."),
+        Name = T("Google Maps", "Google Maps"),
+        Description = T("Cartes interactives Google.", "Google interactive maps."),
         Provider = "Google Ireland Ltd",
         Purpose = "maps",
         Category = ServiceCategory.ConsentRequired,
@@ -346,8 +346,8 @@ public static class BuiltInCatalogue
     private static ServiceDeclaration XTwitter() => new()
     {
         Id = "x-twitter",
-        Name = new("X (Twitter)", "X (Twitter)"),
-        Description = new("Publications X intégrées.", "Embedded X posts."),
+        Name = T("X (Twitter)", "X (Twitter)"),
+        Description = T("Publications X intégrées.", "Embedded X posts."),
         Provider = "Twitter International Unlimited Company",
         Purpose = "social",
         Category = ServiceCategory.ConsentRequired,
@@ -366,8 +366,8 @@ public static class BuiltInCatalogue
     private static ServiceDeclaration Facebook() => new()
     {
         Id = "facebook",
-        Name = new("Facebook", "Facebook"),
-        Description = new("Publications et boutons Facebook intégrés.", "Embedded Facebook posts and buttons."),
+        Name = T("Facebook", "Facebook"),
+        Description = T("Publications et boutons Facebook intégrés.", "Embedded Facebook posts and buttons."),
         Provider = "Meta Platforms Ireland Ltd",
         Purpose = "social",
         Category = ServiceCategory.ConsentRequired,
@@ -382,11 +382,14 @@ public static class BuiltInCatalogue
         Source = "Meta cookie policy (facebook.com/policies/cookies).",
     };
 
+    // French and English here, the other languages from the embedded files (Localization/*.json), keyed by the French.
+    private static LocalizedTextDeclaration T(string french, string english) => BuiltInTranslations.Catalogue(french, english);
+
     private static PurposeDeclaration Purpose(string id, string nameFr, string nameEn, string descriptionFr, string descriptionEn) => new()
     {
         Id = id,
-        Name = new(nameFr, nameEn),
-        Description = new(descriptionFr, descriptionEn),
+        Name = T(nameFr, nameEn),
+        Description = T(descriptionFr, descriptionEn),
     };
 
     private static CookieDeclaration Cookie(string name, string? lifetime, string descriptionFr, string descriptionEn, string? domain = null, bool httpOnly = false) => new()
@@ -395,6 +398,6 @@ public static class BuiltInCatalogue
         Domain = domain,
         Lifetime = lifetime is null ? null : CalendarPeriod.Parse(lifetime),
         HttpOnly = httpOnly,
-        Description = new(descriptionFr, descriptionEn),
+        Description = T(descriptionFr, descriptionEn),
     };
 }

@@ -17,6 +17,13 @@ public sealed class LocalizedText : IReadOnlyDictionary<string, string>
 
     private readonly FrozenDictionary<string, string> _texts;
 
+    /// <summary>
+    /// The languages every built-in text (widget, cookie page, catalogue) is written in: French, English, German,
+    /// Spanish, Italian, Portuguese, Arabic, Occitan and Breton. Give them to <c>RequestLocalizationOptions</c> as
+    /// supported UI cultures; French first, the fallback.
+    /// </summary>
+    public static IReadOnlyList<string> BuiltInCultures { get; } = Array.AsReadOnly<string>(["fr", "en", .. BuiltInTranslations.FileLanguages]);
+
     /// <summary>A text in French and, optionally, English.</summary>
     public LocalizedText(string french, string? english = null)
         : this(english is null ? [KeyValuePair.Create("fr", french)] : [KeyValuePair.Create("fr", french), KeyValuePair.Create("en", english)])

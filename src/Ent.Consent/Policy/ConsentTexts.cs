@@ -1,9 +1,10 @@
 namespace Ent.Consent;
 
 /// <summary>
-/// Every text the banner, the preference centre and the cookie page show, as declared: French and English by
-/// default, each overridable per language. Mutable, so that configuration can bind it; compiled into the immutable
-/// <see cref="ConsentTexts"/> of a <see cref="ConsentPolicy"/>. They are part of the policy: changing one changes
+/// Every text the banner, the preference centre, the placeholders and the cookie page show, as declared: built in
+/// for every language of <see cref="LocalizedText.BuiltInCultures"/>, each overridable per language
+/// (<c>Texts:BannerTitle:de</c> in configuration, or <c>texts.BannerTitle["de"] = …</c> in code). Mutable, so that
+/// configuration can bind it; compiled into the immutable <see cref="ConsentTexts"/> of a <see cref="ConsentPolicy"/>. They are part of the policy: changing one changes
 /// <see cref="ConsentPolicy.Version"/> and asks users again, because consent is only informed for the texts that
 /// were shown.
 /// </summary>
@@ -14,68 +15,74 @@ namespace Ent.Consent;
 public sealed class ConsentTextsDeclaration
 {
     /// <summary>The banner's heading.</summary>
-    public LocalizedTextDeclaration BannerTitle { get; set; } = new("Vos choix sur les cookies", "Your choices about cookies");
+    public LocalizedTextDeclaration BannerTitle { get; set; } = Text(nameof(BannerTitle), "Vos choix sur les cookies", "Your choices about cookies");
 
     /// <summary>The banner's text: who, why, what each choice does, how to change one's mind.</summary>
-    public LocalizedTextDeclaration BannerBody { get; set; } = new(
+    public LocalizedTextDeclaration BannerBody { get; set; } = Text(nameof(BannerBody),
         "{controllers} utilisent des cookies indispensables au fonctionnement du portail et une mesure d'audience anonyme à laquelle vous pouvez vous opposer. Avec votre accord, des services tiers (vidéos, statistiques de partenaires) déposent aussi des cookies. « Tout accepter » les active, « Tout refuser » les laisse désactivés sans rien changer à votre accès au portail. Vous pouvez changer d'avis à tout moment avec « Gérer mes cookies ».",
         "{controllers} use cookies that the portal needs to work and anonymous audience measurement you can object to. With your agreement, third-party services (videos, partners' statistics) also set cookies. \"Accept all\" turns them on, \"Refuse all\" leaves them off and changes nothing to your access to the portal. You can change your mind at any time with \"Manage cookies\".");
 
     /// <summary>The first-layer button that grants every consent-required service.</summary>
-    public LocalizedTextDeclaration AcceptAll { get; set; } = new("Tout accepter", "Accept all");
+    public LocalizedTextDeclaration AcceptAll { get; set; } = Text(nameof(AcceptAll), "Tout accepter", "Accept all");
 
     /// <summary>The first-layer button that refuses every consent-required service; same weight as accept.</summary>
-    public LocalizedTextDeclaration RefuseAll { get; set; } = new("Tout refuser", "Refuse all");
+    public LocalizedTextDeclaration RefuseAll { get; set; } = Text(nameof(RefuseAll), "Tout refuser", "Refuse all");
 
     /// <summary>The button that opens the preference centre.</summary>
-    public LocalizedTextDeclaration Customize { get; set; } = new("Personnaliser", "Customize");
+    public LocalizedTextDeclaration Customize { get; set; } = Text(nameof(Customize), "Personnaliser", "Customize");
 
     /// <summary>The preference centre's button that saves per-service choices.</summary>
-    public LocalizedTextDeclaration Save { get; set; } = new("Enregistrer mes choix", "Save my choices");
+    public LocalizedTextDeclaration Save { get; set; } = Text(nameof(Save), "Enregistrer mes choix", "Save my choices");
 
     /// <summary>The persistent control that reopens the choices on every page.</summary>
-    public LocalizedTextDeclaration ManageCookies { get; set; } = new("Gérer mes cookies", "Manage cookies");
+    public LocalizedTextDeclaration ManageCookies { get; set; } = Text(nameof(ManageCookies), "Gérer mes cookies", "Manage cookies");
 
     /// <summary>The preference centre's heading.</summary>
-    public LocalizedTextDeclaration PreferencesTitle { get; set; } = new("Préférences de cookies", "Cookie preferences");
+    public LocalizedTextDeclaration PreferencesTitle { get; set; } = Text(nameof(PreferencesTitle), "Préférences de cookies", "Cookie preferences");
 
     /// <summary>The preference centre's introduction.</summary>
-    public LocalizedTextDeclaration PreferencesIntro { get; set; } = new(
+    public LocalizedTextDeclaration PreferencesIntro { get; set; } = Text(nameof(PreferencesIntro),
         "Choisissez service par service. Les services soumis à votre consentement sont désactivés tant que vous ne les activez pas ; vous pouvez retirer votre accord à tout moment.",
         "Choose service by service. Services that need your consent stay off until you turn them on; you can withdraw your agreement at any time.");
 
     /// <summary>Shown beside essential services, which cannot be turned off.</summary>
-    public LocalizedTextDeclaration AlwaysActive { get; set; } = new("Toujours actif", "Always active");
+    public LocalizedTextDeclaration AlwaysActive { get; set; } = Text(nameof(AlwaysActive), "Toujours actif", "Always active");
 
     /// <summary>Label of the opt-out of exempt audience measurement.</summary>
-    public LocalizedTextDeclaration AudienceOptOut { get; set; } = new(
+    public LocalizedTextDeclaration AudienceOptOut { get; set; } = Text(nameof(AudienceOptOut),
         "Mesure d'audience anonyme, active sauf si vous vous y opposez",
         "Anonymous audience measurement, on unless you object");
 
     /// <summary>The link to the cookie information page.</summary>
-    public LocalizedTextDeclaration CookiePageLink { get; set; } = new("En savoir plus sur les cookies", "More about cookies");
+    public LocalizedTextDeclaration CookiePageLink { get; set; } = Text(nameof(CookiePageLink), "En savoir plus sur les cookies", "More about cookies");
 
     /// <summary>The cookie information page's heading.</summary>
-    public LocalizedTextDeclaration CookiePageTitle { get; set; } = new("Cookies et traceurs", "Cookies and trackers");
+    public LocalizedTextDeclaration CookiePageTitle { get; set; } = Text(nameof(CookiePageTitle), "Cookies et traceurs", "Cookies and trackers");
 
     /// <summary>The cookie information page's introduction.</summary>
-    public LocalizedTextDeclaration CookiePageIntro { get; set; } = new(
+    public LocalizedTextDeclaration CookiePageIntro { get; set; } = Text(nameof(CookiePageIntro),
         "Cette page liste chaque service du portail, son responsable, sa finalité, sa base légale et les cookies qu'il dépose, avec leur durée de vie.",
         "This page lists every service of the portal, who runs it, its purpose, its legal basis and the cookies it sets, with their lifetimes.");
 
     /// <summary>The placeholder shown instead of blocked content.</summary>
-    public LocalizedTextDeclaration BlockedContent { get; set; } = new(
+    public LocalizedTextDeclaration BlockedContent { get; set; } = Text(nameof(BlockedContent),
         "Ce contenu est hébergé par {provider} ({service}), qui dépose des cookies. Il ne s'affiche qu'avec votre accord.",
         "This content is hosted by {provider} ({service}), which sets cookies. It is shown only with your agreement.");
 
     /// <summary>The placeholder's button that grants the one service.</summary>
-    public LocalizedTextDeclaration AllowService { get; set; } = new("Autoriser {service}", "Allow {service}");
+    public LocalizedTextDeclaration AllowService { get; set; } = Text(nameof(AllowService), "Autoriser {service}", "Allow {service}");
+
+    /// <summary>
+    /// The placeholder's link to the stand-alone preferences page, for pages read without JavaScript (and every
+    /// choice at once).
+    /// </summary>
+    public LocalizedTextDeclaration ReviewChoices { get; set; } = Text(nameof(ReviewChoices), "Voir et modifier tous mes choix", "See and change all my choices");
 
     /// <summary>
     /// Added to the banner's text for a signed-in user when choices follow the account (CNIL délibération 2025-131:
     /// the first layer states that the choice applies on every device, refusal and withdrawal included).
     /// </summary>
-    public LocalizedTextDeclaration AccountScope { get; set; } = new(
+    public LocalizedTextDeclaration AccountScope { get; set; } = Text(nameof(AccountScope), 
         "Vous êtes connecté : votre choix, qu'il s'agisse d'accepter, de refuser ou de retirer votre accord, s'appliquera sur tous les appareils où vous vous connectez à votre compte. Il ne change pas le choix fait sur cet appareil hors connexion.",
         "You are signed in: your choice, whether you accept, refuse or withdraw your agreement, will apply on every device where you sign in to your account. It does not change the choice made on this device when signed out.");
 
@@ -83,123 +90,126 @@ public sealed class ConsentTextsDeclaration
     /// The short notice shown on a device where the account's choice, made on another device, was just applied
     /// (CNIL délibération 2025-131).
     /// </summary>
-    public LocalizedTextDeclaration AccountChoiceApplied { get; set; } = new(
+    public LocalizedTextDeclaration AccountChoiceApplied { get; set; } = Text(nameof(AccountChoiceApplied), 
         "Les choix sur les cookies faits avec votre compte sur un autre appareil s'appliquent ici.",
         "The cookie choices made with your account on another device apply here.");
 
     /// <summary>The preference centre's button that closes it without saving.</summary>
-    public LocalizedTextDeclaration Close { get; set; } = new("Fermer", "Close");
+    public LocalizedTextDeclaration Close { get; set; } = Text(nameof(Close), "Fermer", "Close");
 
     /// <summary>The link from the stand-alone preferences page back to the page the user came from.</summary>
-    public LocalizedTextDeclaration Back { get; set; } = new("Retour au site", "Back to the site");
+    public LocalizedTextDeclaration Back { get; set; } = Text(nameof(Back), "Retour au site", "Back to the site");
 
     /// <summary>Label of a service's category on the cookie page.</summary>
-    public LocalizedTextDeclaration CategoryLabel { get; set; } = new("Catégorie", "Category");
+    public LocalizedTextDeclaration CategoryLabel { get; set; } = Text(nameof(CategoryLabel), "Catégorie", "Category");
 
     /// <summary>Label of a service's provider.</summary>
-    public LocalizedTextDeclaration ProviderLabel { get; set; } = new("Fournisseur", "Provider");
+    public LocalizedTextDeclaration ProviderLabel { get; set; } = Text(nameof(ProviderLabel), "Fournisseur", "Provider");
 
     /// <summary>Label of a service's purpose.</summary>
-    public LocalizedTextDeclaration PurposeLabel { get; set; } = new("Finalité", "Purpose");
+    public LocalizedTextDeclaration PurposeLabel { get; set; } = Text(nameof(PurposeLabel), "Finalité", "Purpose");
 
     /// <summary>Label of a service's legal basis.</summary>
-    public LocalizedTextDeclaration LegalBasisLabel { get; set; } = new("Base légale", "Legal basis");
+    public LocalizedTextDeclaration LegalBasisLabel { get; set; } = Text(nameof(LegalBasisLabel), "Base légale", "Legal basis");
 
     /// <summary>Label of the reason an essential or exempt service needs no consent.</summary>
-    public LocalizedTextDeclaration JustificationLabel { get; set; } = new("Pourquoi sans consentement", "Why no consent is needed");
+    public LocalizedTextDeclaration JustificationLabel { get; set; } = Text(nameof(JustificationLabel), "Pourquoi sans consentement", "Why no consent is needed");
 
     /// <summary>The link to a provider's privacy policy.</summary>
-    public LocalizedTextDeclaration PrivacyPolicyLabel { get; set; } = new("Politique de confidentialité de {provider}", "Privacy policy of {provider}");
+    public LocalizedTextDeclaration PrivacyPolicyLabel { get; set; } = Text(nameof(PrivacyPolicyLabel), "Politique de confidentialité de {provider}", "Privacy policy of {provider}");
 
     /// <summary>Caption of a service's cookie table; <c>{service}</c> is the service's name.</summary>
-    public LocalizedTextDeclaration CookiesCaption { get; set; } = new("Cookies de {service}", "Cookies of {service}");
+    public LocalizedTextDeclaration CookiesCaption { get; set; } = Text(nameof(CookiesCaption), "Cookies de {service}", "Cookies of {service}");
 
     /// <summary>Column heading: a cookie's name.</summary>
-    public LocalizedTextDeclaration CookieNameLabel { get; set; } = new("Nom", "Name");
+    public LocalizedTextDeclaration CookieNameLabel { get; set; } = Text(nameof(CookieNameLabel), "Nom", "Name");
 
     /// <summary>Column heading: a cookie's lifetime.</summary>
-    public LocalizedTextDeclaration CookieLifetimeLabel { get; set; } = new("Durée de vie", "Lifetime");
+    public LocalizedTextDeclaration CookieLifetimeLabel { get; set; } = Text(nameof(CookieLifetimeLabel), "Durée de vie", "Lifetime");
 
     /// <summary>Column heading: what a cookie holds.</summary>
-    public LocalizedTextDeclaration CookieRoleLabel { get; set; } = new("Rôle", "Role");
+    public LocalizedTextDeclaration CookieRoleLabel { get; set; } = Text(nameof(CookieRoleLabel), "Rôle", "Role");
 
     /// <summary>The lifetime of a cookie deleted when the browser closes.</summary>
-    public LocalizedTextDeclaration SessionCookie { get; set; } = new("Jusqu'à la fermeture du navigateur", "Until the browser is closed");
+    public LocalizedTextDeclaration SessionCookie { get; set; } = Text(nameof(SessionCookie), "Jusqu'à la fermeture du navigateur", "Until the browser is closed");
 
     /// <summary>Shown for a service that sets no cookie.</summary>
-    public LocalizedTextDeclaration NoCookies { get; set; } = new("Aucun cookie", "No cookie");
+    public LocalizedTextDeclaration NoCookies { get; set; } = Text(nameof(NoCookies), "Aucun cookie", "No cookie");
 
     /// <summary>Name of the essential category.</summary>
-    public LocalizedTextDeclaration CategoryEssential { get; set; } = new("Indispensable, sans consentement", "Essential, no consent needed");
+    public LocalizedTextDeclaration CategoryEssential { get; set; } = Text(nameof(CategoryEssential), "Indispensable, sans consentement", "Essential, no consent needed");
 
     /// <summary>Name of the exempt audience measurement category.</summary>
-    public LocalizedTextDeclaration CategoryExemptAudience { get; set; } = new("Mesure d'audience exemptée de consentement, avec droit d'opposition", "Audience measurement exempt from consent, which you can object to");
+    public LocalizedTextDeclaration CategoryExemptAudience { get; set; } = Text(nameof(CategoryExemptAudience), "Mesure d'audience exemptée de consentement, avec droit d'opposition", "Audience measurement exempt from consent, which you can object to");
 
     /// <summary>Name of the consent-required category.</summary>
-    public LocalizedTextDeclaration CategoryConsentRequired { get; set; } = new("Soumis à votre consentement", "Subject to your consent");
+    public LocalizedTextDeclaration CategoryConsentRequired { get; set; } = Text(nameof(CategoryConsentRequired), "Soumis à votre consentement", "Subject to your consent");
 
     /// <summary>GDPR art. 6(1)(a).</summary>
-    public LocalizedTextDeclaration LegalBasisConsent { get; set; } = new("Consentement (RGPD, art. 6.1.a)", "Consent (GDPR, art. 6(1)(a))");
+    public LocalizedTextDeclaration LegalBasisConsent { get; set; } = Text(nameof(LegalBasisConsent), "Consentement (RGPD, art. 6.1.a)", "Consent (GDPR, art. 6(1)(a))");
 
     /// <summary>GDPR art. 6(1)(b).</summary>
-    public LocalizedTextDeclaration LegalBasisContract { get; set; } = new("Exécution d'un contrat (RGPD, art. 6.1.b)", "Performance of a contract (GDPR, art. 6(1)(b))");
+    public LocalizedTextDeclaration LegalBasisContract { get; set; } = Text(nameof(LegalBasisContract), "Exécution d'un contrat (RGPD, art. 6.1.b)", "Performance of a contract (GDPR, art. 6(1)(b))");
 
     /// <summary>GDPR art. 6(1)(c).</summary>
-    public LocalizedTextDeclaration LegalBasisLegalObligation { get; set; } = new("Obligation légale (RGPD, art. 6.1.c)", "Legal obligation (GDPR, art. 6(1)(c))");
+    public LocalizedTextDeclaration LegalBasisLegalObligation { get; set; } = Text(nameof(LegalBasisLegalObligation), "Obligation légale (RGPD, art. 6.1.c)", "Legal obligation (GDPR, art. 6(1)(c))");
 
     /// <summary>GDPR art. 6(1)(d).</summary>
-    public LocalizedTextDeclaration LegalBasisVitalInterests { get; set; } = new("Sauvegarde des intérêts vitaux (RGPD, art. 6.1.d)", "Vital interests (GDPR, art. 6(1)(d))");
+    public LocalizedTextDeclaration LegalBasisVitalInterests { get; set; } = Text(nameof(LegalBasisVitalInterests), "Sauvegarde des intérêts vitaux (RGPD, art. 6.1.d)", "Vital interests (GDPR, art. 6(1)(d))");
 
     /// <summary>GDPR art. 6(1)(e).</summary>
-    public LocalizedTextDeclaration LegalBasisPublicInterest { get; set; } = new("Mission d'intérêt public (RGPD, art. 6.1.e)", "Task in the public interest (GDPR, art. 6(1)(e))");
+    public LocalizedTextDeclaration LegalBasisPublicInterest { get; set; } = Text(nameof(LegalBasisPublicInterest), "Mission d'intérêt public (RGPD, art. 6.1.e)", "Task in the public interest (GDPR, art. 6(1)(e))");
 
     /// <summary>GDPR art. 6(1)(f).</summary>
-    public LocalizedTextDeclaration LegalBasisLegitimateInterests { get; set; } = new("Intérêt légitime (RGPD, art. 6.1.f)", "Legitimate interests (GDPR, art. 6(1)(f))");
+    public LocalizedTextDeclaration LegalBasisLegitimateInterests { get; set; } = Text(nameof(LegalBasisLegitimateInterests), "Intérêt légitime (RGPD, art. 6.1.f)", "Legitimate interests (GDPR, art. 6(1)(f))");
 
     /// <summary>Shown to a minor in the banner and the preference centre when joint consent is on: a parent must also agree.</summary>
-    public LocalizedTextDeclaration MinorNotice { get; set; } = new("Parce que tu as moins de 15 ans, un service soumis à consentement ne s'active que si tu l'acceptes et qu'un parent l'accepte aussi pour toi. Si l'un de vous refuse ou retire son accord, il se désactive.", "Because you are under 15, a service that needs consent turns on only if you accept it and a parent also accepts it for you. If either of you refuses or withdraws, it turns off.");
+    public LocalizedTextDeclaration MinorNotice { get; set; } = Text(nameof(MinorNotice), "Parce que tu as moins de 15 ans, un service soumis à consentement ne s'active que si tu l'acceptes et qu'un parent l'accepte aussi pour toi. Si l'un de vous refuse ou retire son accord, il se désactive.", "Because you are under 15, a service that needs consent turns on only if you accept it and a parent also accepts it for you. If either of you refuses or withdraws, it turns off.");
 
     /// <summary>Beside a service a minor granted that stays off until their guardians agree.</summary>
-    public LocalizedTextDeclaration WaitingForParent { get; set; } = new("En attente de l'accord de ton parent", "Waiting for your parent's agreement");
+    public LocalizedTextDeclaration WaitingForParent { get; set; } = Text(nameof(WaitingForParent), "En attente de l'accord de ton parent", "Waiting for your parent's agreement");
 
     /// <summary>The guardian page's heading.</summary>
-    public LocalizedTextDeclaration GuardianPageTitle { get; set; } = new("Cookies : l'accord des parents", "Cookies: parents' agreement");
+    public LocalizedTextDeclaration GuardianPageTitle { get; set; } = Text(nameof(GuardianPageTitle), "Cookies : l'accord des parents", "Cookies: parents' agreement");
 
     /// <summary>The guardian page's introduction.</summary>
-    public LocalizedTextDeclaration GuardianPageIntro { get; set; } = new("Pour un enfant de moins de 15 ans, un service soumis à consentement ne s'active que si l'enfant et vous l'acceptez (loi Informatique et Libertés, art. 45). Votre retrait le désactive aussitôt, sur tous les appareils où l'enfant est connecté.", "For a child under 15, a service that needs consent turns on only if the child and you accept it (French Data Protection Act, art. 45). Your withdrawal turns it off at once, on every device where the child is signed in.");
+    public LocalizedTextDeclaration GuardianPageIntro { get; set; } = Text(nameof(GuardianPageIntro), "Pour un enfant de moins de 15 ans, un service soumis à consentement ne s'active que si l'enfant et vous l'acceptez (loi Informatique et Libertés, art. 45). Votre retrait le désactive aussitôt, sur tous les appareils où l'enfant est connecté.", "For a child under 15, a service that needs consent turns on only if the child and you accept it (French Data Protection Act, art. 45). Your withdrawal turns it off at once, on every device where the child is signed in.");
 
     /// <summary>The guardian page when the directory lists no child for the signed-in user.</summary>
-    public LocalizedTextDeclaration NoChildren { get; set; } = new("Aucun enfant de moins de 15 ans n'est rattaché à votre compte.", "No child under 15 is linked to your account.");
+    public LocalizedTextDeclaration NoChildren { get; set; } = Text(nameof(NoChildren), "Aucun enfant de moins de 15 ans n'est rattaché à votre compte.", "No child under 15 is linked to your account.");
 
     /// <summary>The guardian page's column of the child's decision.</summary>
-    public LocalizedTextDeclaration ChildChoiceLabel { get; set; } = new("Choix de l'enfant", "Child's choice");
+    public LocalizedTextDeclaration ChildChoiceLabel { get; set; } = Text(nameof(ChildChoiceLabel), "Choix de l'enfant", "Child's choice");
 
     /// <summary>The guardian page's column of the guardian's decision.</summary>
-    public LocalizedTextDeclaration YourChoiceLabel { get; set; } = new("Votre choix", "Your choice");
+    public LocalizedTextDeclaration YourChoiceLabel { get; set; } = Text(nameof(YourChoiceLabel), "Votre choix", "Your choice");
 
     /// <summary>The guardian page's column of the outcome.</summary>
-    public LocalizedTextDeclaration ServiceStatusLabel { get; set; } = new("État du service", "Service status");
+    public LocalizedTextDeclaration ServiceStatusLabel { get; set; } = Text(nameof(ServiceStatusLabel), "État du service", "Service status");
 
     /// <summary>A decision that granted the service.</summary>
-    public LocalizedTextDeclaration DecisionGranted { get; set; } = new("Accepté", "Accepted");
+    public LocalizedTextDeclaration DecisionGranted { get; set; } = Text(nameof(DecisionGranted), "Accepté", "Accepted");
 
     /// <summary>A decision that refused or withdrew the service.</summary>
-    public LocalizedTextDeclaration DecisionDenied { get; set; } = new("Refusé", "Refused");
+    public LocalizedTextDeclaration DecisionDenied { get; set; } = Text(nameof(DecisionDenied), "Refusé", "Refused");
 
     /// <summary>No decision yet.</summary>
-    public LocalizedTextDeclaration DecisionNotAsked { get; set; } = new("Pas encore choisi", "Not chosen yet");
+    public LocalizedTextDeclaration DecisionNotAsked { get; set; } = Text(nameof(DecisionNotAsked), "Pas encore choisi", "Not chosen yet");
 
     /// <summary>A service that runs for the child.</summary>
-    public LocalizedTextDeclaration ServiceOn { get; set; } = new("Activé", "On");
+    public LocalizedTextDeclaration ServiceOn { get; set; } = Text(nameof(ServiceOn), "Activé", "On");
 
     /// <summary>A service that does not run for the child.</summary>
-    public LocalizedTextDeclaration ServiceOff { get; set; } = new("Désactivé", "Off");
+    public LocalizedTextDeclaration ServiceOff { get; set; } = Text(nameof(ServiceOff), "Désactivé", "Off");
 
     /// <summary>The guardian page's button that grants a service for the child.</summary>
-    public LocalizedTextDeclaration GuardianGrant { get; set; } = new("Accepter {service}", "Accept {service}");
+    public LocalizedTextDeclaration GuardianGrant { get; set; } = Text(nameof(GuardianGrant), "Accepter {service}", "Accept {service}");
 
     /// <summary>The guardian page's button that refuses or withdraws a service for the child.</summary>
-    public LocalizedTextDeclaration GuardianWithdraw { get; set; } = new("Refuser {service}", "Refuse {service}");
+    public LocalizedTextDeclaration GuardianWithdraw { get; set; } = Text(nameof(GuardianWithdraw), "Refuser {service}", "Refuse {service}");
+
+    // French and English here, the other languages from the embedded files (Localization/*.json), merged per language.
+    private static LocalizedTextDeclaration Text(string key, string french, string english) => BuiltInTranslations.Text(key, french, english);
 }
 
 /// <summary>
@@ -233,6 +243,7 @@ public sealed class ConsentTexts
         AllowService = LocalizedText.From(declaration.AllowService);
         AccountScope = LocalizedText.From(declaration.AccountScope);
         AccountChoiceApplied = LocalizedText.From(declaration.AccountChoiceApplied);
+        ReviewChoices = LocalizedText.From(declaration.ReviewChoices);
         Close = LocalizedText.From(declaration.Close);
         Back = LocalizedText.From(declaration.Back);
         CategoryLabel = LocalizedText.From(declaration.CategoryLabel);
@@ -326,6 +337,8 @@ public sealed class ConsentTexts
 
     /// <inheritdoc cref="ConsentTextsDeclaration.AccountChoiceApplied"/>
     public LocalizedText AccountChoiceApplied { get; }
+    /// <inheritdoc cref="ConsentTextsDeclaration.ReviewChoices"/>
+    public LocalizedText ReviewChoices { get; }
 
     /// <inheritdoc cref="ConsentTextsDeclaration.Close"/>
     public LocalizedText Close { get; }
@@ -482,6 +495,7 @@ public sealed class ConsentTexts
         yield return new(nameof(AllowService), AllowService);
         yield return new(nameof(AccountScope), AccountScope);
         yield return new(nameof(AccountChoiceApplied), AccountChoiceApplied);
+        yield return new(nameof(ReviewChoices), ReviewChoices);
         yield return new(nameof(Close), Close);
         yield return new(nameof(Back), Back);
         yield return new(nameof(CategoryLabel), CategoryLabel);

@@ -20,7 +20,7 @@ public class PolicyVersionTests
     {
         ["banner title"] = static o => o.Texts.BannerTitle["fr"] = "Cookies",
         ["banner body in English only"] = static o => o.Texts.BannerBody["en"] += " ",
-        ["new language for a text"] = static o => o.Texts.AcceptAll["de"] = "Alle akzeptieren",
+        ["new language for a text"] = static o => o.Texts.AcceptAll["nl"] = "Alles accepteren",
         ["refuse button"] = static o => o.Texts.RefuseAll["fr"] = "Refuser",
         ["service description"] = static o => o.Services[2].Description["fr"] = "Des vidéos.",
         ["service name"] = static o => o.Services[2].Name["en"] = "Clips",
@@ -145,8 +145,9 @@ public class PolicyVersionTests
         options.Texts = FixedTexts();
 
         // The built-in ent-consent service declares the {ConsentCookieName}_audience (ADR 0005) and _account cookies, and the
-        // widget's cookie-page texts (CategoryLabel … LegalBasisLegitimateInterests) are part of ConsentTexts.
-        Assert.Equal("774aef0ed5c43ff0", ConsentPolicy.Create(options).Version);
+        // widget's cookie-page texts (CategoryLabel … LegalBasisLegitimateInterests) are part of ConsentTexts; so is the
+        // placeholder's ReviewChoices, and the built-in service's texts are in the nine languages of BuiltInCultures.
+        Assert.Equal("b1e99d38ed500733", ConsentPolicy.Create(options).Version);
     }
 
     [Theory]
@@ -216,7 +217,7 @@ public class PolicyVersionTests
     {
         var policy = ConsentPolicy.Create(Declared());
 
-        Assert.Equal("Vos choix sur les cookies", policy.Texts.BannerTitle.Resolve(new CultureInfo("de-DE")));
+        Assert.Equal("Vos choix sur les cookies", policy.Texts.BannerTitle.Resolve(new CultureInfo("nl-NL")));
         Assert.Equal("Your choices about cookies", policy.Texts.BannerTitle.Resolve(new CultureInfo("en-GB")));
     }
 

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Ent.Consent.AspNetCore;
 using Microsoft.Playwright;
 
 namespace Ent.Consent.Widget.Tests;
@@ -58,7 +59,7 @@ public sealed class WidgetSite : IAsyncLifetime
             o.FormFieldName = "__portal_csrf";
             o.HeaderName = "X-Portal-Csrf";
         });
-        builder.Services.AddRequestLocalization(o => o.SetDefaultCulture("fr").AddSupportedCultures("fr", "en").AddSupportedUICultures("fr", "en"));
+        builder.Services.AddRequestLocalization(o => o.SetDefaultCulture("fr").AddSupportedCultures([.. LocalizedText.BuiltInCultures]).AddSupportedUICultures([.. LocalizedText.BuiltInCultures]));
         _portal = builder.Build();
         _portal.UseRequestLocalization();
         _portal.UseEntConsent();
@@ -71,6 +72,18 @@ public sealed class WidgetSite : IAsyncLifetime
             var nonce = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
             context.Response.Headers.ContentSecurityPolicy = $"default-src 'self'; script-src 'nonce-{nonce}'; style-src 'self'; frame-src {ThirdPartyUrl}; object-src 'none'; base-uri 'none'";
             return Results.Content(StrictPage(context, widget, nonce), "text/html; charset=utf-8");
+        });
+        // A host that is not Razor: the server placeholder, then the embed hidden until allowed, with its src once allowed.
+        _portal.MapGet("/embed", (HttpContext context, IConsentWidget widget) =>
+        {
+            var allowed = context.GetConsent().IsAllowed("youtube");
+            return Results.Content($"""
+                <!DOCTYPE html>
+                <html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Vidéo</title>{widget.RenderHeadTags(context)}</head>
+                <body>{widget.RenderBanner(context)}<main><h1>Vidéo</h1>
+                {widget.RenderPlaceholder(context, "youtube")}<iframe title="Vidéo de présentation" data-ent-consent="youtube" data-src="{ThirdPartyUrl}/embed" {(allowed ? $"src=\"{ThirdPartyUrl}/embed\"" : "hidden")} width="560" height="315"></iframe>
+                </main>{widget.RenderScriptTags(context)}</body></html>
+                """, "text/html; charset=utf-8");
         });
         _portal.MapGet("/partner.js", () =>
         {

@@ -136,7 +136,9 @@ public sealed class RenderingTests
     public void Texts_follow_the_request_culture_and_fall_back_to_french()
     {
         Assert.Contains(">Accept all<", WidgetRenderer.Banner(Renderings.Request(Policy, "en-GB")));
-        Assert.Contains(">Tout accepter<", WidgetRenderer.Banner(Renderings.Request(Policy, "de-DE")));
+        Assert.Contains(">Alle akzeptieren<", WidgetRenderer.Banner(Renderings.Request(Policy, "de-DE")));
+        Assert.Contains(">قبول الكل<", WidgetRenderer.Banner(Renderings.Request(Policy, "ar-MA")));
+        Assert.Contains(">Tout accepter<", WidgetRenderer.Banner(Renderings.Request(Policy, "nl-NL")));
     }
 
     [Fact]
@@ -168,8 +170,66 @@ public sealed class RenderingTests
     [InlineData("P1D", "en", "1 day")]
     [InlineData("PT30M", "fr", "30 minutes")]
     [InlineData("P2Y3DT1H", "en", "2 years, 3 days and 1 hour")]
+    [InlineData("P25M", "de", "2 Jahre und 1 Monat")]
+    [InlineData("P6M", "es", "6 meses")]
+    [InlineData("P1Y", "it", "1 anno")]
+    [InlineData("P13M", "pt-PT", "1 ano e 1 mês")]
+    [InlineData("P25M", "oc", "2 ans e 1 mes")]
+    [InlineData("P25M", "br", "2 vloaz ha 1 miz")]
+    [InlineData("P6M", "br", "6 miz")]
+    [InlineData("P13M", "ar", "سنة واحدة وشهر واحد")]
+    [InlineData("P25M", "ar", "سنتان وشهر واحد")]
+    [InlineData("P6M", "ar", "6 أشهر")]
+    [InlineData("PT30M", "ar", "30 دقيقةً")]
+    [InlineData("P3D", "ar", "3 أيام")]
+    [InlineData("P6M", "ja", "6 mois")]
     public void Cookie_lifetimes_are_written_in_words(string period, string culture, string expected)
-        => Assert.Equal(expected, LifetimeText.Format(CalendarPeriod.Parse(period, CultureInfo.InvariantCulture), CultureInfo.GetCultureInfo(culture)));
+    {
+        var policy = ConsentPolicy.Create(new ConsentPolicyOptions { Controllers = ["Lycée"] });
+        var language = WidgetLanguage.For(CultureInfo.GetCultureInfo(culture), policy.Texts.BannerTitle);
+        Assert.Equal(expected, language.Lifetime(CalendarPeriod.Parse(period, CultureInfo.InvariantCulture)));
+    }
+
+    [Theory]
+    [InlineData("ar", "ar", "rtl")]
+    [InlineData("ar-MA", "ar", "rtl")]
+    [InlineData("br-FR", "br", "ltr")]
+    [InlineData("en-GB", "en", "ltr")]
+    [InlineData("ja-JP", "fr", "ltr")]
+    public void The_widget_roots_name_the_language_shown_and_its_direction(string culture, string lang, string dir)
+    {
+        var request = Renderings.Request(Policy, culture);
+        var roots = WidgetRenderer.Banner(request) + WidgetRenderer.PreferencesDialog(request) + WidgetRenderer.CookiePage(request, 1)
+            + WidgetRenderer.ManageButton(request) + WidgetRenderer.Placeholder(request, "youtube");
+        var opening = Regex.Matches(roots, "<(?:section|dialog|form|div) class=\"ec [^>]*>");
+        Assert.Equal(5, opening.Count);
+        Assert.All(opening, m => Assert.Contains($" lang=\"{lang}\" dir=\"{dir}\"", m.Value));
+        Assert.StartsWith($"<!DOCTYPE html><html lang=\"{lang}\" dir=\"{dir}\">", WidgetRenderer.Document(request, "t", string.Empty, "/"));
+    }
+
+    [Fact]
+    public void The_server_placeholder_says_what_is_blocked_and_offers_a_form_and_the_preferences_page()
+    {
+        var html = WidgetRenderer.Placeholder(Renderings.Request(Policy, "en"), "youtube");
+
+        Assert.Contains("data-ent-consent-placeholder=\"youtube\"", html);
+        Assert.Contains("This content is hosted by Google Ireland Ltd (YouTube), which sets cookies.", html);
+        Assert.Contains("<form method=\"post\" action=\"/consent\">", html);
+        Assert.Contains("name=\"decide\" value=\"youtube\"", html);
+        Assert.Contains("name=\"grant\" value=\"youtube\"", html);
+        Assert.Contains("name=\"__RequestVerificationToken\" value=\"TEST-TOKEN\"", html);
+        Assert.Contains("data-ent-consent-allow=\"youtube\">Allow YouTube</button>", html);
+        Assert.Contains("<a href=\"/consent/preferences?returnUrl=%2Fcours%3Fid%3D4\">See and change all my choices</a>", html);
+    }
+
+    [Fact]
+    public void No_placeholder_for_an_allowed_service_and_an_error_for_an_unknown_one()
+    {
+        var state = Renderings.Choice(Policy, ("youtube", ConsentDecision.Granted));
+        Assert.Equal(string.Empty, WidgetRenderer.Placeholder(Renderings.Request(Policy, state: state), "youtube"));
+        var error = Assert.Throws<ArgumentException>(() => WidgetRenderer.Placeholder(Renderings.Request(Policy), "youtub"));
+        Assert.Contains("'youtub' names no service", error.Message);
+    }
 
     private static string Toggle(string html, string serviceId)
         => Regex.Match(html, $"<input type=\"checkbox\"[^>]*data-ent-consent-service=\"{serviceId}\"[^>]*>").Value is { Length: > 0 } toggle

@@ -23,6 +23,38 @@ public sealed class TagHelperTests
         Assert.All(_widget.Contexts, context => Assert.Same(_http, context));
     }
 
+    [Fact]
+    public void A_blocked_iframe_is_hidden_behind_the_server_placeholder_and_loses_any_src()
+    {
+        var output = RunFrame("youtube", src: "https://www.youtube.com/embed/x");
+
+        Assert.Equal("iframe", output.TagName);
+        Assert.True(output.Attributes.ContainsName("hidden"));
+        Assert.False(output.Attributes.ContainsName("src"));
+        Assert.Equal("placeholder:youtube", output.PreElement.GetContent());
+    }
+
+    [Fact]
+    public void An_allowed_iframe_gets_its_src_and_no_placeholder()
+    {
+        var output = RunFrame(RecordingWidget.AllowedService, src: null);
+
+        Assert.False(output.Attributes.ContainsName("hidden"));
+        Assert.Equal("https://videos.example/embed", output.Attributes["src"].Value);
+        Assert.Equal(string.Empty, output.PreElement.GetContent());
+    }
+
+    private TagHelperOutput RunFrame(string serviceId, string? src)
+    {
+        var helper = new ConsentBlockedFrameTagHelper(_widget) { ViewContext = new ViewContext { HttpContext = _http } };
+        TagHelperAttribute[] attributes = [new("data-ent-consent", serviceId), new("data-src", "https://videos.example/embed"), .. src is null ? Array.Empty<TagHelperAttribute>() : [new("src", src)]];
+        var context = new TagHelperContext(new TagHelperAttributeList(attributes), new Dictionary<object, object>(), "id");
+        var output = new TagHelperOutput("iframe", new TagHelperAttributeList(attributes), (_, _) => Task.FromResult<TagHelperContent>(new DefaultTagHelperContent()));
+        helper.Process(context, output);
+        Assert.Same(_http, Assert.Single(_widget.Contexts));
+        return output;
+    }
+
     private string Run(ConsentWidgetTagHelper helper)
     {
         helper.ViewContext = new ViewContext { HttpContext = _http };
@@ -43,7 +75,12 @@ public sealed class TagHelperTests
 
         public IHtmlContent RenderCookiePage(HttpContext context, int headingLevel = 1) => Record(context, $"cookies:{headingLevel}");
 
+        public const string AllowedService = "allowed-service";
+
         public IHtmlContent RenderManageButton(HttpContext context) => Record(context, "manage");
+
+        public IHtmlContent RenderPlaceholder(HttpContext context, string serviceId)
+            => Record(context, serviceId == AllowedService ? string.Empty : $"placeholder:{serviceId}");
 
         public IHtmlContent RenderHeadTags(HttpContext context, string? nonce = null) => Record(context, $"head:{nonce}");
 
