@@ -77,17 +77,9 @@ internal static class ConsentEndpoints
             if (GrantsSomethingNew(state, previous))
             {
                 // A grant takes effect only once its proof is durable: without proof there is no consent.
-                try
+                if (await AppendDurablyAsync(context, runtime, draft, previous?.ConsentId, "choice").ConfigureAwait(false) is { } notRecorded)
                 {
-                    // Behind any refusal still spooled, so the chain keeps the order the choices were made in.
-                    await runtime.RefusalQueue!.AppendGrantAsync(draft, previous?.ConsentId, context.RequestAborted).ConfigureAwait(false);
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
-                {
-                    ConsentLog.GrantNotDurable(runtime.EndpointsLogger, exception, state.ConsentId);
-                    context.Response.Headers.RetryAfter = "5";
-                    return Problem(context, runtime, StatusCodes.Status503ServiceUnavailable, "Choice not recorded",
-                        "The choice could not be recorded durably, so it was not applied; the previous choice still holds. Try again in a moment.");
+                    return notRecorded;
                 }
             }
             else
@@ -159,7 +151,27 @@ internal static class ConsentEndpoints
         return buffer.ToArray();
     }
 
-    private static ProblemHttpResult Problem(HttpContext context, ConsentRuntime runtime, int statusCode, string title, string detail)
+    /// <summary>
+    /// Appends a proof before the answer, behind any refusal still spooled so the chain keeps the order choices were
+    /// made in. Null once it is durable; otherwise the 503 to answer, the <paramref name="noun"/> not applied.
+    /// </summary>
+    internal static async Task<ProblemHttpResult?> AppendDurablyAsync(HttpContext context, ConsentRuntime runtime, ConsentProofDraft draft, string? previousConsentId, string noun)
+    {
+        try
+        {
+            await runtime.RefusalQueue!.AppendGrantAsync(draft, previousConsentId, context.RequestAborted).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            ConsentLog.GrantNotDurable(runtime.EndpointsLogger, exception, draft.ConsentId);
+            context.Response.Headers.RetryAfter = "5";
+            return Problem(context, runtime, StatusCodes.Status503ServiceUnavailable, char.ToUpperInvariant(noun[0]) + noun[1..] + " not recorded",
+                $"The {noun} could not be recorded durably, so it was not applied; the previous {noun} still holds. Try again in a moment.");
+        }
+    }
+
+    internal static ProblemHttpResult Problem(HttpContext context, ConsentRuntime runtime, int statusCode, string title, string detail)
     {
         ConsentLog.ChoiceRefused(runtime.EndpointsLogger, statusCode, detail);
 

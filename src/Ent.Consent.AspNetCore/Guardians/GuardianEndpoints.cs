@@ -38,7 +38,7 @@ internal static class GuardianEndpoints
         var overview = await GuardianOverview.ReadAsync(context, runtime, consent.Policy, consent.Tenant, context.RequestAborted).ConfigureAwait(false);
         if (overview is null)
         {
-            return Problem(context, runtime, StatusCodes.Status403Forbidden, "Not signed in", "Sign in as a guardian to see your children's consent.");
+            return ConsentEndpoints.Problem(context, runtime, StatusCodes.Status403Forbidden, "Not signed in", "Sign in as a guardian to see your children's consent.");
         }
 
         context.Response.Headers.CacheControl = "no-store";
@@ -59,7 +59,7 @@ internal static class GuardianEndpoints
 
         if (ConsentEndpoints.CrossOriginReason(request) is { } crossOrigin)
         {
-            return Problem(context, runtime, StatusCodes.Status403Forbidden, "Cross-origin decision refused", crossOrigin);
+            return ConsentEndpoints.Problem(context, runtime, StatusCodes.Status403Forbidden, "Cross-origin decision refused", crossOrigin);
         }
 
         var isForm = false;
@@ -67,13 +67,13 @@ internal static class GuardianEndpoints
             || !(mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
                  || (isForm = mediaType.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))))
         {
-            return Problem(context, runtime, StatusCodes.Status400BadRequest, "Unsupported content type",
+            return ConsentEndpoints.Problem(context, runtime, StatusCodes.Status400BadRequest, "Unsupported content type",
                 $"Content-Type must be application/json or application/x-www-form-urlencoded, not '{request.ContentType}'.");
         }
 
         if (request.ContentLength > MaxBodySize)
         {
-            return Problem(context, runtime, StatusCodes.Status400BadRequest, "Decision too large", $"The body exceeds {MaxBodySize.ToString(CultureInfo.InvariantCulture)} bytes.");
+            return ConsentEndpoints.Problem(context, runtime, StatusCodes.Status400BadRequest, "Decision too large", $"The body exceeds {MaxBodySize.ToString(CultureInfo.InvariantCulture)} bytes.");
         }
 
         request.EnableBuffering(MaxBodySize, MaxBodySize);
@@ -83,11 +83,11 @@ internal static class GuardianEndpoints
         }
         catch (AntiforgeryValidationException exception)
         {
-            return Problem(context, runtime, StatusCodes.Status400BadRequest, "Antiforgery token missing or invalid", exception.Message);
+            return ConsentEndpoints.Problem(context, runtime, StatusCodes.Status400BadRequest, "Antiforgery token missing or invalid", exception.Message);
         }
         catch (IOException)
         {
-            return Problem(context, runtime, StatusCodes.Status400BadRequest, "Decision too large", $"The body exceeds {MaxBodySize.ToString(CultureInfo.InvariantCulture)} bytes.");
+            return ConsentEndpoints.Problem(context, runtime, StatusCodes.Status400BadRequest, "Decision too large", $"The body exceeds {MaxBodySize.ToString(CultureInfo.InvariantCulture)} bytes.");
         }
 
         request.Body.Position = 0;
@@ -114,19 +114,19 @@ internal static class GuardianEndpoints
         }
         catch (Exception exception) when (exception is JsonException or FormatException or InvalidDataException)
         {
-            return Problem(context, runtime, StatusCodes.Status400BadRequest, "Invalid decision", exception.Message);
+            return ConsentEndpoints.Problem(context, runtime, StatusCodes.Status400BadRequest, "Invalid decision", exception.Message);
         }
 
         if (decision?.Minor is not { Length: > 0 } minorKey || decision.Services is not { Count: > 0 } services)
         {
-            return Problem(context, runtime, StatusCodes.Status400BadRequest, "Invalid decision", "Name the minor ('minor') and at least one service ('services': {\"id\": true|false}).");
+            return ConsentEndpoints.Problem(context, runtime, StatusCodes.Status400BadRequest, "Invalid decision", "Name the minor ('minor') and at least one service ('services': {\"id\": true|false}).");
         }
 
         foreach (var serviceId in services.Keys)
         {
             if (policy.FindService(serviceId)?.Category != ServiceCategory.ConsentRequired)
             {
-                return Problem(context, runtime, StatusCodes.Status400BadRequest, "Invalid decision",
+                return ConsentEndpoints.Problem(context, runtime, StatusCodes.Status400BadRequest, "Invalid decision",
                     $"'{serviceId}' is not a consent-required service of this policy: guardians decide only on those.");
             }
         }
@@ -134,12 +134,12 @@ internal static class GuardianEndpoints
         var overview = await GuardianOverview.ReadAsync(context, runtime, policy, consent.Tenant, context.RequestAborted).ConfigureAwait(false);
         if (overview is null)
         {
-            return Problem(context, runtime, StatusCodes.Status403Forbidden, "Not signed in", "Sign in as a guardian to decide for your children.");
+            return ConsentEndpoints.Problem(context, runtime, StatusCodes.Status403Forbidden, "Not signed in", "Sign in as a guardian to decide for your children.");
         }
 
         if (overview.Minors.FirstOrDefault(m => string.Equals(m.MinorKey, minorKey, StringComparison.Ordinal)) is not { } minorView)
         {
-            return Problem(context, runtime, StatusCodes.Status403Forbidden, "Not this minor's guardian",
+            return ConsentEndpoints.Problem(context, runtime, StatusCodes.Status403Forbidden, "Not this minor's guardian",
                 "The signed-in user is not on file as a guardian of this minor; only the holders of parental authority decide with them.");
         }
 
@@ -150,17 +150,10 @@ internal static class GuardianEndpoints
             ? ConsentState.Create(policy, changes, ConsentChannel.PreferenceCentre, now)
             : previous.With(policy, changes, ConsentChannel.PreferenceCentre, now);
         var draft = ProofDraftFactory.Create(context, state, policy, consent.Tenant, overview.GuardianKey, runtime.Options.RecordTruncatedIpAddress, aboutSubjectKey: minorKey);
-        try
+        // Grant or withdrawal, durable before the answer: the minor's next request reads it from the store.
+        if (await ConsentEndpoints.AppendDurablyAsync(context, runtime, draft, previous?.ConsentId, "decision").ConfigureAwait(false) is { } notRecorded)
         {
-            // Grant or withdrawal, durable before the answer: the minor's next request reads it from the store.
-            await runtime.RefusalQueue!.AppendGrantAsync(draft, previous?.ConsentId, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
-        {
-            ConsentLog.GrantNotDurable(runtime.EndpointsLogger, exception, state.ConsentId);
-            context.Response.Headers.RetryAfter = "5";
-            return Problem(context, runtime, StatusCodes.Status503ServiceUnavailable, "Decision not recorded",
-                "The decision could not be recorded durably, so it was not applied; the previous decision still holds. Try again in a moment.");
+            return notRecorded;
         }
 
         ConsentLog.GuardianDecisionRecorded(runtime.EndpointsLogger, state.ConsentId);
@@ -176,15 +169,8 @@ internal static class GuardianEndpoints
 
     private static ProblemHttpResult? Unavailable(HttpContext context, ConsentRuntime runtime, ConsentPolicy policy)
         => policy.JointConsent == JointConsentRule.Off || runtime.Guardians is null || runtime.ProofStore is null
-            ? Problem(context, runtime, StatusCodes.Status404NotFound, "Joint consent is off", "This portal does not collect guardians' consent (JointConsent is Off, or no guardian directory or proof store is registered).")
+            ? ConsentEndpoints.Problem(context, runtime, StatusCodes.Status404NotFound, "Joint consent is off", "This portal does not collect guardians' consent (JointConsent is Off, or no guardian directory or proof store is registered).")
             : null;
-
-    private static ProblemHttpResult Problem(HttpContext context, ConsentRuntime runtime, int statusCode, string title, string detail)
-    {
-        ConsentLog.ChoiceRefused(runtime.EndpointsLogger, statusCode, detail);
-        context.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Problem(detail: detail, statusCode: statusCode, title: title);
-    }
 }
 
 /// <summary>The answer of <c>GET {prefix}/guardian</c>.</summary>
