@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Ent.Consent.PostgreSql;
+using Ent.Consent.Testing;
 using Npgsql;
 
 namespace Ent.Consent.EndToEnd.Tests;
@@ -18,8 +18,8 @@ public sealed class TwoNodeTests : IAsyncLifetime
     private readonly string _schema = "n_" + Guid.NewGuid().ToString("N");
     private readonly string _root = Directory.CreateTempSubdirectory("ent-portal-nodes-").FullName;
     private readonly HttpClient _client = new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false, MaxConnectionsPerServer = 64 });
-    private PortalProcess? _nodeA;
-    private PortalProcess? _nodeB;
+    private ServiceProcess? _nodeA;
+    private ServiceProcess? _nodeB;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -80,16 +80,19 @@ public sealed class TwoNodeTests : IAsyncLifetime
                 gate.Release();
             }
         }));
-        Assert.All(results, static r => Assert.Equal(HttpStatusCode.OK, r.Status));
+        var failed = results.Where(static r => r.Status != HttpStatusCode.OK).ToList();
+        Assert.True(
+            failed.Count == 0,
+            $"{failed.Count} choice(s) failed:\n{string.Join("\n", failed.Select(static r => r.Problem))}\nNode A:\n{_nodeA.ReadLog()}\nNode B:\n{_nodeB.ReadLog()}");
 
         // Graceful stops: refusals a slow moment sent to a node's spool are drained into the store first.
         await _nodeA.StopAsync();
         await _nodeB.StopAsync();
         await using var store = new PostgreSqlConsentProofStore(new PostgreSqlConsentProofStoreOptions { ConnectionString = Postgres.RequireConnectionString(), Schema = _schema, CreateSchema = false }, TimeProvider.System);
-        using var keyA = ProofCheckpointKey.FromPemFile(Path.Combine(_nodeA.DataDirectory, "proof-checkpoint-key.pub.pem"));
-        using var keyB = ProofCheckpointKey.FromPemFile(Path.Combine(_nodeB.DataDirectory, "proof-checkpoint-key.pub.pem"));
-        var checkpoints = new ProofCheckpointFile(Path.Combine(_nodeA.DataDirectory, "proof-checkpoints.jsonl")).ReadAll()
-            .Concat(new ProofCheckpointFile(Path.Combine(_nodeB.DataDirectory, "proof-checkpoints.jsonl")).ReadAll())
+        using var keyA = ProofCheckpointKey.FromPemFile(Path.Combine(_root, "a", "proof-checkpoint-key.pub.pem"));
+        using var keyB = ProofCheckpointKey.FromPemFile(Path.Combine(_root, "b", "proof-checkpoint-key.pub.pem"));
+        var checkpoints = new ProofCheckpointFile(Path.Combine(_root, "a", "proof-checkpoints.jsonl")).ReadAll()
+            .Concat(new ProofCheckpointFile(Path.Combine(_root, "b", "proof-checkpoints.jsonl")).ReadAll())
             .ToList();
         var verification = await store.VerifyWithSignedCheckpointsAsync(checkpoints, [keyA, keyB]);
 
@@ -104,7 +107,7 @@ public sealed class TwoNodeTests : IAsyncLifetime
     }
 
     /// <summary>As a new browser: opens the home page of <paramref name="tokenNode"/> for its antiforgery token, then posts the choice to <paramref name="postNode"/>.</summary>
-    private async Task<(HttpStatusCode Status, string? ConsentCookie, string? ConsentId)> ChooseAsync(Uri tokenNode, Uri postNode, string action)
+    private async Task<(HttpStatusCode Status, string? ConsentCookie, string? ConsentId, string? Problem)> ChooseAsync(Uri tokenNode, Uri postNode, string action)
     {
         using var page = await _client.GetAsync(tokenNode);
         page.EnsureSuccessStatusCode();
@@ -119,7 +122,8 @@ public sealed class TwoNodeTests : IAsyncLifetime
         var consent = response.Headers.TryGetValues("Set-Cookie", out var set)
             ? set.FirstOrDefault(static c => c.StartsWith("ent_consent=", StringComparison.Ordinal))?.Split(';')[0]
             : null;
-        return (response.StatusCode, consent, consent?.Split('.')[2]);
+        var problem = response.IsSuccessStatusCode ? null : $"{(int)response.StatusCode} from {postNode}: {await response.Content.ReadAsStringAsync()}";
+        return (response.StatusCode, consent, consent?.Split('.')[2], problem);
     }
 
     private async Task<JsonElement> StateAsync(Uri node, string? consentCookie)
@@ -138,119 +142,27 @@ public sealed class TwoNodeTests : IAsyncLifetime
 }
 
 /// <summary>A sample portal in a process of its own (<c>dotnet Ent.Portal.dll</c>), configured for PostgreSQL through the environment.</summary>
-internal sealed class PortalProcess : IAsyncDisposable
+internal static class PortalProcess
 {
-    private readonly Process _process;
-    private readonly Task _drain;
-
-    private PortalProcess(Process process, Uri address, string dataDirectory, Task drain)
-    {
-        _process = process;
-        Address = address;
-        DataDirectory = dataDirectory;
-        _drain = drain;
-    }
-
-    public Uri Address { get; }
-
-    public string DataDirectory { get; }
-
-    public static async Task<PortalProcess> StartAsync(string dataDirectory, string connectionString, string schema)
-    {
-        Directory.CreateDirectory(dataDirectory);
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+    public static Task<ServiceProcess> StartAsync(string dataDirectory, string connectionString, string schema) => ServiceProcess.StartAsync(
+        "Ent.Portal.dll",
+        dataDirectory,
+        new Dictionary<string, string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Ent.Portal.dll"));
-        foreach (var argument in new[]
-        {
-            "--urls", "http://127.0.0.1:0",
-            "--environment", "Production",
-            "--Portal:DataDirectory", dataDirectory,
-            "--Portal:PostgreSqlSchema", schema,
+            ["urls"] = "http://127.0.0.1:0",
+            ["environment"] = "Production",
+            ["Portal:DataDirectory"] = dataDirectory,
+            ["Portal:PostgreSqlSchema"] = schema,
             // One client address sends the whole load.
-            "--EntConsent:EndpointRequestsPerMinute", "0",
-            "--Logging:LogLevel:Default", "Warning",
-            "--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Information",
-        })
+            ["EntConsent:EndpointRequestsPerMinute"] = "0",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+        },
+        new Dictionary<string, string>
         {
-            start.ArgumentList.Add(argument);
-        }
-
-        // The configuration path an operator uses: the connection string from the environment, not a file.
-        start.Environment["ConnectionStrings__ConsentProofs"] = connectionString;
-        // Shared by every node, so a signed-in user's choices carry the same subject key whichever node took them.
-        start.Environment["EntConsent__SubjectKey"] = "a-two-node-test-subject-key-of-at-least-32-characters";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("The portal did not start.");
-        var output = new System.Text.StringBuilder();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        Uri? address = null;
-        while (address is null)
-        {
-            var line = await process.StandardOutput.ReadLineAsync(deadline.Token);
-            if (line is null)
-            {
-                throw new InvalidOperationException($"The portal exited before listening:\n{output}\n{await process.StandardError.ReadToEndAsync()}");
-            }
-
-            output.AppendLine(line);
-            var at = line.IndexOf("Now listening on: ", StringComparison.Ordinal);
-            if (at >= 0)
-            {
-                address = new Uri(line[(at + "Now listening on: ".Length)..].Trim());
-            }
-        }
-
-        // Keep reading, or a full pipe would block the portal's logging.
-        var drain = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
-        return new PortalProcess(process, address, dataDirectory, drain);
-    }
-
-    /// <summary>SIGTERM, as a service manager stops it, and waits for the graceful shutdown.</summary>
-    public async Task StopAsync()
-    {
-        using (var kill = Process.Start("kill", ["-15", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
-
-        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await _process.WaitForExitAsync(deadline.Token);
-        await _drain;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-    }
-}
-
-/// <summary>Where these tests find PostgreSQL (<c>ENT_CONSENT_POSTGRES</c>, set by <c>source eng/test-deps.sh start</c>).</summary>
-internal static class Postgres
-{
-    public static string? ConnectionString => Environment.GetEnvironmentVariable("ENT_CONSENT_POSTGRES") is { Length: > 0 } value ? value : null;
-
-    public static string? SkipReason => ConnectionString is null && !string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase)
-        ? "Needs ENT_CONSENT_POSTGRES (`source eng/test-deps.sh start`); under CI=true a missing server fails instead."
-        : null;
-
-    public static string RequireConnectionString() => ConnectionString
-        ?? throw new InvalidOperationException("ENT_CONSENT_POSTGRES is not set, and CI=true requires the PostgreSQL tests to run.");
-}
-
-/// <summary>A fact that needs PostgreSQL: skipped with the reason when no server is configured outside CI.</summary>
-public sealed class PostgresFactAttribute : FactAttribute
-{
-    /// <summary>Sets <see cref="FactAttribute.Skip"/> from the environment.</summary>
-    public PostgresFactAttribute() => Skip = Postgres.SkipReason;
+            // The configuration path an operator uses: the connection string from the environment, not a file.
+            ["ConnectionStrings__ConsentProofs"] = connectionString,
+            // Shared by every node, so a signed-in user's choices carry the same subject key whichever node took them.
+            ["EntConsent__SubjectKey"] = "a-two-node-test-subject-key-of-at-least-32-characters",
+        });
 }

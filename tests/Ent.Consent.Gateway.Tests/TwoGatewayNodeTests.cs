@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Ent.Consent.PostgreSql;
+using Ent.Consent.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -18,13 +18,13 @@ namespace Ent.Consent.Gateway.Tests;
 public sealed partial class TwoGatewayNodeTests : IAsyncLifetime
 {
     private const int ChoicesPerNode = 150;
-    private const string SubjectKey = "a-two-gateway-test-subject-key-of-at-least-32-characters";
+    internal const string SubjectKey = "a-two-gateway-test-subject-key-of-at-least-32-characters";
     private readonly string _schema = "g_" + Guid.NewGuid().ToString("N");
     private readonly string _root = Directory.CreateTempSubdirectory("ent-gateway-nodes-").FullName;
     private readonly HttpClient _client = new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false, MaxConnectionsPerServer = 32 });
     private Upstream? _portal;
-    private GatewayProcess? _nodeA;
-    private GatewayProcess? _nodeB;
+    private ServiceProcess? _nodeA;
+    private ServiceProcess? _nodeB;
 
     public async Task InitializeAsync()
         => _portal = await Upstream.StartAsync(static app => app.MapGet("/", static () => Results.Content("<html><head><title>Portail</title></head><body><p>Bonjour</p></body></html>", "text/html; charset=utf-8")));
@@ -93,7 +93,10 @@ public sealed partial class TwoGatewayNodeTests : IAsyncLifetime
                 gate.Release();
             }
         }));
-        Assert.All(results, static r => Assert.NotNull(r.ConsentId));
+        var failed = results.Where(static r => r.Problem is not null).ToList();
+        Assert.True(
+            failed.Count == 0,
+            $"{failed.Count} choice(s) failed:\n{string.Join("\n", failed.Select(static r => r.Problem))}\nNode A:\n{_nodeA.ReadLog()}\nNode B:\n{_nodeB.ReadLog()}");
 
         // Graceful stops drain any refusal a slow moment spooled.
         await _nodeA.StopAsync();
@@ -141,7 +144,7 @@ public sealed partial class TwoGatewayNodeTests : IAsyncLifetime
     }
 
     /// <summary>As a new browser: the page through <paramref name="tokenNode"/> for the banner's token, the choice posted through <paramref name="postNode"/>.</summary>
-    private async Task<(string? ConsentCookie, string? ConsentId)> ChooseAsync(Uri tokenNode, Uri postNode, string action)
+    private async Task<(string? ConsentCookie, string? ConsentId, string? Problem)> ChooseAsync(Uri tokenNode, Uri postNode, string action)
     {
         using var get = new HttpRequestMessage(HttpMethod.Get, tokenNode);
         get.Headers.TryAddWithoutValidation("Accept", "text/html");
@@ -158,9 +161,13 @@ public sealed partial class TwoGatewayNodeTests : IAsyncLifetime
         };
         post.Headers.TryAddWithoutValidation("Cookie", antiforgery);
         using var answer = await _client.SendAsync(post);
-        Assert.Equal(HttpStatusCode.SeeOther, answer.StatusCode);
+        if (answer.StatusCode != HttpStatusCode.SeeOther)
+        {
+            return (null, null, $"{(int)answer.StatusCode} from {postNode}: {await answer.Content.ReadAsStringAsync()}");
+        }
+
         var consent = answer.Headers.GetValues("Set-Cookie").Single(static c => c.StartsWith("ent_consent=", StringComparison.Ordinal)).Split(';')[0];
-        return (consent, consent.Split('.')[2]);
+        return (consent, consent.Split('.')[2], null);
     }
 
     private async Task<JsonElement> StateAsync(Uri node, string? consentCookie)
@@ -182,31 +189,10 @@ public sealed partial class TwoGatewayNodeTests : IAsyncLifetime
 }
 
 /// <summary>The gateway in a process of its own (<c>dotnet ent-consent-gateway.dll</c>), on PostgreSQL through the environment.</summary>
-internal sealed class GatewayProcess : IAsyncDisposable
+internal static class GatewayProcess
 {
-    private readonly Process _process;
-    private readonly Task _drain;
-
-    private GatewayProcess(Process process, Uri address, Task drain)
+    public static Task<ServiceProcess> StartAsync(string dataDirectory, Uri upstream, string connectionString, string schema, IDictionary<string, string?>? settings = null)
     {
-        _process = process;
-        Address = address;
-        _drain = drain;
-    }
-
-    public Uri Address { get; }
-
-    public static async Task<GatewayProcess> StartAsync(string dataDirectory, Uri upstream, string connectionString, string schema, IDictionary<string, string?>? settings = null)
-    {
-        Directory.CreateDirectory(dataDirectory);
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = dataDirectory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ent-consent-gateway.dll"));
         var arguments = new Dictionary<string, string?>(GatewayServer.Catalogue)
         {
             ["urls"] = "http://127.0.0.1:0",
@@ -224,80 +210,15 @@ internal sealed class GatewayProcess : IAsyncDisposable
             arguments[key] = value;
         }
 
-        foreach (var (key, value) in arguments)
-        {
-            start.ArgumentList.Add("--" + key);
-            start.ArgumentList.Add(value ?? string.Empty);
-        }
-
-        // What an operator does: the connection string and the shared subject key from the environment.
-        start.Environment["Gateway__PostgreSql"] = connectionString;
-        start.Environment["EntConsent__SubjectKey"] = "a-two-gateway-test-subject-key-of-at-least-32-characters";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("The gateway did not start.");
-        var output = new System.Text.StringBuilder();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        Uri? address = null;
-        while (address is null)
-        {
-            var line = await process.StandardOutput.ReadLineAsync(deadline.Token);
-            if (line is null)
+        return ServiceProcess.StartAsync(
+            "ent-consent-gateway.dll",
+            dataDirectory,
+            arguments.Select(static a => KeyValuePair.Create(a.Key, a.Value ?? string.Empty)),
+            new Dictionary<string, string>
             {
-                throw new InvalidOperationException($"The gateway exited before listening:\n{output}\n{await process.StandardError.ReadToEndAsync()}");
-            }
-
-            output.AppendLine(line);
-            var at = line.IndexOf("Now listening on: ", StringComparison.Ordinal);
-            if (at >= 0)
-            {
-                address = new Uri(line[(at + "Now listening on: ".Length)..].Trim());
-            }
-        }
-
-        var drain = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
-        return new GatewayProcess(process, address, drain);
+                // What an operator does: the connection string and the shared subject key from the environment.
+                ["Gateway__PostgreSql"] = connectionString,
+                ["EntConsent__SubjectKey"] = TwoGatewayNodeTests.SubjectKey,
+            });
     }
-
-    /// <summary>SIGTERM, as a service manager stops it, and waits for the graceful shutdown.</summary>
-    public async Task StopAsync()
-    {
-        using (var kill = Process.Start("kill", ["-15", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
-
-        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await _process.WaitForExitAsync(deadline.Token);
-        await _drain;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-    }
-}
-
-/// <summary>Where these tests find PostgreSQL (<c>ENT_CONSENT_POSTGRES</c>, set by <c>source eng/test-deps.sh start</c>).</summary>
-internal static class Postgres
-{
-    public static string? ConnectionString => Environment.GetEnvironmentVariable("ENT_CONSENT_POSTGRES") is { Length: > 0 } value ? value : null;
-
-    public static string? SkipReason => ConnectionString is null && !string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase)
-        ? "Needs ENT_CONSENT_POSTGRES (`source eng/test-deps.sh start`); under CI=true a missing server fails instead."
-        : null;
-
-    public static string RequireConnectionString() => ConnectionString
-        ?? throw new InvalidOperationException("ENT_CONSENT_POSTGRES is not set, and CI=true requires the PostgreSQL tests to run.");
-}
-
-/// <summary>A fact that needs PostgreSQL: skipped with the reason when no server is configured outside CI.</summary>
-public sealed class PostgresFactAttribute : FactAttribute
-{
-    /// <summary>Sets <see cref="FactAttribute.Skip"/> from the environment.</summary>
-    public PostgresFactAttribute() => Skip = Postgres.SkipReason;
 }
