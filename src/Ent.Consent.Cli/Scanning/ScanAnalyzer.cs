@@ -12,6 +12,11 @@ internal static class ScanAnalyzer
     public const string ExemptLifetime = "exempt-cookie-over-13-months";
     public const string Undeclared = "undeclared";
 
+    // The browser counts an expiry from when it got the response, to the second, and shifts it by the response's
+    // Date header: a minute covers that.
+    private static readonly TimeSpan LifetimeSlack = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan ClockShiftWorthSaying = TimeSpan.FromSeconds(1);
+
     public static ScanReport Analyze(Uri site, DateTimeOffset scannedAt, string policyName, ConsentPolicy policy, IReadOnlyList<PassObservation> passes)
     {
         var findings = new List<ScanFinding>();
@@ -27,8 +32,13 @@ internal static class ScanAnalyzer
             warnings.Add($"Pass {Wire(pass.Pass)}: the banner was still shown after its button was pressed; the choice may not have been taken.");
         }
 
+        foreach (var pass in passes.Where(static p => p.ClockShift.Duration() >= ClockShiftWorthSaying))
+        {
+            warnings.Add($"Pass {Wire(pass.Pass)}: the machine's clock moved by {pass.ClockShift.TotalSeconds:0} s against its monotonic clock during the pass; cookie lifetimes were judged with that much more slack.");
+        }
+
         // Cookies: one finding per name and domain, with every pass that saw it.
-        foreach (var group in passes.SelectMany(static p => p.Cookies.Select(c => (p.Pass, Cookie: c))).GroupBy(static x => (x.Cookie.Name, x.Cookie.Domain)))
+        foreach (var group in passes.SelectMany(static p => p.Cookies.Select(c => (p.Pass, Cookie: c, Slack: LifetimeSlack + p.ClockShift.Duration()))).GroupBy(static x => (x.Cookie.Name, x.Cookie.Domain)))
         {
             var (name, domain) = group.Key;
             var classification = policy.Classifier.Classify(name, domain.TrimStart('.'));
@@ -41,11 +51,11 @@ internal static class ScanAnalyzer
             AddConsentViolations(violations, "cookie", name, classification.Category, classification.IsKnown, seen);
             if (classification.Category == ServiceCategory.ExemptAudience)
             {
-                foreach (var (pass, observed) in group)
+                foreach (var (pass, observed, slack) in group)
                 {
                     // Set during this pass, so its first deposit was no earlier than the pass: its deadline is no later.
                     var deadline = RegulatoryDurations.ExemptAudienceCookieDeadline(observed.ObservedAt);
-                    if (observed.Expires is { } e && e > deadline + TimeSpan.FromMinutes(1))
+                    if (observed.Expires is { } e && e > deadline + slack)
                     {
                         violations.Add(new ScanViolation(ExemptLifetime, "cookie", name, pass,
                             $"Exempt audience cookie '{name}' expires {e:yyyy-MM-dd} ({days} days), past the 13-month cap ({RegulatoryDurations.ExemptAudienceCookieMaxLifetime}) from its deposit ({deadline:yyyy-MM-dd})."));

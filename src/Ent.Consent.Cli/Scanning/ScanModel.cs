@@ -19,14 +19,19 @@ internal sealed record ObservedCookie(string Name, string Domain, string Path, D
 /// <summary>A localStorage or sessionStorage key a page of the site held.</summary>
 internal sealed record ObservedStorageKey(string Area, string Key, string Origin);
 
-/// <summary>What one pass saw.</summary>
+/// <summary>
+/// What one pass saw. <paramref name="ClockShift"/> is how far the machine's wall clock moved against its monotonic
+/// clock during the pass (a step or slew by time synchronisation): cookie lifetimes are measured from the wall clock,
+/// so they are judged with that much more slack.
+/// </summary>
 internal sealed record PassObservation(
     ScanPass Pass,
     IReadOnlyList<string> Pages,
     string? Banner,
     IReadOnlyList<ObservedCookie> Cookies,
     IReadOnlyList<ObservedStorageKey> StorageKeys,
-    IReadOnlyList<string> ThirdPartyHosts);
+    IReadOnlyList<string> ThirdPartyHosts,
+    TimeSpan ClockShift = default);
 
 /// <summary>One cookie, storage key or third-party host, with what the catalogue says of it and where it was seen.</summary>
 internal sealed record ScanFinding(

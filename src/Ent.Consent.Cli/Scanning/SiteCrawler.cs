@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
@@ -67,6 +68,8 @@ internal sealed class SiteCrawler
     private async Task<PassObservation> CrawlPassAsync(IBrowser browser, ScanPass pass, CancellationToken cancellationToken)
     {
         var name = ScanAnalyzer.Wire(pass);
+        var startedAt = DateTimeOffset.UtcNow;
+        var started = Stopwatch.GetTimestamp();
         await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { Locale = "fr-FR" });
         context.SetDefaultNavigationTimeout((float)_pageTimeout.TotalMilliseconds);
         context.SetDefaultTimeout((float)_pageTimeout.TotalMilliseconds);
@@ -119,10 +122,11 @@ internal sealed class SiteCrawler
         }
 
         var observedAt = DateTimeOffset.UtcNow;
+        var clockShift = observedAt - startedAt - Stopwatch.GetElapsedTime(started);
         var cookies = (await context.CookiesAsync())
             .Select(c => new ObservedCookie(c.Name, c.Domain, c.Path, c.Expires > 0 ? DateTimeOffset.FromUnixTimeMilliseconds((long)(c.Expires * 1000)) : null, c.HttpOnly, c.Secure, observedAt))
             .ToList();
-        return new PassObservation(pass, visited, banner, cookies, [.. storage.OrderBy(static k => (k.Area, k.Key))], [.. hosts.Keys.Order(StringComparer.OrdinalIgnoreCase)]);
+        return new PassObservation(pass, visited, banner, cookies, [.. storage.OrderBy(static k => (k.Area, k.Key))], [.. hosts.Keys.Order(StringComparer.OrdinalIgnoreCase)], clockShift);
     }
 
     private async Task<bool> GotoAsync(IPage page, Uri url, bool required)
