@@ -90,8 +90,14 @@ internal sealed class RefusalProofQueue : IDisposable
             ConsentLog.RefusalRejected(_logger, exception, draft.ConsentId);
             _spool.DeadLetter(draft, exception.Message);
         }
-        catch (Exception exception) when (!append.IsCompletedSuccessfully)
+        catch (Exception exception)
         {
+            if (append.IsCompletedSuccessfully)
+            {
+                // Stored just as the wait gave up: the refusal is recorded, nothing to spool.
+                return;
+            }
+
             if (exception is not OperationCanceledException)
             {
                 ConsentLog.RefusalSpooled(_logger, exception, draft.ConsentId);
