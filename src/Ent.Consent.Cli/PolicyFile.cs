@@ -13,22 +13,7 @@ internal static class PolicyFile
     /// </summary>
     public static (ConsentPolicyOptions Options, IReadOnlyList<string> Problems) Read(string path, bool development)
     {
-        var fullPath = Path.GetFullPath(path);
-        if (!File.Exists(fullPath))
-        {
-            throw new CliUsageException($"the configuration file '{path}' does not exist.");
-        }
-
-        IConfigurationRoot configuration;
-        try
-        {
-            configuration = new ConfigurationBuilder().AddJsonFile(fullPath, optional: false, reloadOnChange: false).Build();
-        }
-        catch (InvalidDataException e)
-        {
-            throw new CliUsageException($"'{path}' is not valid JSON: {e.InnerException?.Message ?? e.Message}");
-        }
-
+        var configuration = LoadConfiguration(path);
         var section = configuration.GetSection(SectionName);
         if (!section.Exists())
         {
@@ -42,14 +27,7 @@ internal static class PolicyFile
         }
         catch (InvalidOperationException e)
         {
-            // The binder's own message is generic; the key and the value that failed are in the inner exceptions.
-            var messages = new List<string>();
-            for (Exception? current = e; current is not null; current = current.InnerException)
-            {
-                messages.Add(current.Message);
-            }
-
-            return (options, [$"{SectionName}: {string.Join(" ", messages)}"]);
+            return (options, [$"{SectionName}: {DescribeBindingFailure(e)}"]);
         }
 
         // What AddEntConsent adds in a portal: the antiforgery cookie's service, and http links in Development.
@@ -60,6 +38,37 @@ internal static class PolicyFile
 
         options.AllowHttpUrls |= development;
         return (options, ConsentPolicy.Validate(options));
+    }
+
+    /// <summary>The JSON file as configuration, or a usage error saying why it cannot be read.</summary>
+    public static IConfigurationRoot LoadConfiguration(string path)
+    {
+        var fullPath = Path.GetFullPath(path);
+        if (!File.Exists(fullPath))
+        {
+            throw new CliUsageException($"the configuration file '{path}' does not exist.");
+        }
+
+        try
+        {
+            return new ConfigurationBuilder().AddJsonFile(fullPath, optional: false, reloadOnChange: false).Build();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CliUsageException($"'{path}' is not valid JSON: {e.InnerException?.Message ?? e.Message}");
+        }
+    }
+
+    /// <summary>A strict binding failure in one sentence: the binder's own message is generic, the key and the value that failed are in the inner exceptions.</summary>
+    public static string DescribeBindingFailure(InvalidOperationException exception)
+    {
+        var messages = new List<string>();
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            messages.Add(current.Message);
+        }
+
+        return string.Join(" ", messages);
     }
 
     /// <summary>The policy a scan classifies against: the file's, or every built-in service when there is none.</summary>

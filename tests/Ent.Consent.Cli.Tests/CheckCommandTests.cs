@@ -69,6 +69,53 @@ public sealed class CheckCommandTests
         Assert.Contains("Catgory", run.Json().GetProperty("problems")[0].GetString());
     }
 
+    [Fact]
+    public async Task Tenants_are_checked_as_at_start_up_two_schools_claiming_one_host_and_a_bad_override_each_named()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("appsettings.json");
+        await File.WriteAllTextAsync(path, """
+            { "EntConsent": {
+                "Policy": { "Controllers": [ "La Région Exemple" ], "BuiltInServices": [ "youtube" ] },
+                "Tenants": {
+                  "0750001A": { "Hosts": [ "college-a.ent.test" ], "Policy": { "Controllers": [] } },
+                  "0750002B": { "Hosts": [ "college-a.ent.test" ] }
+                }
+            } }
+            """);
+
+        var run = await CliRun.RunAsync("check", path, "--json");
+
+        Assert.True(run.ExitCode == ExitCodes.UsageOrConfiguration, run.ToString());
+        var problems = run.Json().GetProperty("problems").EnumerateArray().Select(static p => p.GetString()!).ToList();
+        Assert.Contains(problems, static p => p.Contains("EntConsent:Tenants:0750002B:Hosts has 'college-a.ent.test', which tenant '0750001A' has too", StringComparison.Ordinal));
+        Assert.Contains(problems, static p => p.StartsWith("EntConsent:Tenants:0750001A", StringComparison.Ordinal) && p.Contains("Controllers", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_option_beside_the_policy_is_checked_and_a_subject_key_left_to_the_run_time_is_noted()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("appsettings.json");
+        await File.WriteAllTextAsync(path, """
+            { "EntConsent": {
+                "Policy": { "Controllers": [ "La Région Exemple" ], "BuiltInServices": [ "youtube" ] },
+                "PerUserConsent": true,
+                "AccountChoiceRefreshInterval": "2.00:00:00"
+            } }
+            """);
+
+        var invalid = await CliRun.RunAsync("check", path);
+        Assert.True(invalid.ExitCode == ExitCodes.UsageOrConfiguration, invalid.ToString());
+        Assert.Contains("AccountChoiceRefreshInterval 2.00:00:00 is outside zero to one day", invalid.Error);
+        Assert.DoesNotContain("PerUserConsent needs SubjectKey", invalid.Error);
+
+        await File.WriteAllTextAsync(path, (await File.ReadAllTextAsync(path)).Replace("2.00:00:00", "00:00:30", StringComparison.Ordinal));
+        var valid = await CliRun.RunAsync("check", path);
+        Assert.True(valid.ExitCode == ExitCodes.Ok, valid.ToString());
+        Assert.Contains("EntConsent:SubjectKey is not in the file", valid.Error);
+    }
+
     [Theory]
     [InlineData("{ not json", "not valid JSON")]
     [InlineData("""{ "Logging": {} }""", "has no EntConsent:Policy section")]

@@ -8,9 +8,9 @@ internal static class CheckCommand
 {
     public static Command Create(Func<ParseResult, CliConsole> io)
     {
-        var file = new Argument<string>("appsettings") { Description = "The appsettings.json file whose EntConsent:Policy section to validate." };
+        var file = new Argument<string>("appsettings") { Description = "The appsettings.json file whose EntConsent section to validate." };
         var development = new Option<bool>("--development") { Description = "Accept http: privacy links, as a portal does in the Development environment." };
-        var command = new Command("check", "Validates the EntConsent:Policy section of an appsettings.json file with the same checks and sentences as the portal's start-up. Exit 2 with every problem listed.")
+        var command = new Command("check", "Validates the EntConsent section of an appsettings.json file (the policy, then the tenants and every other option) with the same checks and sentences as the portal's start-up. Exit 2 with every problem listed.")
         {
             file,
             development,
@@ -20,7 +20,15 @@ internal static class CheckCommand
             var console = io(result);
             var path = result.GetRequiredValue(file);
             var (options, problems) = PolicyFile.Read(path, result.GetValue(development));
+            var subjectKeyFromRunTime = false;
+            if (problems.Count == 0)
+            {
+                // The policy holds; now everything else the section sets (tenants, cookie, joint consent, options).
+                (problems, subjectKeyFromRunTime) = EntConsentSection.Check(PolicyFile.LoadConfiguration(path), result.GetValue(development));
+            }
+
             ConsentPolicy? policy = problems.Count == 0 ? ConsentPolicy.Create(options) : null;
+            var notes = subjectKeyFromRunTime ? new[] { "EntConsent:SubjectKey is not in the file: it must come from the environment or a secret store at run time (not checked)." } : [];
             if (console.IsJson)
             {
                 console.WriteJson(new
@@ -29,6 +37,7 @@ internal static class CheckCommand
                     valid = policy is not null,
                     problems,
                     warnings = policy?.Warnings ?? [],
+                    notes,
                     policyVersion = policy?.Version,
                     services = policy?.Services.Select(static s => new { s.Id, s.Category }).ToArray() ?? [],
                 });
@@ -54,6 +63,11 @@ internal static class CheckCommand
                 foreach (var warning in policy.Warnings)
                 {
                     console.Error.WriteLine($"warning: {warning}");
+                }
+
+                foreach (var note in notes)
+                {
+                    console.Error.WriteLine($"note: {note}");
                 }
             }
 
