@@ -182,6 +182,7 @@ public static class GatewayApplication
             .AddTransforms(static transforms =>
             {
                 var html = transforms.Services.GetRequiredService<HtmlResponseTransform>();
+                transforms.AddOriginalHost(transforms.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.ForwardOriginalHost);
                 transforms.AddRequestTransform(static context =>
                 {
                     AcceptEncoding.Restrict(context.ProxyRequest);

@@ -85,6 +85,13 @@ public sealed class GatewayOptions
     /// <summary>Addresses (IP or CIDR) of the front whose <c>X-Forwarded-For</c>/<c>-Proto</c>/<c>-Host</c> are believed. Empty: none.</summary>
     public IList<string> ForwardedHeadersFrom { get; set; } = [];
 
+    /// <summary>
+    /// Whether the portal gets the browser's <c>Host</c> (<c>college-a.ent.example.fr</c>) instead of
+    /// <see cref="Upstream"/>'s, for a portal that serves several schools' hosts and does not read
+    /// <c>X-Forwarded-Host</c> (which the gateway always sends). Default false.
+    /// </summary>
+    public bool ForwardOriginalHost { get; set; }
+
     /// <summary>The largest request body forwarded, in bytes. Default 30 MB (Kestrel's).</summary>
     public long MaxRequestBodySize { get; set; } = 30_000_000;
 
