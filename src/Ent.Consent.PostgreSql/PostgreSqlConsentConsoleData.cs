@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -78,7 +79,7 @@ internal sealed class PostgreSqlConsentConsoleData : IConsentProofStatistics, IC
     public Task<IReadOnlyList<ConsentChoiceCount>> CountChoicesAsync(ConsentStatisticsQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return ReadAsync<IReadOnlyList<ConsentChoiceCount>>(async connection =>
+        return ReadAsync(async connection =>
         {
             // The window looks at every record of the consent ids seen in the period, earlier ones included, so a
             // refusal in the period of a grant made before it counts as a withdrawal.
@@ -91,7 +92,7 @@ internal sealed class PostgreSqlConsentConsoleData : IConsentProofStatistics, IC
                       AND (@tenant IS NULL OR tenant = @tenant)
                       AND consent_id IN (SELECT consent_id FROM {_schema}.consent_proofs WHERE recorded_at >= @from AND recorded_at < @to)
                 )
-                SELECT (r.recorded_at AT TIME ZONE 'UTC')::date AS day, d.key AS service, r.channel,
+                SELECT date_trunc('day', r.recorded_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day, d.key AS service, r.channel,
                        COUNT(*) FILTER (WHERE d.value = 'granted'),
                        COUNT(*) FILTER (WHERE d.value = 'denied' AND (r.previous::jsonb ->> d.key) IS DISTINCT FROM 'granted'),
                        COUNT(*) FILTER (WHERE d.value = 'denied' AND (r.previous::jsonb ->> d.key) = 'granted')
@@ -103,20 +104,7 @@ internal sealed class PostgreSqlConsentConsoleData : IConsentProofStatistics, IC
                 ("from", query.From.ToUniversalTime()),
                 ("to", query.To.ToUniversalTime()),
                 ("tenant", query.Tenant));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            var counts = new List<ConsentChoiceCount>();
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                counts.Add(new ConsentChoiceCount(
-                    reader.GetFieldValue<DateOnly>(0),
-                    reader.GetString(1),
-                    ConsentWireNames.ParseChannel(reader.GetString(2)),
-                    reader.GetInt64(3),
-                    reader.GetInt64(4),
-                    reader.GetInt64(5)));
-            }
-
-            return counts;
+            return await ReadRowsAsync(command, ConsoleRowReader.ReadChoiceCountsAsync, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
     }
 
@@ -173,19 +161,12 @@ internal sealed class PostgreSqlConsentConsoleData : IConsentProofStatistics, IC
     public Task<IReadOnlyList<ConsentAdministrationEntry>> ReadRecentAsync(int count, string? action = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        return ReadAsync<IReadOnlyList<ConsentAdministrationEntry>>(async connection =>
+        return ReadAsync(async connection =>
         {
             await using var command = Command(connection,
                 $"SELECT at, actor, action, target, outcome FROM {_schema}.consent_admin_actions WHERE (@action IS NULL OR action = @action) ORDER BY id DESC LIMIT @count",
                 ("action", action), ("count", count));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            var entries = new List<ConsentAdministrationEntry>();
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                entries.Add(new ConsentAdministrationEntry(reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4)));
-            }
-
-            return entries;
+            return await ReadRowsAsync(command, ConsoleRowReader.ReadAdministrationEntriesAsync, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
     }
 
@@ -212,10 +193,7 @@ internal sealed class PostgreSqlConsentConsoleData : IConsentProofStatistics, IC
                   AND version <> @version
                 ORDER BY id DESC LIMIT 1
                 """, ("version", version));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-                ? new ConsentPolicySnapshot(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2).Split('\n'))
-                : null;
+            return await ReadRowsAsync(command, ConsoleRowReader.ReadPolicySnapshotAsync, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
     }
 
@@ -241,6 +219,13 @@ internal sealed class PostgreSqlConsentConsoleData : IConsentProofStatistics, IC
         {
             throw new ConsentProofStoreUnavailableException($"The PostgreSQL proof store (schema {_schema}) could not be read for the consent console: {exception.Message}", exception);
         }
+    }
+
+    // PostgreSQL keeps instants as timestamptz.
+    private static async Task<T> ReadRowsAsync<T>(NpgsqlCommand command, Func<DbDataReader, Func<DbDataReader, int, DateTimeOffset>, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await read(reader, static (row, column) => row.GetFieldValue<DateTimeOffset>(column), cancellationToken).ConfigureAwait(false);
     }
 
     private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params (string Name, object? Value)[] parameters)

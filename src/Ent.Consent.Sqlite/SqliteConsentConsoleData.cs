@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 
@@ -54,14 +55,14 @@ internal sealed class SqliteConsentConsoleData : IConsentProofStatistics, IConse
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await _store.InitializeAsync(cancellationToken).ConfigureAwait(false);
-        Run(connection => Execute(connection, SchemaScript));
+        await RunAsync(connection => Task.FromResult(Execute(connection, SchemaScript))).ConfigureAwait(false);
         _schemaReady = true;
     }
 
     public Task<IReadOnlyList<ConsentChoiceCount>> CountChoicesAsync(ConsentStatisticsQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return ReadAsync<IReadOnlyList<ConsentChoiceCount>>(connection =>
+        return ReadAsync(async connection =>
         {
             // The window looks at every record of the consent ids seen in the period, earlier ones included, so a
             // refusal in the period of a grant made before it counts as a withdrawal. It runs over whole records
@@ -75,7 +76,7 @@ internal sealed class SqliteConsentConsoleData : IConsentProofStatistics, IConse
                       AND ($tenant IS NULL OR tenant = $tenant)
                       AND consent_id IN (SELECT consent_id FROM consent_proofs WHERE recorded_at >= $from AND recorded_at < $to)
                 )
-                SELECT r.recorded_at / $day AS day, d.key AS service, r.channel,
+                SELECT r.recorded_at / $day * $day AS day, d.key AS service, r.channel,
                        SUM(d.value = 'granted'),
                        SUM(d.value = 'denied' AND (r.previous IS NULL OR json_extract(r.previous, '$."' || d.key || '"') IS NOT 'granted')),
                        SUM(d.value = 'denied' AND r.previous IS NOT NULL AND json_extract(r.previous, '$."' || d.key || '"') IS 'granted')
@@ -88,21 +89,7 @@ internal sealed class SqliteConsentConsoleData : IConsentProofStatistics, IConse
                 ("$to", ProofRecordCodec.ToUnixMicroseconds(query.To)),
                 ("$tenant", query.Tenant),
                 ("$day", MicrosecondsPerDay));
-            using var reader = command.ExecuteReader();
-            var counts = new List<ConsentChoiceCount>();
-            while (reader.Read())
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                counts.Add(new ConsentChoiceCount(
-                    DateOnly.FromDayNumber(DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber + (int)reader.GetInt64(0)),
-                    reader.GetString(1),
-                    ConsentWireNames.ParseChannel(reader.GetString(2)),
-                    reader.GetInt64(3),
-                    reader.GetInt64(4),
-                    reader.GetInt64(5)));
-            }
-
-            return counts;
+            return await ReadRowsAsync(command, ConsoleRowReader.ReadChoiceCountsAsync, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
     }
 
@@ -155,7 +142,7 @@ internal sealed class SqliteConsentConsoleData : IConsentProofStatistics, IConse
             }
 
             tenants.Sort(StringComparer.Ordinal);
-            return new ConsentLedgerSummary
+            return Task.FromResult(new ConsentLedgerSummary
             {
                 RecordCount = count,
                 HeadSequence = head,
@@ -164,48 +151,41 @@ internal sealed class SqliteConsentConsoleData : IConsentProofStatistics, IConse
                 LastPurgeAt = purgedAt,
                 LastPurgeCutoff = cutoff,
                 Tenants = tenants,
-            };
+            });
         }, cancellationToken);
 
     public Task RecordAsync(ConsentAdministrationEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return ReadAsync(connection => Execute(connection,
+        return ReadAsync(connection => Task.FromResult(Execute(connection,
             "INSERT INTO consent_admin_actions (at, actor, action, target, outcome) VALUES ($at, $actor, $action, $target, $outcome)",
-            ("$at", ProofRecordCodec.ToUnixMicroseconds(entry.At)), ("$actor", entry.Actor), ("$action", entry.Action), ("$target", entry.Target), ("$outcome", entry.Outcome)), cancellationToken);
+            ("$at", ProofRecordCodec.ToUnixMicroseconds(entry.At)), ("$actor", entry.Actor), ("$action", entry.Action), ("$target", entry.Target), ("$outcome", entry.Outcome))), cancellationToken);
     }
 
     public Task<IReadOnlyList<ConsentAdministrationEntry>> ReadRecentAsync(int count, string? action = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        return ReadAsync<IReadOnlyList<ConsentAdministrationEntry>>(connection =>
+        return ReadAsync(async connection =>
         {
             using var command = Command(connection,
                 "SELECT at, actor, action, target, outcome FROM consent_admin_actions WHERE ($action IS NULL OR action = $action) ORDER BY id DESC LIMIT $count",
                 ("$action", action), ("$count", count));
-            using var reader = command.ExecuteReader();
-            var entries = new List<ConsentAdministrationEntry>();
-            while (reader.Read())
-            {
-                entries.Add(new ConsentAdministrationEntry(ProofRecordCodec.FromUnixMicroseconds(reader.GetInt64(0)), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4)));
-            }
-
-            return entries;
+            return await ReadRowsAsync(command, ConsoleRowReader.ReadAdministrationEntriesAsync, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
     }
 
     public Task<bool> RememberPolicyAsync(ConsentPolicySnapshot snapshot, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        return ReadAsync(connection => Execute(connection,
+        return ReadAsync(connection => Task.FromResult(Execute(connection,
             "INSERT OR IGNORE INTO consent_policy_versions (version, first_seen_at, catalogue) VALUES ($version, $at, $catalogue)",
-            ("$version", snapshot.Version), ("$at", ProofRecordCodec.ToUnixMicroseconds(snapshot.FirstSeenAt)), ("$catalogue", string.Join('\n', snapshot.Lines))) == 1, cancellationToken);
+            ("$version", snapshot.Version), ("$at", ProofRecordCodec.ToUnixMicroseconds(snapshot.FirstSeenAt)), ("$catalogue", string.Join('\n', snapshot.Lines))) == 1), cancellationToken);
     }
 
     public Task<ConsentPolicySnapshot?> FindPreviousPolicyAsync(string version, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(version);
-        return ReadAsync(connection =>
+        return ReadAsync(async connection =>
         {
             using var command = Command(connection, """
                 SELECT version, first_seen_at, catalogue FROM consent_policy_versions
@@ -213,14 +193,11 @@ internal sealed class SqliteConsentConsoleData : IConsentProofStatistics, IConse
                   AND version <> $version
                 ORDER BY id DESC LIMIT 1
                 """, ("$version", version));
-            using var reader = command.ExecuteReader();
-            return reader.Read()
-                ? new ConsentPolicySnapshot(reader.GetString(0), ProofRecordCodec.FromUnixMicroseconds(reader.GetInt64(1)), reader.GetString(2).Split('\n'))
-                : null;
+            return await ReadRowsAsync(command, ConsoleRowReader.ReadPolicySnapshotAsync, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
     }
 
-    private async Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken cancellationToken)
+    private async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> read, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (!_schemaReady)
@@ -228,22 +205,29 @@ internal sealed class SqliteConsentConsoleData : IConsentProofStatistics, IConse
             await InitializeAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return Run(read);
+        return await RunAsync(read).ConfigureAwait(false);
     }
 
-    private T Run<T>(Func<SqliteConnection, T> read)
+    private async Task<T> RunAsync<T>(Func<SqliteConnection, Task<T>> read)
     {
         try
         {
             using var connection = new SqliteConnection(_connectionString);
             connection.Open();
             Execute(connection, $"PRAGMA busy_timeout = {_busyTimeoutMilliseconds.ToString(CultureInfo.InvariantCulture)}");
-            return read(connection);
+            return await read(connection).ConfigureAwait(false);
         }
         catch (SqliteException exception)
         {
             throw new ConsentProofStoreUnavailableException($"The SQLite proof store '{_store.Path}' could not be read for the consent console: {exception.Message}", exception);
         }
+    }
+
+    // SQLite keeps instants as Unix microseconds.
+    private static async Task<T> ReadRowsAsync<T>(SqliteCommand command, Func<DbDataReader, Func<DbDataReader, int, DateTimeOffset>, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    {
+        using var reader = command.ExecuteReader();
+        return await read(reader, static (row, column) => ProofRecordCodec.FromUnixMicroseconds(row.GetInt64(column)), cancellationToken).ConfigureAwait(false);
     }
 
     private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)

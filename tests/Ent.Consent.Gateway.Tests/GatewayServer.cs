@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 using Ent.Consent.Gateway;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 
 namespace Ent.Consent.Gateway.Tests;
@@ -126,5 +127,92 @@ public sealed class Upstream : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+}
+
+/// <summary>A stand-in portal, the real gateway in front of it and a client of the gateway, disposed together.</summary>
+public sealed class PortalBehindGateway : IAsyncDisposable
+{
+    private bool _portalStopped;
+
+    private PortalBehindGateway(Upstream portal, GatewayServer gateway)
+    {
+        Portal = portal;
+        Gateway = gateway;
+        Client = gateway.CreateClient();
+    }
+
+    public Upstream Portal { get; }
+
+    public GatewayServer Gateway { get; }
+
+    /// <summary>What the browser sees (<see cref="GatewayServer.CreateClient"/>).</summary>
+    public HttpClient Client { get; }
+
+    /// <summary>Starts a portal whose routes <paramref name="map"/> writes, and the gateway with <paramref name="settings"/>.</summary>
+    public static async Task<PortalBehindGateway> StartAsync(Action<WebApplication> map, IDictionary<string, string?>? settings = null)
+    {
+        var portal = await Upstream.StartAsync(map);
+        try
+        {
+            return new PortalBehindGateway(portal, await GatewayServer.StartAsync(portal.Address, settings));
+        }
+        catch
+        {
+            await portal.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A portal serving <paramref name="html"/> (UTF-8) at <c>/</c>, under <paramref name="policy"/> when given.</summary>
+    public static Task<PortalBehindGateway> ServePageAsync(string html, string? policy = null, IDictionary<string, string?>? settings = null)
+        => StartAsync(app => app.MapGet("/", (HttpContext context) =>
+        {
+            if (policy is not null)
+            {
+                context.Response.Headers.ContentSecurityPolicy = policy;
+            }
+
+            return Results.Text(html, "text/html; charset=utf-8");
+        }), settings);
+
+    /// <summary>A portal serving <paramref name="body"/> as it is at <paramref name="path"/>, with its length and the given type and coding.</summary>
+    public static Task<PortalBehindGateway> ServeBytesAsync(byte[] body, string contentType, string? coding = null, string path = "/")
+        => StartAsync(app => app.MapGet(path, (HttpContext context) =>
+        {
+            context.Response.ContentType = contentType;
+            if (coding is not null)
+            {
+                context.Response.Headers.ContentEncoding = coding;
+            }
+
+            context.Response.ContentLength = body.Length;
+            return context.Response.Body.WriteAsync(body).AsTask();
+        }));
+
+    /// <summary>The body of the page at <paramref name="path"/> as a browser asks for it.</summary>
+    public async Task<string> GetPageAsync(string path = "/")
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.TryAddWithoutValidation("Accept", "text/html");
+        using var response = await Client.SendAsync(request);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>Takes the portal down while the gateway keeps running.</summary>
+    public async Task StopPortalAsync()
+    {
+        _portalStopped = true;
+        await Portal.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await Gateway.DisposeAsync();
+        if (!_portalStopped)
+        {
+            await Portal.DisposeAsync();
+        }
     }
 }

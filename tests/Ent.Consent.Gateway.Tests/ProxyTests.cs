@@ -12,34 +12,23 @@ public sealed partial class ProxyTests
 {
     private const string Page = "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Accueil</title><script src=\"/app.js\"></script></head><body><h1>Accueil</h1><p>Bienvenue é</p></body></html>";
 
-    private static async Task<(Upstream Upstream, GatewayServer Gateway, HttpClient Client)> StartAsync(Action<WebApplication> map, IDictionary<string, string?>? settings = null)
-    {
-        var upstream = await Upstream.StartAsync(map);
-        var gateway = await GatewayServer.StartAsync(upstream.Address, settings);
-        return (upstream, gateway, gateway.CreateClient());
-    }
-
     [Fact]
     public async Task A_redirect_to_the_portals_own_address_is_rewritten_to_the_gateways_and_others_are_left_alone()
     {
-        var (upstream, gateway, client) = await StartAsync(app =>
+        await using var proxy = await PortalBehindGateway.StartAsync(app =>
         {
             app.MapGet("/go", (HttpContext context) => Results.Redirect($"http://{context.Request.Host}/login?next=%2Fcours#top"));
             app.MapGet("/cas", () => Results.Redirect("https://cas.example.fr/login?service=x"));
             app.MapGet("/relative", () => Results.Redirect("/login"));
         });
-        await using (upstream)
-        await using (gateway)
-        using (client)
-        {
-            using var go = await client.SendAsync(Get("/go"));
-            using var cas = await client.SendAsync(Get("/cas"));
-            using var relative = await client.SendAsync(Get("/relative"));
 
-            Assert.Equal(new Uri(gateway.Address, "/login?next=%2Fcours#top"), go.Headers.Location);
-            Assert.Equal(new Uri("https://cas.example.fr/login?service=x"), cas.Headers.Location);
-            Assert.Equal("/login", relative.Headers.Location!.OriginalString);
-        }
+        using var go = await proxy.Client.SendAsync(Get("/go"));
+        using var cas = await proxy.Client.SendAsync(Get("/cas"));
+        using var relative = await proxy.Client.SendAsync(Get("/relative"));
+
+        Assert.Equal(new Uri(proxy.Gateway.Address, "/login?next=%2Fcours#top"), go.Headers.Location);
+        Assert.Equal(new Uri("https://cas.example.fr/login?service=x"), cas.Headers.Location);
+        Assert.Equal("/login", relative.Headers.Location!.OriginalString);
     }
 
     private static HttpRequestMessage Get(string path, string? cookie = null, string accept = "text/html")
@@ -57,11 +46,9 @@ public sealed partial class ProxyTests
     [Fact]
     public async Task Html_page_gets_the_guard_first_in_head_the_banner_first_in_body_and_the_scripts_before_body_end()
     {
-        var (upstream, gateway, client) = await StartAsync(app => app.MapGet("/", () => Results.Text(Page, "text/html; charset=utf-8")));
-        await using var _ = upstream;
-        await using var __ = gateway;
+        await using var proxy = await PortalBehindGateway.ServePageAsync(Page);
 
-        using var response = await client.SendAsync(Get("/"));
+        using var response = await proxy.Client.SendAsync(Get("/"));
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -79,7 +66,7 @@ public sealed partial class ProxyTests
     [Fact]
     public async Task Trackers_set_by_the_portal_are_dropped_and_cookies_the_browser_still_has_are_expired()
     {
-        var (upstream, gateway, client) = await StartAsync(app => app.MapGet("/", (HttpContext context) =>
+        await using var proxy = await PortalBehindGateway.StartAsync(app => app.MapGet("/", (HttpContext context) =>
         {
             context.Response.Headers.Append("Set-Cookie", "_ga=GA1.1.1.1; Max-Age=63072000; Path=/");
             context.Response.Headers.Append("Set-Cookie", "_pk_id.1.a1b2=0123.1700000000.; Path=/");
@@ -87,10 +74,8 @@ public sealed partial class ProxyTests
             context.Response.Headers.Append("Set-Cookie", "unknown_tracker=1; Path=/");
             return Results.Text("<p>x</p>", "text/plain");
         }));
-        await using var _ = upstream;
-        await using var __ = gateway;
 
-        using var response = await client.SendAsync(Get("/", cookie: "_ga=GA1.1.old; _pk_ses.1.a1b2=1"));
+        using var response = await proxy.Client.SendAsync(Get("/", cookie: "_ga=GA1.1.old; _pk_ses.1.a1b2=1"));
         var cookies = response.Headers.GetValues("Set-Cookie").ToList();
 
         Assert.Contains(cookies, static c => c.StartsWith("PORTALSESSID=abc", StringComparison.Ordinal));
@@ -108,19 +93,11 @@ public sealed partial class ProxyTests
     public async Task Compressed_pages_are_decoded_injected_and_encoded_again(string coding)
     {
         var compressed = Compress(Encoding.UTF8.GetBytes(Page), coding);
-        var (upstream, gateway, client) = await StartAsync(app => app.MapGet("/", (HttpContext context) =>
-        {
-            context.Response.ContentType = "text/html; charset=utf-8";
-            context.Response.Headers.ContentEncoding = coding;
-            context.Response.ContentLength = compressed.Length;
-            return context.Response.Body.WriteAsync(compressed).AsTask();
-        }));
-        await using var _ = upstream;
-        await using var __ = gateway;
+        await using var proxy = await PortalBehindGateway.ServeBytesAsync(compressed, "text/html; charset=utf-8", coding);
 
         var request = Get("/");
         request.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip, br, zstd");
-        using var response = await client.SendAsync(request);
+        using var response = await proxy.Client.SendAsync(request);
         var body = await response.Content.ReadAsByteArrayAsync();
 
         Assert.Equal(coding, Assert.Single(response.Content.Headers.ContentEncoding));
@@ -135,17 +112,15 @@ public sealed partial class ProxyTests
     public async Task Accept_encoding_sent_to_the_portal_keeps_only_what_the_gateway_decodes()
     {
         string? seen = null;
-        var (upstream, gateway, client) = await StartAsync(app => app.MapGet("/", (HttpContext context) =>
+        await using var proxy = await PortalBehindGateway.StartAsync(app => app.MapGet("/", (HttpContext context) =>
         {
             seen = context.Request.Headers.AcceptEncoding;
             return Results.Text("ok");
         }));
-        await using var _ = upstream;
-        await using var __ = gateway;
 
         var request = Get("/");
         request.Headers.TryAddWithoutValidation("Accept-Encoding", "zstd, br;q=0.9, deflate, gzip;q=0.5");
-        using var response = await client.SendAsync(request);
+        using var response = await proxy.Client.SendAsync(request);
 
         Assert.Equal("br;q=0.9,gzip;q=0.5", seen?.Replace(" ", "", StringComparison.Ordinal));
     }
@@ -161,21 +136,9 @@ public sealed partial class ProxyTests
         new Random(42).NextBytes(bytes);
         // Markup that would be injected into if the gateway looked at it.
         Encoding.ASCII.GetBytes("<html><head></head><body></body></html>").CopyTo(bytes, 1000);
-        var (upstream, gateway, client) = await StartAsync(app => app.MapGet("/file", (HttpContext context) =>
-        {
-            context.Response.ContentType = type;
-            if (coding is not null)
-            {
-                context.Response.Headers.ContentEncoding = coding;
-            }
+        await using var proxy = await PortalBehindGateway.ServeBytesAsync(bytes, type, coding, "/file");
 
-            context.Response.ContentLength = bytes.Length;
-            return context.Response.Body.WriteAsync(bytes).AsTask();
-        }));
-        await using var _ = upstream;
-        await using var __ = gateway;
-
-        using var response = await client.SendAsync(Get("/file", accept: "*/*"));
+        using var response = await proxy.Client.SendAsync(Get("/file", accept: "*/*"));
         var body = await response.Content.ReadAsByteArrayAsync();
 
         Assert.Equal(bytes.Length, response.Content.Headers.ContentLength);
@@ -211,17 +174,16 @@ public sealed partial class ProxyTests
     [Fact]
     public async Task Healthz_reports_the_portal_and_the_proof_store()
     {
-        var (upstream, gateway, client) = await StartAsync(app => app.MapGet("/", () => "ok"));
-        await using var __ = gateway;
+        await using var proxy = await PortalBehindGateway.StartAsync(app => app.MapGet("/", () => "ok"));
 
-        using (var healthy = await client.SendAsync(Get(GatewayServer.Prefix + "/healthz", accept: "application/json")))
+        using (var healthy = await proxy.Client.SendAsync(Get(GatewayServer.Prefix + "/healthz", accept: "application/json")))
         {
             Assert.Equal(HttpStatusCode.OK, healthy.StatusCode);
             Assert.Contains("\"upstream\":\"reachable\"", await healthy.Content.ReadAsStringAsync());
         }
 
-        await upstream.DisposeAsync();
-        using var down = await client.SendAsync(Get(GatewayServer.Prefix + "/healthz", accept: "application/json"));
+        await proxy.StopPortalAsync();
+        using var down = await proxy.Client.SendAsync(Get(GatewayServer.Prefix + "/healthz", accept: "application/json"));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
         Assert.Contains("\"upstream\":\"unreachable\"", await down.Content.ReadAsStringAsync());
     }
@@ -230,15 +192,9 @@ public sealed partial class ProxyTests
     public async Task Portal_policy_keeps_its_sources_and_gains_only_the_page_nonce()
     {
         const string Policy = "default-src 'self'; script-src 'self' 'nonce-portal123' 'strict-dynamic'; style-src 'self'; img-src * data:; object-src 'none'";
-        var (upstream, gateway, client) = await StartAsync(app => app.MapGet("/", (HttpContext context) =>
-        {
-            context.Response.Headers.ContentSecurityPolicy = Policy;
-            return Results.Text(Page, "text/html; charset=utf-8");
-        }));
-        await using var _ = upstream;
-        await using var __ = gateway;
+        await using var proxy = await PortalBehindGateway.ServePageAsync(Page, Policy);
 
-        using var response = await client.SendAsync(Get("/"));
+        using var response = await proxy.Client.SendAsync(Get("/"));
         var html = await response.Content.ReadAsStringAsync();
         var policy = string.Join(", ", response.Headers.GetValues("Content-Security-Policy"));
         var nonce = NonceAttribute().Match(html).Groups[1].Value;
@@ -250,24 +206,18 @@ public sealed partial class ProxyTests
         Assert.Contains("default-src 'self'", policy);
         Assert.DoesNotContain("unsafe", policy);
         // The widget's stylesheet: a policy without nonces gets the asset folder only, not a nonce that would turn off its own rules.
-        Assert.Contains($"style-src 'self' {gateway.Address.GetLeftPart(UriPartial.Authority)}/.ent-consent/", policy);
+        Assert.Contains($"style-src 'self' {proxy.Gateway.Address.GetLeftPart(UriPartial.Authority)}/.ent-consent/", policy);
     }
 
     [Fact]
     public async Task Policy_with_unsafe_inline_gets_the_asset_folder_not_a_nonce_and_none_is_replaced_not_widened()
     {
         const string Policy = "default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.example.fr; form-action 'self'";
-        var (upstream, gateway, client) = await StartAsync(app => app.MapGet("/", (HttpContext context) =>
-        {
-            context.Response.Headers.ContentSecurityPolicy = Policy;
-            return Results.Text(Page, "text/html; charset=utf-8");
-        }));
-        await using var _ = upstream;
-        await using var __ = gateway;
+        await using var proxy = await PortalBehindGateway.ServePageAsync(Page, Policy);
 
-        using var response = await client.SendAsync(Get("/"));
+        using var response = await proxy.Client.SendAsync(Get("/"));
         var policy = Assert.Single(response.Headers.GetValues("Content-Security-Policy"));
-        var origin = gateway.Address.GetLeftPart(UriPartial.Authority);
+        var origin = proxy.Gateway.Address.GetLeftPart(UriPartial.Authority);
 
         Assert.Contains($"script-src 'self' 'unsafe-inline' https://cdn.example.fr {origin}/.ent-consent/;", policy);
         Assert.DoesNotContain("'nonce-", policy);
@@ -281,7 +231,7 @@ public sealed partial class ProxyTests
     public async Task First_bytes_reach_the_browser_before_the_portal_finishes_a_slow_page()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var (upstream, gateway, client) = await StartAsync(app => app.MapGet("/slow", async (HttpContext context) =>
+        await using var proxy = await PortalBehindGateway.StartAsync(app => app.MapGet("/slow", async (HttpContext context) =>
         {
             context.Response.ContentType = "text/html; charset=utf-8";
             await context.Response.WriteAsync("<!DOCTYPE html><html><head><title>Lent</title></head><body><h1>Début</h1>");
@@ -290,12 +240,10 @@ public sealed partial class ProxyTests
             await release.Task;
             await context.Response.WriteAsync("<p>Fin</p></body></html>");
         }));
-        await using var _ = upstream;
-        await using var __ = gateway;
         // A guard against a hang, not a speed check: a buffering gateway never shows the beginning.
         using var deadlock = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
-        using var response = await client.SendAsync(Get("/slow"), HttpCompletionOption.ResponseHeadersRead, deadlock.Token);
+        using var response = await proxy.Client.SendAsync(Get("/slow"), HttpCompletionOption.ResponseHeadersRead, deadlock.Token);
         var stream = await response.Content.ReadAsStreamAsync(deadlock.Token);
         var seen = new StringBuilder();
         var buffer = new byte[4096];
@@ -324,11 +272,9 @@ public sealed partial class ProxyTests
     [InlineData("plain text with no markup at all")]
     public async Task Malformed_pages_are_served_with_the_banner_once_and_the_portal_content_intact(string page)
     {
-        var (upstream, gateway, client) = await StartAsync(app => app.MapGet("/", () => Results.Text(page, "text/html; charset=utf-8")));
-        await using var _ = upstream;
-        await using var __ = gateway;
+        await using var proxy = await PortalBehindGateway.ServePageAsync(page);
 
-        using var response = await client.SendAsync(Get("/"));
+        using var response = await proxy.Client.SendAsync(Get("/"));
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -343,11 +289,9 @@ public sealed partial class ProxyTests
     public async Task A_byte_order_mark_and_the_doctype_stay_first()
     {
         var page = "\uFEFF<!DOCTYPE html>\n<html><head><title>t</title></head><body><p>x</p></body></html>";
-        var (upstream, gateway, client) = await StartAsync(app => app.MapGet("/", () => Results.Text(page, "text/html; charset=utf-8")));
-        await using var _ = upstream;
-        await using var __ = gateway;
+        await using var proxy = await PortalBehindGateway.ServePageAsync(page);
 
-        var body = await (await client.SendAsync(Get("/"))).Content.ReadAsByteArrayAsync();
+        var body = await (await proxy.Client.SendAsync(Get("/"))).Content.ReadAsByteArrayAsync();
 
         Assert.StartsWith("\uFEFF<!DOCTYPE html>\n<html><head><script type=\"application/json\" id=\"ent-consent-guard\"", Encoding.UTF8.GetString(body), StringComparison.Ordinal);
     }
@@ -356,11 +300,9 @@ public sealed partial class ProxyTests
     public async Task A_script_string_closing_body_does_not_receive_the_widget_scripts()
     {
         const string Tricky = "<html><head></head><body><script>document.write('</body>');</script><p>x</p></body></html>";
-        var (upstream, gateway, client) = await StartAsync(app => app.MapGet("/", () => Results.Text(Tricky, "text/html; charset=utf-8")));
-        await using var _ = upstream;
-        await using var __ = gateway;
+        await using var proxy = await PortalBehindGateway.ServePageAsync(Tricky);
 
-        var html = await (await client.SendAsync(Get("/"))).Content.ReadAsStringAsync();
+        var html = await proxy.GetPageAsync();
 
         Assert.Contains("document.write('</body>');</script><p>x</p><form class=\"ec ec-manage\"", html);
     }
@@ -370,15 +312,9 @@ public sealed partial class ProxyTests
     {
         // "Élève" in windows-1252: 0xC9 and 0xE8 are not UTF-8.
         var page = Encoding.Latin1.GetBytes("<html><head><title>\u00c9l\u00e8ve</title></head><body><p>\u00c9l\u00e8ve</p></body></html>");
-        var (upstream, gateway, client) = await StartAsync(app => app.MapGet("/", (HttpContext context) =>
-        {
-            context.Response.ContentType = "text/html; charset=windows-1252";
-            return context.Response.Body.WriteAsync(page).AsTask();
-        }));
-        await using var _ = upstream;
-        await using var __ = gateway;
+        await using var proxy = await PortalBehindGateway.ServeBytesAsync(page, "text/html; charset=windows-1252");
 
-        using var response = await client.SendAsync(Get("/"));
+        using var response = await proxy.Client.SendAsync(Get("/"));
         var body = await response.Content.ReadAsByteArrayAsync();
 
         Assert.Equal("windows-1252", response.Content.Headers.ContentType!.CharSet);
@@ -395,15 +331,9 @@ public sealed partial class ProxyTests
     public async Task A_utf_16_page_passes_untouched()
     {
         var page = Encoding.Unicode.GetBytes("<html><head></head><body><p>x</p></body></html>");
-        var (upstream, gateway, client) = await StartAsync(app => app.MapGet("/", (HttpContext context) =>
-        {
-            context.Response.ContentType = "text/html; charset=utf-16";
-            return context.Response.Body.WriteAsync(page).AsTask();
-        }));
-        await using var _ = upstream;
-        await using var __ = gateway;
+        await using var proxy = await PortalBehindGateway.ServeBytesAsync(page, "text/html; charset=utf-16");
 
-        var body = await (await client.SendAsync(Get("/"))).Content.ReadAsByteArrayAsync();
+        var body = await (await proxy.Client.SendAsync(Get("/"))).Content.ReadAsByteArrayAsync();
 
         Assert.Equal(page, body);
     }
@@ -413,15 +343,13 @@ public sealed partial class ProxyTests
     {
         var longAttribute = new string('a', 200_000);
         var page = $"<html><head></head><body><div data-x=\"{longAttribute}\">x</div></body></html>";
-        var (upstream, gateway, client) = await StartAsync(app => app.MapGet("/", (HttpContext context) =>
+        await using var proxy = await PortalBehindGateway.StartAsync(app => app.MapGet("/", (HttpContext context) =>
         {
             context.Response.Headers["X-Portal-Debug"] = new string('h', 100_000);
             return Results.Text(page, "text/html; charset=utf-8");
         }));
-        await using var _ = upstream;
-        await using var __ = gateway;
 
-        using var response = await client.SendAsync(Get("/"));
+        using var response = await proxy.Client.SendAsync(Get("/"));
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -439,11 +367,9 @@ public sealed partial class ProxyTests
             + "<iframe data-ent-consent=\"youtube\" data-src=\"https://www.youtube.com/embed/marked\"></iframe>"
             + "<script type=\"application/ld+json\" src=\"https://www.googletagmanager.com/x.json\"></script>"
             + "</body></html>";
-        var (upstream, gateway, client) = await StartAsync(app => app.MapGet("/", () => Results.Text(Embeds, "text/html; charset=utf-8")));
-        await using var _ = upstream;
-        await using var __ = gateway;
+        await using var proxy = await PortalBehindGateway.ServePageAsync(Embeds);
 
-        var html = await (await client.SendAsync(Get("/"))).Content.ReadAsStringAsync();
+        var html = await proxy.GetPageAsync();
 
         Assert.Contains("<script type=\"text/plain\" data-ent-consent=\"google-analytics\" async src=\"https://www.googletagmanager.com/gtag/js?id=G-1\"></script>", html);
         Assert.Contains("data-ent-consent-placeholder=\"youtube\"", html);
@@ -467,19 +393,17 @@ public sealed partial class ProxyTests
             + "<script src=\"/js/stats.js\" class=\"tracker stats\"></script>"
             + "<img src=\"https://pixel.partenaire.example/p.gif\" alt=\"\">"
             + "<script src=\"/js/app.js\"></script></body></html>";
-        var (upstream, gateway, client) = await StartAsync(
-            app => app.MapGet("/", () => Results.Text(Embeds, "text/html; charset=utf-8")),
-            new Dictionary<string, string?>
+        await using var proxy = await PortalBehindGateway.ServePageAsync(
+            Embeds,
+            settings: new Dictionary<string, string?>
             {
                 ["Gateway:Block:0:Selector"] = "script.tracker[src^=/js/stats]",
                 ["Gateway:Block:0:Service"] = "matomo",
                 ["Gateway:Block:1:Host"] = "*.partenaire.example",
                 ["Gateway:Block:1:Service"] = "google-analytics",
             });
-        await using var _ = upstream;
-        await using var __ = gateway;
 
-        var html = await (await client.SendAsync(Get("/"))).Content.ReadAsStringAsync();
+        var html = await proxy.GetPageAsync();
 
         Assert.Contains("<script type=\"text/plain\" data-ent-consent=\"matomo\" src=\"/js/stats.js\" class=\"tracker stats\"></script>", html);
         Assert.Contains("<img data-ent-consent=\"google-analytics\" data-src=\"https://pixel.partenaire.example/p.gif\" alt=\"\">", html);
@@ -489,14 +413,12 @@ public sealed partial class ProxyTests
     [Fact]
     public async Task Non_html_and_head_requests_are_not_injected_and_the_gateway_endpoints_answer_themselves()
     {
-        var (upstream, gateway, client) = await StartAsync(app => app.MapMethods("/", ["GET", "HEAD"], () => Results.Text(Page, "text/html; charset=utf-8")));
-        await using var _ = upstream;
-        await using var __ = gateway;
+        await using var proxy = await PortalBehindGateway.StartAsync(app => app.MapMethods("/", ["GET", "HEAD"], () => Results.Text(Page, "text/html; charset=utf-8")));
 
-        using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/"));
+        using var head = await proxy.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/"));
         var headBody = await head.Content.ReadAsByteArrayAsync();
-        using var state = await client.SendAsync(Get(GatewayServer.Prefix, accept: "application/json"));
-        using var cookiesPage = await client.SendAsync(Get(GatewayServer.Prefix + "/cookies"));
+        using var state = await proxy.Client.SendAsync(Get(GatewayServer.Prefix, accept: "application/json"));
+        using var cookiesPage = await proxy.Client.SendAsync(Get(GatewayServer.Prefix + "/cookies"));
 
         Assert.Equal(HttpStatusCode.OK, head.StatusCode);
         Assert.Empty(headBody);
@@ -508,18 +430,11 @@ public sealed partial class ProxyTests
     [Fact]
     public async Task A_page_that_claims_gzip_but_is_not_answers_502_not_500()
     {
-        var (upstream, gateway, client) = await StartAsync(app => app.MapGet("/", (HttpContext context) =>
-        {
-            context.Response.ContentType = "text/html; charset=utf-8";
-            context.Response.Headers.ContentEncoding = "gzip";
-            return context.Response.WriteAsync("<html>not gzip at all</html>");
-        }));
-        await using var _ = upstream;
-        await using var __ = gateway;
+        await using var proxy = await PortalBehindGateway.ServeBytesAsync(Encoding.UTF8.GetBytes("<html>not gzip at all</html>"), "text/html; charset=utf-8", "gzip");
 
         var request = Get("/");
         request.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip");
-        using var response = await client.SendAsync(request);
+        using var response = await proxy.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.Contains("Portail indisponible", await response.Content.ReadAsStringAsync());
@@ -529,21 +444,13 @@ public sealed partial class ProxyTests
     public async Task Forwarded_scheme_and_host_are_believed_from_the_configured_front_only()
     {
         const string Policy = "script-src 'self'";
-        var (upstream, gateway, client) = await StartAsync(
-            app => app.MapGet("/", (HttpContext context) =>
-            {
-                context.Response.Headers.ContentSecurityPolicy = Policy;
-                return Results.Text(Page, "text/html; charset=utf-8");
-            }),
-            new Dictionary<string, string?> { ["Gateway:ForwardedHeadersFrom:0"] = "127.0.0.1" });
-        await using var _ = upstream;
-        await using var __ = gateway;
+        await using var proxy = await PortalBehindGateway.ServePageAsync(Page, Policy, new Dictionary<string, string?> { ["Gateway:ForwardedHeadersFrom:0"] = "127.0.0.1" });
 
         var request = Get("/");
         request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", "https");
         request.Headers.TryAddWithoutValidation("X-Forwarded-Host", "ent.lycee-exemple.fr");
         request.Headers.TryAddWithoutValidation("X-Forwarded-For", "203.0.113.7");
-        using var response = await client.SendAsync(request);
+        using var response = await proxy.Client.SendAsync(request);
 
         Assert.Equal("script-src 'self' https://ent.lycee-exemple.fr/.ent-consent/", Assert.Single(response.Headers.GetValues("Content-Security-Policy")));
     }
@@ -551,20 +458,12 @@ public sealed partial class ProxyTests
     [Fact]
     public async Task Forwarded_headers_from_anyone_else_are_ignored()
     {
-        var (upstream, gateway, client) = await StartAsync(
-            app => app.MapGet("/", (HttpContext context) =>
-            {
-                context.Response.Headers.ContentSecurityPolicy = "script-src 'self'";
-                return Results.Text(Page, "text/html; charset=utf-8");
-            }),
-            new Dictionary<string, string?> { ["Gateway:ForwardedHeadersFrom:0"] = "10.1.2.3" });
-        await using var _ = upstream;
-        await using var __ = gateway;
+        await using var proxy = await PortalBehindGateway.ServePageAsync(Page, "script-src 'self'", new Dictionary<string, string?> { ["Gateway:ForwardedHeadersFrom:0"] = "10.1.2.3" });
 
         var request = Get("/");
         request.Headers.TryAddWithoutValidation("X-Forwarded-Host", "evil.example");
         request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", "https");
-        using var response = await client.SendAsync(request);
+        using var response = await proxy.Client.SendAsync(request);
 
         Assert.DoesNotContain("evil.example", Assert.Single(response.Headers.GetValues("Content-Security-Policy")));
     }

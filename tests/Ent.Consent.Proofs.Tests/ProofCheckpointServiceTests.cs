@@ -112,6 +112,34 @@ public sealed class ProofCheckpointServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Latest_checkpoint_is_read_again_when_the_file_changes_and_not_while_it_stays_the_same()
+    {
+        await using var app = await StartAsync();
+        var verifier = app.Services.GetRequiredService<ConsentProofVerifier>();
+        // Another node's checkpoints, appended to the shared file (this node's store is empty: it writes none).
+        using var otherNode = ProofCheckpointKey.Create();
+        var file = new ProofCheckpointFile(CheckpointPath);
+        await file.WriteAsync(otherNode.Sign(3, new string('a', 64), Drafts.Start));
+        var first = verifier.ReadLatestCheckpoint();
+        await file.WriteAsync(otherNode.Sign(4, new string('b', 64), Drafts.Start.AddMinutes(10)));
+        var afterNew = verifier.ReadLatestCheckpoint();
+
+        // The same length and last-write time with other content: a read would find record 8.
+        var writtenAt = File.GetLastWriteTimeUtc(CheckpointPath);
+        var text = await File.ReadAllTextAsync(CheckpointPath);
+        await File.WriteAllTextAsync(CheckpointPath, text.Replace("\"sequence\":4", "\"sequence\":8", StringComparison.Ordinal));
+        File.SetLastWriteTimeUtc(CheckpointPath, writtenAt);
+        var unchanged = verifier.ReadLatestCheckpoint();
+        File.SetLastWriteTimeUtc(CheckpointPath, writtenAt.AddSeconds(1));
+        var touched = verifier.ReadLatestCheckpoint();
+
+        Assert.Equal(3, first?.Sequence);
+        Assert.Equal(4, afterNew?.Sequence);
+        Assert.Equal(4, unchanged?.Sequence);
+        Assert.Equal(8, touched?.Sequence);
+    }
+
+    [Fact]
     public async Task Unwritable_checkpoint_file_is_logged_counted_and_degrades_health_but_choices_go_on()
     {
         // A regular file where the checkpoint file's folder should be: no write can succeed, even as root.

@@ -55,6 +55,46 @@ public sealed class ProofStoreConformanceTests
     }
 
     [Theory, SqliteStore, PostgresStore]
+    public async Task Console_rows_read_back_alike_in_every_store_with_days_cut_at_utc_midnight(StoreKind kind)
+    {
+        await using var harness = await StoreHarness.CreateAsync(kind, _time);
+        var console = harness.OpenConsoleData();
+        var journal = (IConsentAdministrationJournal)console;
+        var midnight = new DateTimeOffset(2026, 1, 16, 0, 0, 0, TimeSpan.Zero);
+        // A grant one microsecond before midnight, its withdrawal at midnight: two days, one withdrawal.
+        _time.Advance(midnight - _time.GetUtcNow() - TimeSpan.FromTicks(10));
+        await harness.Store.AppendAsync(Drafts.Choice("c-1", timestamp: _time.GetUtcNow()));
+        _time.Advance(TimeSpan.FromTicks(10));
+        await harness.Store.AppendAsync(Drafts.Choice("c-1", youtube: ConsentDecision.Denied, timestamp: _time.GetUtcNow(), channel: ConsentChannel.PreferenceCentre));
+        var at = midnight.AddTicks(1_234_560);
+        await journal.RecordAsync(new ConsentAdministrationEntry(at, "dpo", "verify", "chain", "chain valid"));
+        await journal.RememberPolicyAsync(new ConsentPolicySnapshot("v1", at, ["a = 1", "b = 2"]));
+        await journal.RememberPolicyAsync(new ConsentPolicySnapshot("v2", at.AddDays(1), ["a = 1"]));
+
+        var counts = await console.CountChoicesAsync(new ConsentStatisticsQuery(midnight.AddDays(-1), midnight.AddDays(1)));
+        var entry = Assert.Single(await journal.ReadRecentAsync(5));
+        var previous = await journal.FindPreviousPolicyAsync("v2");
+
+        var day1 = new DateOnly(2026, 1, 15);
+        var day2 = new DateOnly(2026, 1, 16);
+        Assert.Equal(
+            [
+                new ConsentChoiceCount(day1, "ga4", ConsentChannel.FirstLayer, 0, 1, 0),
+                new ConsentChoiceCount(day1, "matomo", ConsentChannel.FirstLayer, 1, 0, 0),
+                new ConsentChoiceCount(day1, "youtube", ConsentChannel.FirstLayer, 1, 0, 0),
+                new ConsentChoiceCount(day2, "ga4", ConsentChannel.PreferenceCentre, 0, 1, 0),
+                new ConsentChoiceCount(day2, "matomo", ConsentChannel.PreferenceCentre, 1, 0, 0),
+                new ConsentChoiceCount(day2, "youtube", ConsentChannel.PreferenceCentre, 0, 0, 1),
+            ],
+            counts);
+        Assert.Equal(new ConsentAdministrationEntry(at, "dpo", "verify", "chain", "chain valid"), entry);
+        Assert.Equal("v1", previous?.Version);
+        Assert.Equal(at, previous?.FirstSeenAt);
+        Assert.Equal(["a = 1", "b = 2"], previous?.Lines);
+        Assert.Null(await journal.FindPreviousPolicyAsync("v1"));
+    }
+
+    [Theory, SqliteStore, PostgresStore]
     public async Task Appends_link_each_record_to_the_one_before_and_the_chain_verifies(StoreKind kind)
     {
         await using var harness = await StoreHarness.CreateAsync(kind, _time);

@@ -161,6 +161,12 @@ internal sealed class ConsentRuntime
         return false;
     }
 
+    /// <summary>
+    /// Whether <paramref name="subject"/>'s choices follow their account across devices: a signed-in user, with
+    /// <see cref="EntConsentOptions.PerUserConsent"/> and a proof store to find the account's latest choice in.
+    /// </summary>
+    public bool FollowsAccount(string? subject) => subject is not null && Options.PerUserConsent && ProofStore is not null;
+
     /// <summary>Whether the request's minor needs their guardians' decisions read (joint consent is on and possible).</summary>
     public bool ReadsGuardiansOf(ConsentSnapshot snapshot)
         => snapshot.SubjectIsMinor && snapshot.Subject is not null && Guardians is not null && ProofStore is not null

@@ -32,7 +32,7 @@ internal sealed class ConsentSnapshot : IConsentFeature
         Guardians = subjectIsMinor ? guardians ?? GuardianConsent.None : null;
         IsPrivacySignalRefusal = isPrivacySignalRefusal;
         IsRestoredFromAccount = isRestoredFromAccount;
-        FollowsAccount = subject is not null && runtime.Options.PerUserConsent && runtime.ProofStore is not null;
+        FollowsAccount = runtime.FollowsAccount(subject);
         DepositCookieName = Cookies.AudienceDepositCookie.NameFor(policy.ConsentCookieName);
     }
 

@@ -21,7 +21,7 @@ internal static class ConsentSnapshotReader
         var minor = runtime.IsMinor(context);
         // While signed in with choices following the account, only the account's cookie counts: the device's
         // signed-out choice may be another person's on a shared computer, and stays untouched for them.
-        var followsAccount = subject is not null && runtime.Options.PerUserConsent && runtime.ProofStore is not null;
+        var followsAccount = runtime.FollowsAccount(subject);
         var value = RequestCookieReader.Find(context.Request, followsAccount ? policy.AccountConsentCookieName : policy.ConsentCookieName);
         if (!value.IsEmpty && ReadCookie(value, policy, runtime) is { } cookie)
         {

@@ -64,7 +64,8 @@ public sealed class ConsentProofVerifier
 
     /// <summary>
     /// The latest checkpoint of the checkpoint file (or the last one this node wrote, if newer), or null when
-    /// checkpoints are off, none was taken yet, or the file cannot be read.
+    /// checkpoints are off, none was taken yet, or the file cannot be read. The file is read again only when its length
+    /// or last-write time changed.
     /// </summary>
     public ProofCheckpoint? ReadLatestCheckpoint()
     {
@@ -73,22 +74,18 @@ public sealed class ConsentProofVerifier
             return null;
         }
 
-        ProofCheckpoint? latest = checkpointer.LastWrittenToFile;
+        var written = checkpointer.LastWrittenToFile;
+        ProofCheckpoint? inFile;
         try
         {
-            foreach (var checkpoint in checkpointer.ReadCheckpoints())
-            {
-                if (latest is null || checkpoint.Sequence > latest.Sequence)
-                {
-                    latest = checkpoint;
-                }
-            }
+            inFile = checkpointer.ReadLatestFromFile();
         }
-        catch (Exception exception) when (exception is FormatException or IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             // The verification reports an unreadable file; here the last one written is the best answer.
+            inFile = null;
         }
 
-        return latest;
+        return inFile is not null && (written is null || inFile.Sequence > written.Sequence) ? inFile : written;
     }
 }

@@ -34,6 +34,9 @@ internal abstract class StoreHarness : IAsyncDisposable
 
     public abstract Task<int> ExecuteAsync(string sql);
 
+    /// <summary>The consent console's statistics and journal on <see cref="Store"/>'s data (both in one object).</summary>
+    public abstract IConsentProofStatistics OpenConsoleData();
+
     public abstract Task<long> CountRecordsAsync();
 
     /// <summary>The names of the record table's partitions (PostgreSQL only).</summary>
@@ -57,12 +60,16 @@ internal abstract class StoreHarness : IAsyncDisposable
 
         private string FilePath => Path.Combine(_folder, "proofs.db");
 
+        private SqliteConsentProofStoreOptions Options => new() { Path = FilePath, BusyTimeout = TimeSpan.FromSeconds(10) };
+
         public override IConsentProofStore OpenAnotherNode()
         {
-            var store = new SqliteConsentProofStore(new SqliteConsentProofStoreOptions { Path = FilePath, BusyTimeout = TimeSpan.FromSeconds(10) }, _timeProvider);
+            var store = new SqliteConsentProofStore(Options, _timeProvider);
             _stores.Add(store);
             return store;
         }
+
+        public override IConsentProofStatistics OpenConsoleData() => new SqliteConsentConsoleData(_stores[0], Options);
 
         public override Task<(IConsentProofStore Store, IAsyncDisposable Outage)> OpenUnavailableAsync()
         {
@@ -137,12 +144,16 @@ internal abstract class StoreHarness : IAsyncDisposable
 
         public string Schema => _schema;
 
+        private PostgreSqlConsentProofStoreOptions Options => new() { ConnectionString = _connectionString, Schema = _schema };
+
         public override IConsentProofStore OpenAnotherNode()
         {
-            var store = new PostgreSqlConsentProofStore(new PostgreSqlConsentProofStoreOptions { ConnectionString = _connectionString, Schema = _schema }, _timeProvider);
+            var store = new PostgreSqlConsentProofStore(Options, _timeProvider);
             _stores.Add(store);
             return store;
         }
+
+        public override IConsentProofStatistics OpenConsoleData() => new PostgreSqlConsentConsoleData(_stores[0], Options);
 
         public override Task<(IConsentProofStore Store, IAsyncDisposable Outage)> OpenUnavailableAsync()
         {

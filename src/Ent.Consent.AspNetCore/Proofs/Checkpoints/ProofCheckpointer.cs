@@ -27,6 +27,7 @@ internal sealed partial class ProofCheckpointer : IDisposable
     private List<ProofCheckpointKey> _trustedKeys = [];
     private IReadOnlyList<IProofCheckpointSink> _sinks = [];
     private ProofChainHead? _lastSigned;
+    private volatile LatestInFile? _latestInFile;
 
     public ProofCheckpointer(IServiceProvider services, IConsentProofStore store, IOptions<ProofCheckpointOptions> options, IOptions<EntConsentOptions> consentOptions, TimeProvider timeProvider, ILoggerFactory loggerFactory, IMeterFactory meterFactory)
     {
@@ -169,6 +170,43 @@ internal sealed partial class ProofCheckpointer : IDisposable
     /// <summary>The checkpoints of the file, for verification.</summary>
     public IReadOnlyList<ProofCheckpoint> ReadCheckpoints() => File.ReadAll();
 
+    /// <summary>
+    /// The file's latest checkpoint, or null when it has none; read again only when the file's length or last-write
+    /// time changed, since the console shows it on every ledger page. Verification always reads the whole file.
+    /// </summary>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file cannot be read.</exception>
+    public ProofCheckpoint? ReadLatestFromFile()
+    {
+        // Stamped before reading: a write landing in between leaves a stale stamp, so the next call reads again.
+        var info = new FileInfo(File.Path);
+        var (length, writtenAt) = info.Exists ? (info.Length, info.LastWriteTimeUtc) : (-1L, DateTime.MinValue);
+        if (_latestInFile is { } known && known.Length == length && known.WrittenAt == writtenAt)
+        {
+            return known.Latest;
+        }
+
+        ProofCheckpoint? latest = null;
+        try
+        {
+            foreach (var checkpoint in File.ReadAll())
+            {
+                if (latest is null || checkpoint.Sequence > latest.Sequence)
+                {
+                    latest = checkpoint;
+                }
+            }
+        }
+        catch (FormatException)
+        {
+            // Reported by the verification; the same bad file is not parsed again on every page.
+            latest = null;
+        }
+
+        _latestInFile = new LatestInFile(length, writtenAt, latest);
+        return latest;
+    }
+
     public void Dispose()
     {
         foreach (var key in _trustedKeys)
@@ -253,6 +291,9 @@ internal sealed partial class ProofCheckpointer : IDisposable
         stream.Write(System.Text.Encoding.ASCII.GetBytes(text));
         stream.Flush(flushToDisk: true);
     }
+
+    /// <summary>The file's latest checkpoint as read when the file had this length and last-write time.</summary>
+    private sealed record LatestInFile(long Length, DateTime WrittenAt, ProofCheckpoint? Latest);
 
     [LoggerMessage(EventId = 420, Level = LogLevel.Warning, Message = "Created the proof checkpoint signing key {Path} (key id {KeyId}). Give its public part {PublicKeyPath} to whoever verifies the proofs, and keep a copy of the private key off the database host.")]
     private static partial void LogKeyCreated(ILogger logger, string path, string keyId, string publicKeyPath);
