@@ -323,29 +323,7 @@ public sealed class SqliteConsentProofStore : ChainedProofStore
         _writer = null;
     }
 
-    private static ConsentProof ReadRecord(SqliteDataReader reader) => new()
-    {
-        Sequence = reader.GetInt64(0),
-        RecordId = reader.GetString(1),
-        RecordedAt = ProofRecordCodec.FromUnixMicroseconds(reader.GetInt64(2)),
-        Content = new ConsentProofDraft
-        {
-            ConsentId = reader.GetString(3),
-            SubjectKey = reader.IsDBNull(4) ? null : reader.GetString(4),
-            Tenant = reader.IsDBNull(5) ? null : reader.GetString(5),
-            Timestamp = ProofRecordCodec.FromUnixMicroseconds(reader.GetInt64(6)),
-            Decisions = ProofRecordCodec.ParseDecisions(reader.GetString(7)),
-            PolicyVersion = reader.GetString(8),
-            TextsHash = reader.GetString(9),
-            Locale = reader.GetString(10),
-            Channel = ConsentWireNames.ParseChannel(reader.GetString(11)),
-            UserAgentFamily = reader.IsDBNull(12) ? null : reader.GetString(12),
-            IpPrefix = reader.IsDBNull(13) ? null : reader.GetString(13),
-            AboutSubjectKey = reader.IsDBNull(16) ? null : reader.GetString(16),
-        },
-        PreviousHash = reader.GetString(14),
-        Hash = reader.GetString(15),
-    };
+    private static ConsentProof ReadRecord(SqliteDataReader reader) => ProofRecordCodec.ReadProof(reader, static (row, column) => ProofRecordCodec.FromUnixMicroseconds(row.GetInt64(column)));
 
     private static SqliteCommand CreateCommand(SqliteConnection connection, SqliteTransaction? transaction, string sql)
     {

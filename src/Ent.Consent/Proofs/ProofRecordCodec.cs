@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text;
 using System.Text.Json;
 
@@ -53,4 +54,42 @@ public static class ProofRecordCodec
 
     /// <summary>The instant (UTC) of <paramref name="microseconds"/> since the Unix epoch.</summary>
     public static DateTimeOffset FromUnixMicroseconds(long microseconds) => DateTimeOffset.UnixEpoch.AddTicks(microseconds * 10);
+
+    /// <summary>
+    /// One proof record from a row of <paramref name="reader"/>, the same in every store. Columns, in this order:
+    /// sequence, record id, recorded at, consent id, subject key, tenant, timestamp, decisions (JSON), policy version,
+    /// texts hash, locale, channel name, user-agent family, IP prefix, previous hash, hash, about-subject key.
+    /// </summary>
+    /// <param name="reader">The reader, on the row.</param>
+    /// <param name="readInstant">Reads the instant of a column as the store keeps instants.</param>
+    public static ConsentProof ReadProof(DbDataReader reader, Func<DbDataReader, int, DateTimeOffset> readInstant)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(readInstant);
+        return new ConsentProof
+        {
+            Sequence = reader.GetInt64(0),
+            RecordId = reader.GetString(1),
+            RecordedAt = readInstant(reader, 2),
+            Content = new ConsentProofDraft
+            {
+                ConsentId = reader.GetString(3),
+                SubjectKey = NullableString(reader, 4),
+                Tenant = NullableString(reader, 5),
+                Timestamp = readInstant(reader, 6),
+                Decisions = ParseDecisions(reader.GetString(7)),
+                PolicyVersion = reader.GetString(8),
+                TextsHash = reader.GetString(9),
+                Locale = reader.GetString(10),
+                Channel = ConsentWireNames.ParseChannel(reader.GetString(11)),
+                UserAgentFamily = NullableString(reader, 12),
+                IpPrefix = NullableString(reader, 13),
+                AboutSubjectKey = NullableString(reader, 16),
+            },
+            PreviousHash = reader.GetString(14),
+            Hash = reader.GetString(15),
+        };
+    }
+
+    private static string? NullableString(DbDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
 }
