@@ -105,8 +105,9 @@ public static class PortalApplication
             .AddProofCheckpoints();
 
         // Recommended: a second, consent-aware policy beside the portal's own (EntConsent:ContentSecurityPolicy:Mode
-        // is Enforce in appsettings.json), with the portal's nonce so the widget and the nonced scripts still run. A
-        // grant made in the page reloads it, so the browser gets a policy that lists the newly allowed hosts.
+        // is Enforce in appsettings.json), with the portal's nonce so the widget and the nonced scripts still run; the
+        // widget's <ent-consent-head /> and <ent-consent-scripts /> write the same nonce. A grant made in the page
+        // reloads it, so the browser gets a policy that lists the newly allowed hosts.
         builder.Services.Configure<EntConsentOptions>(static options =>
             options.ContentSecurityPolicy.Nonce = Security.ContentSecurityPolicy.Nonce);
 
