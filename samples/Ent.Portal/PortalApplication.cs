@@ -3,10 +3,11 @@ using Ent.Consent.AspNetCore;
 using Ent.Portal.Accounts;
 using Ent.Portal.Audience;
 using Ent.Portal.Localization;
-using Ent.Portal.Pages;
 using Ent.Portal.Security;
 using Ent.Portal.ThirdParty;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace Ent.Portal;
@@ -26,6 +27,9 @@ public static class PortalApplication
         {
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
+            // The portal's assembly, not the entry one: the tests start it from theirs, and Razor finds its pages and
+            // views through the application name.
+            ApplicationName = typeof(PortalApplication).Assembly.GetName().Name,
         });
 
         var dataDirectory = Path.GetFullPath(builder.Configuration["Portal:DataDirectory"] ?? "App_Data", builder.Environment.ContentRootPath);
@@ -51,6 +55,13 @@ public static class PortalApplication
             dataProtection.PersistKeysToPostgreSql(postgreSql, postgreSqlSchema);
         }
 
+        // wwwroot from the project's static web assets manifest in every environment (ASP.NET Core reads it only in
+        // Development by default), so that portal.css is served when the tests start the built portal as Production.
+        // A published portal has its wwwroot beside it and no such manifest; then this does nothing.
+        builder.WebHost.UseStaticWebAssets();
+        builder.Services.AddRazorPages();
+        // Razor writes accented letters as they are, so the page source stays readable.
+        builder.Services.AddWebEncoders(static options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AudienceStatistics>();
         builder.Services.AddRequestLocalization(PortalCultures.Configure);
@@ -94,8 +105,9 @@ public static class PortalApplication
             .AddProofCheckpoints();
 
         // Recommended: a second, consent-aware policy beside the portal's own (EntConsent:ContentSecurityPolicy:Mode
-        // is Enforce in appsettings.json), with the portal's nonce so the widget and the nonced scripts still run. A
-        // grant made in the page reloads it, so the browser gets a policy that lists the newly allowed hosts.
+        // is Enforce in appsettings.json), with the portal's nonce so the widget and the nonced scripts still run; the
+        // widget's <ent-consent-head /> and <ent-consent-scripts /> write the same nonce. A grant made in the page
+        // reloads it, so the browser gets a policy that lists the newly allowed hosts.
         builder.Services.Configure<EntConsentOptions>(static options =>
             options.ContentSecurityPolicy.Nonce = Security.ContentSecurityPolicy.Nonce);
 
@@ -127,7 +139,8 @@ public static class PortalApplication
         app.MapEntConsentWidget();
         app.MapEntConsentProofs(DemoAccount.DataProtectionOfficerPolicy);   // at /consent/proofs
         app.MapEntConsentConsole("/consent/console", DemoAccount.DataProtectionOfficerPolicy);
-        app.MapPortalPages();
+        app.MapStaticAssets();   // wwwroot/portal.css
+        app.MapRazorPages();     // Pages/: the home page, /cookies, /statistiques
         app.MapAccountEndpoints();
         app.MapDnmaScript();
         return app;

@@ -41,11 +41,17 @@ public interface IConsentWidget
     /// integrity values. May start the exempt audience first-deposit cycle, so call it before the response starts.
     /// </summary>
     /// <param name="context">The request.</param>
-    /// <param name="nonce">The page's Content-Security-Policy nonce, if it uses one.</param>
+    /// <param name="nonce">
+    /// The page's Content-Security-Policy nonce, if it uses one; when null, the one
+    /// <see cref="Ent.Consent.AspNetCore.ConsentContentSecurityPolicyOptions.Nonce"/> gives for this request, if set.
+    /// </param>
     IHtmlContent RenderHeadTags(HttpContext context, string? nonce = null);
 
     /// <summary>The widget's configuration data block and its deferred script with its integrity value, for the end of the body.</summary>
     /// <param name="context">The request.</param>
-    /// <param name="nonce">The page's Content-Security-Policy nonce, if it uses one.</param>
+    /// <param name="nonce">
+    /// The page's Content-Security-Policy nonce, if it uses one; when null, the one
+    /// <see cref="Ent.Consent.AspNetCore.ConsentContentSecurityPolicyOptions.Nonce"/> gives for this request, if set.
+    /// </param>
     IHtmlContent RenderScriptTags(HttpContext context, string? nonce = null);
 }

@@ -40,6 +40,21 @@ public sealed class PortalPagesTests(PortalFixture portal) : IClassFixture<Porta
     }
 
     [Fact]
+    public async Task The_style_sheet_is_served_from_wwwroot_when_the_portal_runs_in_another_entry_assembly()
+    {
+        // The tests are the entry assembly and the content root is their output folder: the portal finds its Razor
+        // pages and its wwwroot only through its application name and the static web assets manifest.
+        await using var visitor = await portal.NewVisitorAsync();
+        await visitor.GoToAsync("/");
+        var response = await visitor.Context.APIRequest.GetAsync("/portal.css");
+
+        Assert.Equal(200, response.Status);
+        Assert.StartsWith("text/css", response.Headers["content-type"], StringComparison.Ordinal);
+        Assert.Contains("--portal-blue", await response.TextAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, await visitor.Page.EvaluateAsync<int>("() => [...document.styleSheets].filter(s => s.href && s.href.endsWith('/portal.css') && s.cssRules.length > 0).length"));
+    }
+
+    [Fact]
     public async Task Only_the_data_protection_officer_reads_the_consent_proofs()
     {
         await using var visitor = await portal.NewVisitorAsync();

@@ -7,7 +7,7 @@ namespace Ent.Portal.Audience;
 /// The portal's own audience figures: page views per day and path, nothing about who viewed them. Kept in memory
 /// for the sample; Ent.Consent's retention job purges the days older than the declared 25 months.
 /// </summary>
-internal sealed class AudienceStatistics(TimeProvider timeProvider) : IAudienceDataPurge
+public sealed class AudienceStatistics(TimeProvider timeProvider) : IAudienceDataPurge
 {
     private readonly ConcurrentDictionary<(DateOnly Day, string Path), int> _views = new();
 

@@ -28,6 +28,9 @@ internal sealed class ConsentWidget(
     private readonly bool _dropUndeclaredCookies = consentOptions.Value.UndeclaredCookies == UndeclaredCookieMode.Enforce;
     private readonly bool _development = environment?.IsDevelopment() == true;
 
+    // The nonce the host already gave Ent.Consent for its policy: the widget's tags need the same one.
+    private readonly Func<HttpContext, string?>? _nonce = consentOptions.Value.ContentSecurityPolicy.Nonce;
+
     public IHtmlContent RenderBanner(HttpContext context)
     {
         var request = CreateRequest(context);
@@ -52,10 +55,10 @@ internal sealed class ConsentWidget(
         => new HtmlString(WidgetRenderer.ManageButton(CreateRequest(context, withToken: false)));
 
     public IHtmlContent RenderHeadTags(HttpContext context, string? nonce = null)
-        => new HtmlString(WidgetRenderer.HeadTags(CreateRequest(context, withToken: false), nonce));
+        => new HtmlString(WidgetRenderer.HeadTags(CreateRequest(context, withToken: false), nonce ?? _nonce?.Invoke(context)));
 
     public IHtmlContent RenderScriptTags(HttpContext context, string? nonce = null)
-        => new HtmlString(WidgetRenderer.ScriptTags(CreateRequest(context, withToken: false), nonce));
+        => new HtmlString(WidgetRenderer.ScriptTags(CreateRequest(context, withToken: false), nonce ?? _nonce?.Invoke(context)));
 
     internal WidgetRequest CreateRequest(HttpContext context, bool withToken = true, string? returnUrl = null)
     {

@@ -54,22 +54,28 @@ public sealed class ConsentManageTagHelper(IConsentWidget widget) : ConsentWidge
     protected override IHtmlContent Render(HttpContext context) => Widget.RenderManageButton(context);
 }
 
-/// <summary><c>&lt;ent-consent-head nonce="…" /&gt;</c>: <see cref="IConsentWidget.RenderHeadTags"/>.</summary>
+/// <summary><c>&lt;ent-consent-head /&gt;</c>: <see cref="IConsentWidget.RenderHeadTags"/>.</summary>
 [HtmlTargetElement("ent-consent-head", TagStructure = TagStructure.WithoutEndTag)]
 public sealed class ConsentHeadTagHelper(IConsentWidget widget) : ConsentWidgetTagHelper(widget)
 {
-    /// <summary>The page's Content-Security-Policy nonce, if any.</summary>
+    /// <summary>
+    /// The page's Content-Security-Policy nonce, if any. Not needed when the host gave it to Ent.Consent
+    /// (<see cref="Ent.Consent.AspNetCore.ConsentContentSecurityPolicyOptions.Nonce"/>): that one is used.
+    /// </summary>
     public string? Nonce { get; set; }
 
     /// <inheritdoc />
     protected override IHtmlContent Render(HttpContext context) => Widget.RenderHeadTags(context, Nonce);
 }
 
-/// <summary><c>&lt;ent-consent-scripts nonce="…" /&gt;</c>: <see cref="IConsentWidget.RenderScriptTags"/>.</summary>
+/// <summary><c>&lt;ent-consent-scripts /&gt;</c>: <see cref="IConsentWidget.RenderScriptTags"/>.</summary>
 [HtmlTargetElement("ent-consent-scripts", TagStructure = TagStructure.WithoutEndTag)]
 public sealed class ConsentScriptsTagHelper(IConsentWidget widget) : ConsentWidgetTagHelper(widget)
 {
-    /// <summary>The page's Content-Security-Policy nonce, if any.</summary>
+    /// <summary>
+    /// The page's Content-Security-Policy nonce, if any. Not needed when the host gave it to Ent.Consent
+    /// (<see cref="Ent.Consent.AspNetCore.ConsentContentSecurityPolicyOptions.Nonce"/>): that one is used.
+    /// </summary>
     public string? Nonce { get; set; }
 
     /// <inheritdoc />
