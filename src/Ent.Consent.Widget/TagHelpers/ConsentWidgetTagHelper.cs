@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.AspNetCore.Razor.TagHelpers;
+using Microsoft.Extensions.Options;
+using Ent.Consent.AspNetCore;
 
 namespace Ent.Consent.Widget.TagHelpers;
 
@@ -150,5 +152,34 @@ public sealed class ConsentBlockedFrameTagHelper(IConsentWidget widget) : TagHel
         }
 
         output.PreElement.AppendHtml(placeholder);
+    }
+}
+
+/// <summary>
+/// <c>&lt;script type="text/plain" data-ent-consent="dnma" src="…"&gt;</c>: a script held until its service is
+/// allowed gets the nonce the host gave Ent.Consent
+/// (<see cref="Ent.Consent.AspNetCore.ConsentContentSecurityPolicyOptions.Nonce"/>) when it carries none, so the
+/// widget's script can run it under a strict Content-Security-Policy without the page repeating the nonce.
+/// </summary>
+[HtmlTargetElement("script", Attributes = ServiceAttribute)]
+public sealed class ConsentBlockedScriptTagHelper(IOptions<EntConsentOptions> options) : TagHelper
+{
+    private const string ServiceAttribute = "data-ent-consent";
+    private readonly Func<HttpContext, string?>? _nonce = options.Value.ContentSecurityPolicy.Nonce;
+
+    /// <summary>The view being rendered; set by Razor.</summary>
+    [ViewContext]
+    [HtmlAttributeNotBound]
+    public ViewContext ViewContext { get; set; } = null!;
+
+    /// <inheritdoc />
+    public override void Process(TagHelperContext context, TagHelperOutput output)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(output);
+        if (!output.Attributes.ContainsName("nonce") && _nonce?.Invoke(ViewContext.HttpContext) is { Length: > 0 } nonce)
+        {
+            output.Attributes.SetAttribute("nonce", nonce);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using Ent.Consent.AspNetCore;
 using Ent.Consent.Widget.TagHelpers;
 using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Http;
@@ -42,6 +43,41 @@ public sealed class TagHelperTests
         Assert.False(output.Attributes.ContainsName("hidden"));
         Assert.Equal("https://videos.example/embed", output.Attributes["src"].Value);
         Assert.Equal(string.Empty, output.PreElement.GetContent());
+    }
+
+    [Theory]
+    [InlineData(null, "bm9uY2Ux")]
+    [InlineData("ZXhwbGljaXQ=", "ZXhwbGljaXQ=")]
+    public void A_held_script_gets_the_nonce_given_to_ent_consent_unless_it_has_its_own(string? own, string expected)
+    {
+        var options = new EntConsentOptions();
+        options.ContentSecurityPolicy.Nonce = static _ => "bm9uY2Ux";
+        var helper = new ConsentBlockedScriptTagHelper(Microsoft.Extensions.Options.Options.Create(options)) { ViewContext = new ViewContext { HttpContext = _http } };
+        var attributes = new TagHelperAttributeList { { "type", "text/plain" }, { "data-ent-consent", "dnma" } };
+        if (own is not null)
+        {
+            attributes.Add("nonce", own);
+        }
+
+        var context = new TagHelperContext(new TagHelperAttributeList(attributes), new Dictionary<object, object>(), "id");
+        var output = new TagHelperOutput("script", new TagHelperAttributeList(attributes), (_, _) => Task.FromResult<TagHelperContent>(new DefaultTagHelperContent()));
+
+        helper.Process(context, output);
+
+        Assert.Equal(expected, output.Attributes["nonce"].Value?.ToString());
+        Assert.Single(output.Attributes, static a => a.Name == "nonce");
+    }
+
+    [Fact]
+    public void A_held_script_gets_no_nonce_when_none_was_given_to_ent_consent()
+    {
+        var helper = new ConsentBlockedScriptTagHelper(Microsoft.Extensions.Options.Options.Create(new EntConsentOptions())) { ViewContext = new ViewContext { HttpContext = _http } };
+        var attributes = new TagHelperAttributeList { { "data-ent-consent", "dnma" } };
+        var output = new TagHelperOutput("script", new TagHelperAttributeList(attributes), (_, _) => Task.FromResult<TagHelperContent>(new DefaultTagHelperContent()));
+
+        helper.Process(new TagHelperContext(attributes, new Dictionary<object, object>(), "id"), output);
+
+        Assert.False(output.Attributes.ContainsName("nonce"));
     }
 
     private TagHelperOutput RunFrame(string serviceId, string? src)
