@@ -4,7 +4,11 @@
 #   bash eng/test-deps.sh install   installs what is missing (root, apt; npm); idempotent, non-interactive
 #   source eng/test-deps.sh start   starts PostgreSQL if ENT_CONSENT_POSTGRES is unset and exports it
 #   ent_consent_stop_postgres       stops the server that `start` started
-set -euo pipefail
+# Strict when run; when sourced, the caller's shell options are left alone (a sourced `set -e` would outlive this
+# file and end an interactive shell, or a test loop before its `ent_consent_stop_postgres`, at the first failure).
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+  set -euo pipefail
+fi
 
 # npm ci from the committed lock file into the git-ignored artifacts/npm; skipped when that exact lock is installed.
 ent_consent_install_vendor_sdks() {
@@ -63,12 +67,13 @@ ent_consent_start_postgres() {
     echo "test-deps: no PostgreSQL to start; its tests will say why they are skipped (or fail under CI=true)" >&2
     return 0
   fi
-  ENT_CONSENT_PGDATA=$(mktemp -d /tmp/ent-consent-pg.XXXXXX)
-  chown postgres "$ENT_CONSENT_PGDATA"
+  ENT_CONSENT_PGDATA=$(mktemp -d /tmp/ent-consent-pg.XXXXXX) || return 1
+  chown postgres "$ENT_CONSENT_PGDATA" || return 1
   local port=${ENT_CONSENT_PGPORT:-55432}
-  runuser -u postgres -- "$bin/initdb" -D "$ENT_CONSENT_PGDATA" -A trust -U postgres >/dev/null
+  runuser -u postgres -- "$bin/initdb" -D "$ENT_CONSENT_PGDATA" -A trust -U postgres >/dev/null || return 1
   runuser -u postgres -- "$bin/pg_ctl" -D "$ENT_CONSENT_PGDATA" -l "$ENT_CONSENT_PGDATA/server.log" -w \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $ENT_CONSENT_PGDATA -c fsync=on -c max_connections=200" start >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $ENT_CONSENT_PGDATA -c fsync=on -c max_connections=200" start >/dev/null \
+    || { echo "test-deps: PostgreSQL did not start on 127.0.0.1:$port (see $ENT_CONSENT_PGDATA/server.log)" >&2; return 1; }
   export ENT_CONSENT_PGDATA ENT_CONSENT_PGBIN="$bin"
   export ENT_CONSENT_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
   echo "test-deps: PostgreSQL started on 127.0.0.1:$port"
