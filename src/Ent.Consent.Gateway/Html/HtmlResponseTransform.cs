@@ -165,7 +165,10 @@ internal sealed class HtmlResponseTransform
             return false;
         }
 
-        if (!MediaTypeHeaderValue.TryParse(http.Response.ContentType, out var type) || !type.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase))
+        // Most proxied responses are not pages: a look at the media type's first characters, before a full parse.
+        var contentType = http.Response.ContentType.AsSpan().TrimStart();
+        if (!contentType.StartsWith("text/html", StringComparison.OrdinalIgnoreCase)
+            || !MediaTypeHeaderValue.TryParse(http.Response.ContentType, out var type) || !type.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }
@@ -221,7 +224,9 @@ internal static class GatewayNonce
     public static string Create(HttpContext context)
     {
         // base64url: nothing the HTML encoder escapes, so the attribute reads exactly as the policy's 'nonce-…'.
-        var nonce = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(18));
+        Span<byte> random = stackalloc byte[18];
+        RandomNumberGenerator.Fill(random);
+        var nonce = System.Buffers.Text.Base64Url.EncodeToString(random);
         context.Items[Key] = nonce;
         return nonce;
     }
