@@ -18,7 +18,7 @@ internal sealed class BenchmarkPortal
 {
     public const string Host = "ent.portal.test";
 
-    public BenchmarkPortal(bool widget = false)
+    public BenchmarkPortal(bool widget = false, Action<IServiceCollection>? configure = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -52,6 +52,7 @@ internal sealed class BenchmarkPortal
             options.HttpOnly = HttpOnlyPolicy.None;
             options.Secure = CookieSecurePolicy.SameAsRequest;
         });
+        configure?.Invoke(services);
         Services = services.BuildServiceProvider();
         Runtime = Services.GetRequiredService<ConsentRuntime>();
         Policy = Services.GetRequiredService<IConsentPolicyResolver>().Resolve(new DefaultHttpContext()).Policy;

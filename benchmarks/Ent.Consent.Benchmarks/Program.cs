@@ -21,6 +21,22 @@ if (args is ["--repeat", var scenario, var countText])
     return;
 }
 
+if (args is ["--gateway-repeat", var gatewayScenario, var gatewayCountText])
+{
+    // The same for GatewayPageBenchmarks (the gateway's response transform), under callgrind: see RESULTS.md.
+    var count = int.Parse(gatewayCountText, System.Globalization.CultureInfo.InvariantCulture);
+    var benchmarks = new GatewayPageBenchmarks();
+    benchmarks.Setup();
+    var serve = GatewayPageBenchmarks.Scenario(benchmarks, gatewayScenario);
+    for (var i = 0; i < count; i++)
+    {
+        serve().AsTask().GetAwaiter().GetResult();
+    }
+
+    benchmarks.Cleanup();
+    return;
+}
+
 if (args is ["--joint-consent-allocations"])
 {
     // Bytes allocated per request on this thread (valid under load, unlike times): see RESULTS.md.

@@ -12,9 +12,9 @@ namespace Ent.Consent.Gateway;
 /// </summary>
 internal static class UpstreamFailure
 {
-    public static async Task HandleAsync(HttpContext context, Func<Task> next)
+    public static async Task HandleAsync(HttpContext context, RequestDelegate next)
     {
-        await next().ConfigureAwait(false);
+        await next(context).ConfigureAwait(false);
         var error = context.GetForwarderErrorFeature();
         if (error is null || error.Error == ForwarderError.None || context.Response.HasStarted)
         {

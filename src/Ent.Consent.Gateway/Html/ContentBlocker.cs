@@ -15,18 +15,18 @@ internal sealed class ContentBlocker
 {
     private readonly GatewayRules _rules;
     private readonly IConsentFeature _consent;
-    private readonly IReadOnlyDictionary<string, string> _placeholders;
+    private readonly Func<string, string> _placeholder;
     private readonly bool _asciiOnly;
 
     /// <param name="rules">Which service an element belongs to.</param>
     /// <param name="consent">The request's consent.</param>
-    /// <param name="placeholders">The widget's placeholder (<c>IConsentWidget.RenderPlaceholder</c>) of each service not allowed now.</param>
+    /// <param name="placeholder">The widget's placeholder (<c>IConsentWidget.RenderPlaceholder</c>) of a service not allowed now.</param>
     /// <param name="asciiOnly">Whether the page's charset is not UTF-8, so non-ASCII text goes as character references.</param>
-    public ContentBlocker(GatewayRules rules, IConsentFeature consent, IReadOnlyDictionary<string, string> placeholders, bool asciiOnly)
+    public ContentBlocker(GatewayRules rules, IConsentFeature consent, Func<string, string> placeholder, bool asciiOnly)
     {
         _rules = rules;
         _consent = consent;
-        _placeholders = placeholders;
+        _placeholder = placeholder;
         _asciiOnly = asciiOnly;
     }
 
@@ -95,7 +95,7 @@ internal sealed class ContentBlocker
         return true;
     }
 
-    private string Placeholder(ServiceDefinition service) => _placeholders.GetValueOrDefault(service.Id, string.Empty);
+    private string Placeholder(ServiceDefinition service) => _placeholder(service.Id);
 
     private void WriteAscii(IBufferWriter<byte> output, string text)
         => output.Write(PageText.Encode(text, _asciiOnly));

@@ -1,10 +1,67 @@
 using System.Buffers;
+using System.Text;
 using Microsoft.Extensions.Logging;
 
 namespace Ent.Consent.Gateway.Html;
 
-/// <summary>What the gateway adds to one page, already encoded for the page's charset.</summary>
-internal sealed record InjectionParts(byte[] Head, byte[] Banner, byte[] Tail);
+/// <summary>
+/// What the gateway adds to one page, already encoded for the page's charset: for a UTF-8 (or pure ASCII) widget, in
+/// one rented buffer given back by <see cref="Dispose"/>, since the same 10-15 KB would otherwise be allocated for
+/// every page.
+/// </summary>
+internal sealed class InjectionParts : IDisposable
+{
+    private byte[]? _rented;
+
+    public InjectionParts(byte[] head, byte[] banner, byte[] tail)
+    {
+        Head = head;
+        Banner = banner;
+        Tail = tail;
+    }
+
+    /// <summary>The parts of one page; the tail is the manage button followed by the script tags.</summary>
+    public InjectionParts(string head, string banner, string manageButton, string scripts, bool asciiOnly)
+    {
+        if (asciiOnly && !(Ascii.IsValid(head) && Ascii.IsValid(banner) && Ascii.IsValid(manageButton) && Ascii.IsValid(scripts)))
+        {
+            Head = PageText.Encode(head, asciiOnly);
+            Banner = PageText.Encode(banner, asciiOnly);
+            Tail = PageText.Encode(manageButton + scripts, asciiOnly);
+            return;
+        }
+
+        var utf8 = Encoding.UTF8;
+        var headLength = utf8.GetByteCount(head);
+        var bannerLength = utf8.GetByteCount(banner);
+        var manageLength = utf8.GetByteCount(manageButton);
+        var scriptsLength = utf8.GetByteCount(scripts);
+        _rented = ArrayPool<byte>.Shared.Rent(headLength + bannerLength + manageLength + scriptsLength);
+        var buffer = _rented.AsSpan();
+        utf8.GetBytes(head, buffer);
+        utf8.GetBytes(banner, buffer[headLength..]);
+        utf8.GetBytes(manageButton, buffer[(headLength + bannerLength)..]);
+        utf8.GetBytes(scripts, buffer[(headLength + bannerLength + manageLength)..]);
+        Head = _rented.AsMemory(0, headLength);
+        Banner = _rented.AsMemory(headLength, bannerLength);
+        Tail = _rented.AsMemory(headLength + bannerLength, manageLength + scriptsLength);
+    }
+
+    public ReadOnlyMemory<byte> Head { get; }
+
+    public ReadOnlyMemory<byte> Banner { get; }
+
+    public ReadOnlyMemory<byte> Tail { get; }
+
+    public void Dispose()
+    {
+        if (_rented is { } rented)
+        {
+            _rented = null;
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+}
 
 /// <summary>
 /// Streams one HTML document through, adding the widget where a browser expects it: the head tags first in
@@ -18,14 +75,6 @@ internal sealed class HtmlInjector
 {
     private enum Mode { Text, Comment, RawText }
     private enum HeadState { None, Open, Done }
-
-    private static readonly string[] RawTextElements = ["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"];
-
-    // Elements that may sit in <head>; any other one means the body has begun even without a <body> tag.
-    private static readonly HashSet<string> HeadElements = new(StringComparer.Ordinal)
-    {
-        "html", "head", "title", "meta", "link", "style", "script", "base", "noscript", "template",
-    };
 
     // Whitespace and the bytes of a UTF-8 byte order mark.
     private static ReadOnlySpan<byte> NotText => [(byte)' ', (byte)'\t', (byte)'\r', (byte)'\n', (byte)'\f', 0xEF, 0xBB, 0xBF];
@@ -100,21 +149,21 @@ internal sealed class HtmlInjector
         if (_head != HeadState.Done)
         {
             GatewayLog.NoHead(_logger);
-            output.Write(_parts.Head);
+            output.Write(_parts.Head.Span);
             _head = HeadState.Done;
         }
 
         if (!_bannerDone)
         {
             GatewayLog.BannerAppended(_logger);
-            output.Write(_parts.Banner);
+            output.Write(_parts.Banner.Span);
             _bannerDone = true;
         }
 
         if (!_tailDone)
         {
             GatewayLog.NoBodyEnd(_logger);
-            output.Write(_parts.Tail);
+            output.Write(_parts.Tail.Span);
             _tailDone = true;
         }
     }
@@ -136,9 +185,14 @@ internal sealed class HtmlInjector
     }
 
     /// <summary>Writes what can be decided now; returns how many bytes were consumed (the rest is held back).</summary>
+    /// <remarks>
+    /// What passes unchanged is written in runs (<c>written</c> is where the unwritten run starts), one copy per
+    /// insertion or rewrite rather than one per tag: most of a page is text and tags that go through as they are.
+    /// </remarks>
     private int Scan(ReadOnlySpan<byte> data, bool final, IBufferWriter<byte> output)
     {
         var i = 0;
+        var written = 0;
         while (i < data.Length)
         {
             switch (_mode)
@@ -149,11 +203,9 @@ internal sealed class HtmlInjector
                     if (end < 0)
                     {
                         var keep = final ? 0 : Math.Min(2, data.Length - i);
-                        output.Write(data[i..^keep]);
-                        return data.Length - keep;
+                        return Flush(data, ref written, data.Length - keep, output);
                     }
 
-                    output.Write(data.Slice(i, end + 3));
                     i += end + 3;
                     _mode = Mode.Text;
                     continue;
@@ -164,11 +216,9 @@ internal sealed class HtmlInjector
                     var at = FindRawTextEnd(data, i, final, out var complete);
                     if (!complete)
                     {
-                        output.Write(data[i..at]);
-                        return at;
+                        return Flush(data, ref written, at, output);
                     }
 
-                    output.Write(data[i..at]);
                     i = at;
                     _mode = Mode.Text;
                     continue;
@@ -178,25 +228,24 @@ internal sealed class HtmlInjector
             var lt = data[i..].IndexOf((byte)'<');
             if (lt < 0)
             {
-                Text(data[i..], output);
-                return data.Length;
+                Text(data, i, data.Length, ref written, output);
+                return Flush(data, ref written, data.Length, output);
             }
 
             if (lt > 0)
             {
-                Text(data.Slice(i, lt), output);
+                Text(data, i, i + lt, ref written, output);
                 i += lt;
             }
 
             if (data.Length - i < 4 && !final)
             {
-                return i;
+                return Flush(data, ref written, i, output);
             }
 
             var next = i + 1 < data.Length ? data[i + 1] : (byte)0;
             if (next == '!' && data[i..].StartsWith("<!--"u8))
             {
-                output.Write("<!--"u8);
                 i += 4;
                 _mode = Mode.Comment;
                 continue;
@@ -209,138 +258,149 @@ internal sealed class HtmlInjector
                 {
                     if (!final && data.Length - i <= _maxTagBytes)
                     {
-                        return i;
+                        return Flush(data, ref written, i, output);
                     }
 
                     // Longer than any real tag, or cut off by the end of the page: passed on as text.
-                    output.Write(data.Slice(i, 1));
                     i++;
                     continue;
                 }
 
-                var tag = data[i..(end + 1)];
                 if (next == '/')
                 {
-                    EndTag(tag, output);
+                    EndTag(data, i, end, ref written, output);
                 }
-                else if (next is (byte)'!' or (byte)'?')
+                else if (next is not ((byte)'!' or (byte)'?'))
                 {
-                    output.Write(tag);
-                }
-                else
-                {
-                    StartTag(tag, output);
+                    StartTag(data, i, end, ref written, output);
                 }
 
                 i = end + 1;
                 continue;
             }
 
-            output.Write(data.Slice(i, 1));
             i++;
         }
 
-        return data.Length;
+        return Flush(data, ref written, data.Length, output);
     }
 
-    private void Text(ReadOnlySpan<byte> text, IBufferWriter<byte> output)
+    /// <summary>Writes the unwritten run up to <paramref name="to"/>; returns <paramref name="to"/>.</summary>
+    private static int Flush(ReadOnlySpan<byte> data, ref int written, int to, IBufferWriter<byte> output)
+    {
+        if (to > written)
+        {
+            output.Write(data[written..to]);
+            written = to;
+        }
+
+        return to;
+    }
+
+    /// <summary>Writes <paramref name="part"/> at <paramref name="at"/>: after the run before it.</summary>
+    private static void Insert(ReadOnlySpan<byte> data, int at, ref int written, ReadOnlySpan<byte> part, IBufferWriter<byte> output)
+    {
+        Flush(data, ref written, at, output);
+        output.Write(part);
+    }
+
+    private void Text(ReadOnlySpan<byte> data, int start, int end, ref int written, IBufferWriter<byte> output)
     {
         // Visible text before the head is closed means the body has begun (the parser closes the head there).
         // A UTF-8 byte order mark is not text: injecting before it would push the doctype down (quirks mode).
-        if (_head != HeadState.Done && text.IndexOfAnyExcept(NotText) >= 0)
+        if (_head != HeadState.Done && data[start..end].IndexOfAnyExcept(NotText) >= 0)
         {
-            output.Write(_parts.Head);
+            Insert(data, start, ref written, _parts.Head.Span, output);
             _head = HeadState.Done;
         }
-
-        output.Write(text);
     }
 
-    private void StartTag(ReadOnlySpan<byte> tag, IBufferWriter<byte> output)
+    /// <summary>A start tag from <paramref name="start"/> ('&lt;') to <paramref name="end"/> ('&gt;').</summary>
+    private void StartTag(ReadOnlySpan<byte> data, int start, int end, ref int written, IBufferWriter<byte> output)
     {
+        var tag = data[start..(end + 1)];
         var name = TagName(tag[1..]);
         if (_head != HeadState.Done)
         {
-            if (name == "html" && _head == HeadState.None)
+            if (ReferenceEquals(name, Names.Html) && _head == HeadState.None)
             {
-                output.Write(tag);
                 return;
             }
 
-            if (name == "head" && _head == HeadState.None)
+            if (ReferenceEquals(name, Names.Head) && _head == HeadState.None)
             {
-                output.Write(tag);
                 _head = HeadState.Open;
                 return;
             }
 
-            if (name == "meta" && IsCharsetMeta(tag))
+            if (ReferenceEquals(name, Names.Meta) && IsCharsetMeta(tag))
             {
                 // Stays where it is: browsers only look for it in the first 1024 bytes.
-                output.Write(tag);
                 return;
             }
 
-            output.Write(_parts.Head);
+            Insert(data, start, ref written, _parts.Head.Span, output);
             _head = HeadState.Done;
         }
 
         if (!_bannerDone)
         {
-            if (name == "body")
+            if (ReferenceEquals(name, Names.Body))
             {
-                output.Write(tag);
-                output.Write(_parts.Banner);
+                Insert(data, end + 1, ref written, _parts.Banner.Span, output);
                 _bannerDone = true;
                 return;
             }
 
-            if (!HeadElements.Contains(name))
+            if (!IsHeadElement(name))
             {
                 // No <body> tag: the first element of the body opens it, so the banner goes just before it.
-                output.Write(_parts.Banner);
+                Insert(data, start, ref written, _parts.Banner.Span, output);
                 _bannerDone = true;
             }
         }
 
-        if (_blocker is null || !_blocker.TryRewrite(name, tag, output))
+        if (_blocker is not null && (ReferenceEquals(name, Names.Script) || ReferenceEquals(name, Names.Iframe) || ReferenceEquals(name, Names.Img)))
         {
-            output.Write(tag);
+            Flush(data, ref written, start, output);
+            if (_blocker.TryRewrite(name, tag, output))
+            {
+                written = end + 1;
+            }
         }
 
-        if (Array.IndexOf(RawTextElements, name) >= 0)
+        if (IsRawTextElement(name))
         {
             _mode = Mode.RawText;
             _rawTextEnd = name;
         }
     }
 
-    private void EndTag(ReadOnlySpan<byte> tag, IBufferWriter<byte> output)
+    /// <summary>An end tag from <paramref name="start"/> ('&lt;') to <paramref name="end"/> ('&gt;').</summary>
+    private void EndTag(ReadOnlySpan<byte> data, int start, int end, ref int written, IBufferWriter<byte> output)
     {
         if (_head != HeadState.Done)
         {
-            output.Write(_parts.Head);
+            Insert(data, start, ref written, _parts.Head.Span, output);
             _head = HeadState.Done;
         }
 
-        var name = TagName(tag[2..]);
-        if (name is "body" or "html")
+        var name = TagName(data[(start + 2)..(end + 1)]);
+        if (ReferenceEquals(name, Names.Body) || ReferenceEquals(name, Names.Html))
         {
             if (!_bannerDone)
             {
                 GatewayLog.BannerAppended(_logger);
-                output.Write(_parts.Banner);
+                Insert(data, start, ref written, _parts.Banner.Span, output);
                 _bannerDone = true;
             }
 
             if (!_tailDone)
             {
-                output.Write(_parts.Tail);
+                Insert(data, start, ref written, _parts.Tail.Span, output);
                 _tailDone = true;
             }
         }
-
-        output.Write(tag);
     }
 
     /// <summary>Where the raw text ends (the start of its end tag), or how far it can be written before more bytes come.</summary>
@@ -393,43 +453,51 @@ internal sealed class HtmlInjector
     /// <summary>The '&gt;' that ends a start tag, skipping quoted attribute values; -1 when not in <paramref name="data"/>.</summary>
     internal static int FindTagEnd(ReadOnlySpan<byte> data, int from)
     {
-        byte quote = 0;
-        byte previous = 0;
-        for (var j = from; j < data.Length; j++)
+        var j = from;
+        while (j < data.Length)
         {
-            var c = data[j];
-            if (quote != 0)
+            var found = data[j..].IndexOfAny((byte)'>', (byte)'"', (byte)'\'');
+            if (found < 0)
             {
-                if (c == quote)
-                {
-                    quote = 0;
-                    previous = c;
-                }
-
-                continue;
+                return -1;
             }
 
+            j += found;
+            var c = data[j];
             if (c == '>')
             {
                 return j;
             }
 
-            if (c is (byte)'"' or (byte)'\'' && previous == '=')
+            // A quote opens a value only right after '=' (spaces between allowed); elsewhere it is a plain character.
+            var previous = j - 1;
+            while (previous >= from && data[previous] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or (byte)'\f')
             {
-                quote = c;
+                previous--;
+            }
+
+            if (previous < from || data[previous] != '=')
+            {
+                j++;
                 continue;
             }
 
-            if (c is not ((byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or (byte)'\f'))
+            var close = data[(j + 1)..].IndexOf(c);
+            if (close < 0)
             {
-                previous = c;
+                return -1;
             }
+
+            j += close + 2;
         }
 
         return -1;
     }
 
-    /// <summary>A tag's name in lower case, from the byte after '&lt;' or '&lt;/'.</summary>
+    /// <summary>
+    /// A tag's name in lower case, from the byte after '&lt;' or '&lt;/': one of <see cref="Names"/> (compared by
+    /// reference), or <see cref="Names.Other"/> for any element the injector has nothing to do with.
+    /// </summary>
     internal static string TagName(ReadOnlySpan<byte> from)
     {
         var length = 0;
@@ -438,34 +506,67 @@ internal sealed class HtmlInjector
             length++;
         }
 
-        return KnownName(from[..length]);
+        Span<char> name = stackalloc char[length];
+        for (var k = 0; k < length; k++)
+        {
+            name[k] = (char)(from[k] is >= (byte)'A' and <= (byte)'Z' ? from[k] + 32 : from[k]);
+        }
+
+        return name switch
+        {
+            "html" => Names.Html,
+            "head" => Names.Head,
+            "body" => Names.Body,
+            "meta" => Names.Meta,
+            "title" => Names.Title,
+            "link" => Names.Link,
+            "style" => Names.Style,
+            "script" => Names.Script,
+            "base" => Names.Base,
+            "noscript" => Names.Noscript,
+            "template" => Names.Template,
+            "iframe" => Names.Iframe,
+            "img" => Names.Img,
+            "textarea" => Names.Textarea,
+            "xmp" => Names.Xmp,
+            "noembed" => Names.Noembed,
+            "noframes" => Names.Noframes,
+            _ => Names.Other,
+        };
     }
 
-    private static readonly string[] KnownNames =
-    [
-        "html", "head", "body", "meta", "title", "link", "style", "script", "base", "noscript", "template", "iframe",
-        "img", "textarea", "xmp", "noembed", "noframes", "div", "p", "a", "span",
-    ];
-
-    private static string KnownName(ReadOnlySpan<byte> name)
+    /// <summary>The element names the injector acts on.</summary>
+    internal static class Names
     {
-        // The usual names without allocating; others are rare enough.
-        foreach (var known in KnownNames)
-        {
-            if (EqualsIgnoreCase(name, known))
-            {
-                return known;
-            }
-        }
-
-        Span<char> chars = stackalloc char[name.Length];
-        for (var k = 0; k < name.Length; k++)
-        {
-            chars[k] = (char)(name[k] is >= (byte)'A' and <= (byte)'Z' ? name[k] + 32 : name[k]);
-        }
-
-        return new string(chars);
+        public const string Html = "html";
+        public const string Head = "head";
+        public const string Body = "body";
+        public const string Meta = "meta";
+        public const string Title = "title";
+        public const string Link = "link";
+        public const string Style = "style";
+        public const string Script = "script";
+        public const string Base = "base";
+        public const string Noscript = "noscript";
+        public const string Template = "template";
+        public const string Iframe = "iframe";
+        public const string Img = "img";
+        public const string Textarea = "textarea";
+        public const string Xmp = "xmp";
+        public const string Noembed = "noembed";
+        public const string Noframes = "noframes";
+        public const string Other = "";
     }
+
+    // Elements that may sit in <head>; any other one means the body has begun even without a <body> tag.
+    private static bool IsHeadElement(string name)
+        => name is Names.Html or Names.Head or Names.Title or Names.Meta or Names.Link or Names.Style or Names.Script
+            or Names.Base or Names.Noscript or Names.Template;
+
+    // Elements whose content is raw text: a "</body>" inside is not the end of the body.
+    private static bool IsRawTextElement(string name)
+        => name is Names.Script or Names.Style or Names.Textarea or Names.Title or Names.Xmp or Names.Iframe
+            or Names.Noembed or Names.Noframes;
 
     internal static bool EqualsIgnoreCase(ReadOnlySpan<byte> bytes, string ascii)
     {

@@ -51,11 +51,13 @@ internal sealed class HtmlResponseTransform
         ExtendPolicies(response.Headers, HeaderNames.ContentSecurityPolicyReportOnly, nonce, http);
 
         var asciiOnly = !PageText.IsUtf8(charset);
-        var parts = new InjectionParts(
-            PageText.Encode(_widget.RenderHeadTags(http, nonce).ToString()!, asciiOnly),
-            PageText.Encode(_widget.RenderBanner(http).ToString()!, asciiOnly),
-            PageText.Encode(_widget.RenderManageButton(http).ToString() + _widget.RenderScriptTags(http, nonce), asciiOnly));
-        var blocker = _rules.IsEmpty ? null : new ContentBlocker(_rules, http.GetConsent(), Placeholders(http), asciiOnly);
+        using var parts = new InjectionParts(
+            _widget.RenderHeadTags(http, nonce).ToString()!,
+            _widget.RenderBanner(http).ToString()!,
+            _widget.RenderManageButton(http).ToString()!,
+            _widget.RenderScriptTags(http, nonce).ToString()!,
+            asciiOnly);
+        var blocker = _rules.IsEmpty ? null : new ContentBlocker(_rules, http.GetConsent(), new Placeholders(_widget, http).Of, asciiOnly);
 
         // The body changes: its length is unknown until the end, and the upstream's validators no longer describe it.
         response.ContentLength = null;
@@ -72,21 +74,27 @@ internal sealed class HtmlResponseTransform
         }
     }
 
-    // The widget's server-rendered placeholders (they work without JavaScript: a form and a link), rendered before the
-    // response starts, since each carries the antiforgery token, for every service not allowed now.
-    private Dictionary<string, string> Placeholders(HttpContext http)
+    /// <summary>
+    /// The widget's server-rendered placeholders (they work without JavaScript: a form and a link), rendered when the
+    /// page turns out to hold content of that service, once per service and page. Most pages hold none, so most pages
+    /// render none. Rendering after the response started is safe: the banner, rendered before, already stored this
+    /// request's antiforgery cookie, and the placeholder's form reuses its token.
+    /// </summary>
+    private sealed class Placeholders(IConsentWidget widget, HttpContext http)
     {
-        var consent = http.GetConsent();
-        var placeholders = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var service in consent.Policy.Services)
-        {
-            if (!consent.IsAllowed(service.Id))
-            {
-                placeholders[service.Id] = _widget.RenderPlaceholder(http, service.Id).ToString()!;
-            }
-        }
+        private Dictionary<string, string>? _rendered;
 
-        return placeholders;
+        public string Of(string serviceId)
+        {
+            _rendered ??= new Dictionary<string, string>(StringComparer.Ordinal);
+            if (!_rendered.TryGetValue(serviceId, out var html))
+            {
+                html = widget.RenderPlaceholder(http, serviceId).ToString()!;
+                _rendered[serviceId] = html;
+            }
+
+            return html;
+        }
     }
 
     private async Task CopyAsync(ResponseTransformContext context, HttpResponseMessage upstream, string coding, HtmlInjector injector)
@@ -157,7 +165,10 @@ internal sealed class HtmlResponseTransform
             return false;
         }
 
-        if (!MediaTypeHeaderValue.TryParse(http.Response.ContentType, out var type) || !type.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase))
+        // Most proxied responses are not pages: a look at the media type's first characters, before a full parse.
+        var contentType = http.Response.ContentType.AsSpan().TrimStart();
+        if (!contentType.StartsWith("text/html", StringComparison.OrdinalIgnoreCase)
+            || !MediaTypeHeaderValue.TryParse(http.Response.ContentType, out var type) || !type.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }
@@ -213,7 +224,9 @@ internal static class GatewayNonce
     public static string Create(HttpContext context)
     {
         // base64url: nothing the HTML encoder escapes, so the attribute reads exactly as the policy's 'nonce-…'.
-        var nonce = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(18));
+        Span<byte> random = stackalloc byte[18];
+        RandomNumberGenerator.Fill(random);
+        var nonce = System.Buffers.Text.Base64Url.EncodeToString(random);
         context.Items[Key] = nonce;
         return nonce;
     }

@@ -1,0 +1,199 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using Ent.Consent.AspNetCore;
+using Ent.Consent.Gateway;
+using Ent.Consent.Gateway.Html;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Transforms;
+
+namespace Ent.Consent.Benchmarks;
+
+/// <summary>
+/// The gateway's own share of a proxied response, without sockets (issue 11's targets are measured with wrk by
+/// run.sh part "gateway"; this is where its time and allocations go): the 20 KB page of the load run and a 20 KB
+/// stylesheet, as YARP hands them to the gateway's response transform behind <c>UseEntConsent</c>, against the plain
+/// copy bare YARP does. The HTML page is injected for a returning visitor (a choice made) with and without the
+/// antiforgery cookie (wrk keeps none, a browser keeps it); <c>Injector</c> is the streaming rewrite alone.
+/// </summary>
+[MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
+public class GatewayPageBenchmarks
+{
+    private const string Html = "1. 20 KB HTML page, returning visitor";
+    private const string Static = "2. 20 KB stylesheet";
+    private const string Injector = "3. injector alone (20 KB page, 16 KB chunks)";
+
+    private static readonly byte[] Page = Encoding.UTF8.GetBytes(LoadPage());
+
+    // The antiforgery service keeps its tokens in a feature of its own (internal), which InProcessServer's reused
+    // feature collection would otherwise carry from one request to the next: no token would be made after the first.
+    private static readonly Type AntiforgeryFeature = typeof(Microsoft.AspNetCore.Antiforgery.IAntiforgery).Assembly
+        .GetType("Microsoft.AspNetCore.Antiforgery.IAntiforgeryFeature", throwOnError: true)!;
+    private static readonly byte[] Css = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(".portal-block{margin:0 0 1rem;padding:.5rem;color:#1e1e1e}\n", 20 * 1024 / 58)));
+
+    private InProcessServer _htmlCopy = null!;
+    private InProcessServer _htmlGateway = null!;
+    private InProcessServer _htmlGatewayWithAntiforgery = null!;
+    private InProcessServer _staticCopy = null!;
+    private InProcessServer _staticGateway = null!;
+    private InjectionParts _parts = null!;
+    private PooledBufferWriter _output = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.GetCultureInfo("fr-FR");
+        var portal = new BenchmarkPortal(widget: true, configure: static services =>
+        {
+            services.AddSingleton(Options.Create(new GatewayOptions { Upstream = "http://127.0.0.1:8080" }));
+            services.AddSingleton<GatewayRules>();
+            services.AddSingleton<HtmlResponseTransform>();
+        });
+        var services = portal.Services;
+        var transform = services.GetRequiredService<HtmlResponseTransform>();
+        Action<IApplicationBuilder> ent = static app => app.UseEntConsent();
+        var visitor = portal.ReturningVisitorCookieHeader;
+
+        _htmlCopy = new InProcessServer(services, ent, context => CopyAsync(context, "text/html; charset=utf-8", Page), visitor);
+        _htmlGateway = new InProcessServer(services, ent, context => GatewayAsync(context, transform, "text/html; charset=utf-8", Page), visitor);
+        _staticCopy = new InProcessServer(services, ent, context => CopyAsync(context, "text/css", Css), visitor);
+        _staticGateway = new InProcessServer(services, ent, context => GatewayAsync(context, transform, "text/css", Css), visitor);
+
+        // A browser sends back the antiforgery cookie the first page set.
+        _htmlGateway.ServeAsync().AsTask().GetAwaiter().GetResult();
+        var antiforgery = _htmlGateway.Context.Response.Headers.SetCookie.FirstOrDefault(static c => c!.StartsWith(".AspNetCore.Antiforgery.", StringComparison.Ordinal));
+        _htmlGatewayWithAntiforgery = new InProcessServer(services, ent, context => GatewayAsync(context, transform, "text/html; charset=utf-8", Page),
+            antiforgery is null ? visitor : visitor + "; " + antiforgery[..antiforgery.IndexOf(';', StringComparison.Ordinal)]);
+
+        _parts = new InjectionParts(Encoding.UTF8.GetBytes(new string('h', 1700)), Encoding.UTF8.GetBytes(new string('b', 8000)), Encoding.UTF8.GetBytes(new string('t', 2400)));
+        _output = new PooledBufferWriter(32 * 1024);
+        Check(_htmlGateway, injected: true, antiforgeryCookies: 1);
+        Check(_htmlGatewayWithAntiforgery, injected: true, antiforgeryCookies: 0);
+        Check(_staticGateway, injected: false, antiforgeryCookies: 0);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _output.Dispose();
+
+    [Benchmark(Baseline = true)]
+    [BenchmarkCategory(Html)]
+    public ValueTask<int> HtmlBareCopy() => _htmlCopy.ServeAsync();
+
+    [Benchmark]
+    [BenchmarkCategory(Html)]
+    public ValueTask<int> HtmlGatewayNoAntiforgeryCookie() => _htmlGateway.ServeAsync();
+
+    [Benchmark]
+    [BenchmarkCategory(Html)]
+    public ValueTask<int> HtmlGatewayAntiforgeryCookie() => _htmlGatewayWithAntiforgery.ServeAsync();
+
+    [Benchmark(Baseline = true)]
+    [BenchmarkCategory(Static)]
+    public ValueTask<int> StaticBareCopy() => _staticCopy.ServeAsync();
+
+    [Benchmark]
+    [BenchmarkCategory(Static)]
+    public ValueTask<int> StaticGateway() => _staticGateway.ServeAsync();
+
+    [Benchmark]
+    [BenchmarkCategory(Injector)]
+    public int InjectorOnly()
+    {
+        var injector = new HtmlInjector(_parts, null, 64 * 1024, NullLogger.Instance);
+        var written = 0;
+        for (var offset = 0; offset < Page.Length; offset += 16 * 1024)
+        {
+            injector.Process(Page.AsSpan(offset, Math.Min(16 * 1024, Page.Length - offset)), _output);
+            written += _output.WrittenCount;
+            _output.Clear();
+        }
+
+        injector.Complete(_output);
+        written += _output.WrittenCount;
+        _output.Clear();
+        return written;
+    }
+
+    /// <summary>One benchmark by name, for <c>--gateway-repeat</c> (instruction counts under callgrind).</summary>
+    public static Func<ValueTask<int>> Scenario(GatewayPageBenchmarks benchmarks, string name) => name switch
+    {
+        "html-copy" => benchmarks.HtmlBareCopy,
+        "html-gateway" => benchmarks.HtmlGatewayNoAntiforgeryCookie,
+        "html-gateway-antiforgery" => benchmarks.HtmlGatewayAntiforgeryCookie,
+        "static-copy" => benchmarks.StaticBareCopy,
+        "static-gateway" => benchmarks.StaticGateway,
+        "injector" => () => ValueTask.FromResult(benchmarks.InjectorOnly()),
+        _ => throw new ArgumentException($"Unknown scenario '{name}': html-copy, html-gateway, html-gateway-antiforgery, static-copy, static-gateway, injector."),
+    };
+
+    // What bare YARP does with the body: the upstream's headers, then a copy of its stream.
+    private static async Task CopyAsync(HttpContext context, string contentType, byte[] body)
+    {
+        using var upstream = Upstream(contentType, body);
+        context.Response.ContentType = contentType;
+        context.Response.ContentLength = body.Length;
+        await using var stream = await upstream.Content.ReadAsStreamAsync().ConfigureAwait(false);
+        await stream.CopyToAsync(context.Response.Body).ConfigureAwait(false);
+    }
+
+    private static async Task GatewayAsync(HttpContext context, HtmlResponseTransform transform, string contentType, byte[] body)
+    {
+        using var upstream = Upstream(contentType, body);
+        context.Features[AntiforgeryFeature] = null;
+        context.Response.ContentType = contentType;
+        context.Response.ContentLength = body.Length;
+        var transformContext = new ResponseTransformContext { HttpContext = context, ProxyResponse = upstream, HeadersCopied = true };
+        await transform.ApplyAsync(transformContext).ConfigureAwait(false);
+        if (!transformContext.SuppressResponseBody)
+        {
+            await using var stream = await upstream.Content.ReadAsStreamAsync().ConfigureAwait(false);
+            await stream.CopyToAsync(context.Response.Body).ConfigureAwait(false);
+        }
+    }
+
+    private static HttpResponseMessage Upstream(string contentType, byte[] body)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        return new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
+    }
+
+    // The scenario must be what it says: a returning visitor's page with the widget injected, or a file left alone.
+    private static void Check(InProcessServer server, bool injected, int antiforgeryCookies)
+    {
+        server.ServeAsync().AsTask().GetAwaiter().GetResult();
+        var context = server.Context;
+        var made = context.Response.Headers.SetCookie.Count(static c => c!.StartsWith(".AspNetCore.Antiforgery.", StringComparison.Ordinal));
+        if (context.GetConsent().IsPending || (context.Response.ContentLength is null) != injected || made != antiforgeryCookies)
+        {
+            throw new InvalidOperationException($"The gateway scenario is not what it says (injected {injected}).");
+        }
+    }
+
+    // The load run's page (benchmarks/Ent.Consent.GatewayLoad): a head with a script and a stylesheet, news items.
+    private static string LoadPage()
+    {
+        var html = new StringBuilder(21 * 1024);
+        html.Append("<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Actualités - ENT</title>")
+            .Append("<link rel=\"stylesheet\" href=\"/static.css\"><script src=\"/app.js\" defer></script></head><body>")
+            .Append("<header><nav><a href=\"/\">Accueil</a> <a href=\"/cahier-de-textes\">Cahier de textes</a></nav></header><main>");
+        var item = 0;
+        while (html.Length < 20 * 1024 - 200)
+        {
+            html.Append("<article class=\"portal-block\"><h2>Actualité ").Append(item++)
+                .Append("</h2><p>Les conseils de classe du deuxième trimestre auront lieu la semaine prochaine ; les horaires sont affichés au CDI.</p></article>");
+        }
+
+        html.Append("</main><footer><p>Lycée Exemple</p></footer></body></html>");
+        return html.ToString();
+    }
+}
