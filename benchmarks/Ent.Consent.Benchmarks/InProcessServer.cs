@@ -22,7 +22,7 @@ internal sealed class InProcessServer
     ];
 
     private readonly RequestDelegate _pipeline;
-    private readonly FeatureCollection _features = new();
+    private readonly ServerFeatureCollection _features = new();
     private readonly HttpRequestFeature _request = new();
     private readonly StartingResponseFeature _response = new();
     private readonly DefaultHttpContext _context;
