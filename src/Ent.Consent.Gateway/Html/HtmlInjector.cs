@@ -83,6 +83,7 @@ internal sealed class HtmlInjector
     private readonly ContentBlocker? _blocker;
     private readonly int _maxTagBytes;
     private readonly ILogger _logger;
+    private readonly Func<string, string>? _extendPolicy;
     private byte[] _carry = [];
     private int _carryLength;
     private Mode _mode;
@@ -92,12 +93,21 @@ internal sealed class HtmlInjector
     private bool _tailDone;
     private long _bytesIn;
 
-    public HtmlInjector(InjectionParts parts, ContentBlocker? blocker, int maxTagBytes, ILogger logger)
+    /// <param name="parts">The widget's parts for this page.</param>
+    /// <param name="blocker">Holds unmarked content of services not allowed; null when no rule applies.</param>
+    /// <param name="maxTagBytes">The longest tag held back between chunks.</param>
+    /// <param name="logger">Where the injector says what it could not place.</param>
+    /// <param name="extendPolicy">
+    /// Extends a Content-Security-Policy for the widget, as the header policies are: applied to a
+    /// <c>&lt;meta http-equiv="Content-Security-Policy"&gt;</c> of the page, which governs what follows it.
+    /// </param>
+    public HtmlInjector(InjectionParts parts, ContentBlocker? blocker, int maxTagBytes, ILogger logger, Func<string, string>? extendPolicy = null)
     {
         _parts = parts;
         _blocker = blocker;
         _maxTagBytes = maxTagBytes;
         _logger = logger;
+        _extendPolicy = extendPolicy;
     }
 
     /// <summary>Whether the banner went somewhere; for tests and logs.</summary>
@@ -360,6 +370,12 @@ internal sealed class HtmlInjector
             }
         }
 
+        if (_extendPolicy is not null && ReferenceEquals(name, Names.Meta) && TryExtendMetaPolicy(tag, output, data, start, ref written))
+        {
+            written = end + 1;
+            return;
+        }
+
         if (_blocker is not null && (ReferenceEquals(name, Names.Script) || ReferenceEquals(name, Names.Iframe) || ReferenceEquals(name, Names.Img)))
         {
             Flush(data, ref written, start, output);
@@ -434,6 +450,61 @@ internal sealed class HtmlInjector
 
             at = position + 2;
         }
+    }
+
+    /// <summary>
+    /// A <c>&lt;meta http-equiv="Content-Security-Policy" content="…"&gt;</c> written again with its policy extended
+    /// (after the unwritten run before it); false, nothing written, for any other meta tag or a policy that is not
+    /// plain ASCII.
+    /// </summary>
+    private bool TryExtendMetaPolicy(ReadOnlySpan<byte> tag, IBufferWriter<byte> output, ReadOnlySpan<byte> data, int start, ref int written)
+    {
+        if (!ContainsIgnoreCase(tag, "content-security-policy"u8))
+        {
+            return false;
+        }
+
+        var attributes = TagAttributes.Parse(tag);
+        var httpEquiv = TagAttributes.Find(attributes, tag, "http-equiv");
+        var content = TagAttributes.Find(attributes, tag, "content");
+        if (httpEquiv < 0 || content < 0
+            || !string.Equals(TagAttributes.Value(tag, attributes[httpEquiv]), "content-security-policy", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var value = attributes[content];
+        var raw = tag.Slice(value.ValueStart, value.ValueLength);
+        if (!System.Text.Ascii.IsValid(raw))
+        {
+            return false;
+        }
+
+        var policy = System.Net.WebUtility.HtmlDecode(System.Text.Encoding.ASCII.GetString(raw));
+        var extended = System.Net.WebUtility.HtmlEncode(_extendPolicy!(policy));
+        var quoted = value.ValueStart > 0 && tag[value.ValueStart - 1] is (byte)'"' or (byte)'\'';
+        Flush(data, ref written, start, output);
+        output.Write(tag[..value.ValueStart]);
+        if (!quoted)
+        {
+            output.Write("\""u8);
+        }
+
+        WriteAscii(output, extended);
+        if (!quoted)
+        {
+            output.Write("\""u8);
+        }
+
+        output.Write(tag[(value.ValueStart + value.ValueLength)..]);
+        return true;
+    }
+
+    private static void WriteAscii(IBufferWriter<byte> output, string text)
+    {
+        var span = output.GetSpan(text.Length);
+        var count = System.Text.Encoding.ASCII.GetBytes(text, span);
+        output.Advance(count);
     }
 
     private static bool IsCharsetMeta(ReadOnlySpan<byte> tag)

@@ -12,7 +12,8 @@ using Yarp.ReverseProxy.Transforms;
 namespace Ent.Consent.Gateway.Html;
 
 /// <summary>
-/// The response side of the proxy for HTML pages: extends the portal's Content-Security-Policy, renders the widget
+/// The response side of the proxy for HTML pages: extends the portal's Content-Security-Policy (headers and a
+/// <c>&lt;meta http-equiv&gt;</c> policy in the page), renders the widget
 /// for this request (before the response starts: the banner's form sets an antiforgery cookie), then copies the body
 /// itself, decoding gzip or Brotli, injecting, and encoding again the same way. Anything that is not an HTML page
 /// is left to YARP's own copy, byte for byte.
@@ -47,8 +48,9 @@ internal sealed class HtmlResponseTransform
         }
 
         var nonce = GatewayNonce.Create(http);
-        ExtendPolicies(response.Headers, HeaderNames.ContentSecurityPolicy, nonce, http);
-        ExtendPolicies(response.Headers, HeaderNames.ContentSecurityPolicyReportOnly, nonce, http);
+        var origin = http.Request.Scheme + "://" + http.Request.Host.Value;
+        ExtendPolicies(response.Headers, HeaderNames.ContentSecurityPolicy, nonce, origin);
+        ExtendPolicies(response.Headers, HeaderNames.ContentSecurityPolicyReportOnly, nonce, origin);
 
         var asciiOnly = !PageText.IsUtf8(charset);
         using var parts = new InjectionParts(
@@ -66,7 +68,7 @@ internal sealed class HtmlResponseTransform
         response.Headers.Remove(HeaderNames.ContentMD5);
         context.SuppressResponseBody = true;
 
-        var injector = new HtmlInjector(parts, blocker, _options.MaxTagBytes, _logger);
+        var injector = new HtmlInjector(parts, blocker, _options.MaxTagBytes, _logger, policy => ContentSecurityPolicyExtender.Extend(policy, nonce, origin, _prefix));
         await CopyAsync(context, upstream, coding, injector).ConfigureAwait(false);
         if (blocker is { Blocked: > 0 })
         {
@@ -197,7 +199,7 @@ internal sealed class HtmlResponseTransform
         return true;
     }
 
-    private void ExtendPolicies(IHeaderDictionary headers, string name, string nonce, HttpContext http)
+    private void ExtendPolicies(IHeaderDictionary headers, string name, string nonce, string origin)
     {
         var values = headers[name];
         if (values.Count == 0)
@@ -205,7 +207,6 @@ internal sealed class HtmlResponseTransform
             return;
         }
 
-        var origin = http.Request.Scheme + "://" + http.Request.Host.Value;
         var extended = new string[values.Count];
         for (var i = 0; i < values.Count; i++)
         {
