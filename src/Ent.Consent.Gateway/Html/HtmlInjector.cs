@@ -490,7 +490,7 @@ internal sealed class HtmlInjector
             output.Write("\""u8);
         }
 
-        WriteAscii(output, extended);
+        output.Write(PageText.Encode(extended, asciiOnly: true));
         if (!quoted)
         {
             output.Write("\""u8);
@@ -498,13 +498,6 @@ internal sealed class HtmlInjector
 
         output.Write(tag[(value.ValueStart + value.ValueLength)..]);
         return true;
-    }
-
-    private static void WriteAscii(IBufferWriter<byte> output, string text)
-    {
-        var span = output.GetSpan(text.Length);
-        var count = System.Text.Encoding.ASCII.GetBytes(text, span);
-        output.Advance(count);
     }
 
     private static bool IsCharsetMeta(ReadOnlySpan<byte> tag)
