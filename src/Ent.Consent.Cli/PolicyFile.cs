@@ -12,8 +12,11 @@ internal static class PolicyFile
     /// and returns the options with every problem <see cref="ConsentPolicy.Validate"/> finds.
     /// </summary>
     public static (ConsentPolicyOptions Options, IReadOnlyList<string> Problems) Read(string path, bool development)
+        => Read(LoadConfiguration(path), path, development);
+
+    /// <summary>As <see cref="Read(string, bool)"/>, from <paramref name="path"/>'s configuration already loaded.</summary>
+    public static (ConsentPolicyOptions Options, IReadOnlyList<string> Problems) Read(IConfiguration configuration, string path, bool development)
     {
-        var configuration = LoadConfiguration(path);
         var section = configuration.GetSection(SectionName);
         if (!section.Exists())
         {

@@ -19,12 +19,13 @@ internal static class CheckCommand
         {
             var console = io(result);
             var path = result.GetRequiredValue(file);
-            var (options, problems) = PolicyFile.Read(path, result.GetValue(development));
+            var configuration = PolicyFile.LoadConfiguration(path);
+            var (options, problems) = PolicyFile.Read(configuration, path, result.GetValue(development));
             var subjectKeyFromRunTime = false;
             if (problems.Count == 0)
             {
                 // The policy holds; now everything else the section sets (tenants, cookie, joint consent, options).
-                (problems, subjectKeyFromRunTime) = EntConsentSection.Check(PolicyFile.LoadConfiguration(path), result.GetValue(development));
+                (problems, subjectKeyFromRunTime) = EntConsentSection.Check(configuration, result.GetValue(development));
             }
 
             ConsentPolicy? policy = problems.Count == 0 ? ConsentPolicy.Create(options) : null;
