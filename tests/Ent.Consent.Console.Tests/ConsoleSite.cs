@@ -162,7 +162,7 @@ public sealed class PostgresConsoleSite : ConsoleSite
 {
     public string Schema { get; } = "console_" + Guid.NewGuid().ToString("N")[..12];
 
-    protected override bool CanStart => PostgresEnvironment.SkipReason is null;
+    protected override bool CanStart => Postgres.SkipReason is null;
 
     protected override async Task CleanUpAsync()
     {
@@ -171,11 +171,11 @@ public sealed class PostgresConsoleSite : ConsoleSite
             return;
         }
 
-        await using var dataSource = Npgsql.NpgsqlDataSource.Create(PostgresEnvironment.RequireConnectionString());
+        await using var dataSource = Npgsql.NpgsqlDataSource.Create(Postgres.RequireConnectionString());
         await using var command = dataSource.CreateCommand($"DROP SCHEMA IF EXISTS {Schema} CASCADE");
         await command.ExecuteNonQueryAsync();
     }
 
     protected override void AddStore(EntConsentBuilder builder)
-        => builder.AddPostgreSqlProofStore(PostgresEnvironment.RequireConnectionString(), o => o.Schema = Schema);
+        => builder.AddPostgreSqlProofStore(Postgres.RequireConnectionString(), o => o.Schema = Schema);
 }

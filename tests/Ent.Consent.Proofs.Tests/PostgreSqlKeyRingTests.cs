@@ -21,14 +21,14 @@ public sealed class PostgreSqlKeyRingTests : IAsyncDisposable
         var readOnB = nodeB.GetRequiredService<IDataProtectionProvider>().CreateProtector("Ent.Consent.Cookie").Unprotect(protectedOnA);
 
         Assert.Equal("granted:youtube", readOnB);
-        using var dataSource = NpgsqlDataSource.Create(PostgresEnvironment.RequireConnectionString());
+        using var dataSource = NpgsqlDataSource.Create(Postgres.RequireConnectionString());
         Assert.Single(new PostgreSqlXmlRepository(dataSource, _schema).GetAllElements());
     }
 
     [PostgresFact]
     public async Task Elements_stored_at_once_by_many_writers_on_an_empty_database_are_all_kept()
     {
-        await using var dataSource = NpgsqlDataSource.Create(PostgresEnvironment.RequireConnectionString());
+        await using var dataSource = NpgsqlDataSource.Create(Postgres.RequireConnectionString());
         var repositories = Enumerable.Range(0, 8).Select(_ => new PostgreSqlXmlRepository(dataSource, _schema)).ToList();
 
         // Each writer creates the table if missing and stores 10 elements, all at the same time.
@@ -55,7 +55,7 @@ public sealed class PostgreSqlKeyRingTests : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (PostgresEnvironment.ConnectionString is { } connectionString)
+        if (Postgres.ConnectionString is { } connectionString)
         {
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync();
@@ -68,7 +68,7 @@ public sealed class PostgreSqlKeyRingTests : IAsyncDisposable
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddDataProtection().SetApplicationName("Ent.Portal").PersistKeysToPostgreSql(PostgresEnvironment.RequireConnectionString(), _schema);
+        services.AddDataProtection().SetApplicationName("Ent.Portal").PersistKeysToPostgreSql(Postgres.RequireConnectionString(), _schema);
         return services.BuildServiceProvider();
     }
 }

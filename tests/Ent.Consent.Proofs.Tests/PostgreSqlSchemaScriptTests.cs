@@ -20,7 +20,7 @@ public sealed partial class PostgreSqlSchemaScriptTests
     [PostgresFact]
     public async Task With_CreateSchema_false_the_store_runs_on_the_documented_ddl_and_creates_nothing()
     {
-        var connectionString = PostgresEnvironment.RequireConnectionString();
+        var connectionString = Postgres.RequireConnectionString();
         var schema = "t_" + Guid.NewGuid().ToString("N");
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 10, 8, 0, 0, TimeSpan.Zero));
         await using var admin = NpgsqlDataSource.Create(connectionString);

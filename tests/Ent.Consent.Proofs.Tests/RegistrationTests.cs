@@ -70,7 +70,7 @@ public sealed class RegistrationTests : IDisposable
     public async Task PostgreSql_store_creates_its_schema_when_the_host_starts()
     {
         var schema = "t_" + Guid.NewGuid().ToString("N");
-        var connectionString = PostgresEnvironment.RequireConnectionString();
+        var connectionString = Postgres.RequireConnectionString();
         using var host = BuildHost(s => s.AddPostgreSqlProofStore(connectionString, o => o.Schema = schema));
         try
         {

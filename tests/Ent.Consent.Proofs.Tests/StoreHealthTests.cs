@@ -64,7 +64,7 @@ public sealed class StoreHealthTests : IDisposable
     public async Task PostgreSql_store_is_healthy_on_a_server_that_answers()
     {
         var schema = "t_" + Guid.NewGuid().ToString("N");
-        var connectionString = PostgresEnvironment.RequireConnectionString();
+        var connectionString = Postgres.RequireConnectionString();
         using var host = BuildHost(s => s.AddPostgreSqlProofStore(connectionString, o => o.Schema = schema));
         try
         {
@@ -99,7 +99,7 @@ public sealed class StoreHealthTests : IDisposable
     public async Task PostgreSql_store_uses_the_data_source_the_host_registered()
     {
         var schema = "t_" + Guid.NewGuid().ToString("N");
-        var connectionString = PostgresEnvironment.RequireConnectionString();
+        var connectionString = Postgres.RequireConnectionString();
         var hostDataSource = NpgsqlDataSource.Create(connectionString);
         using var host = BuildHost(s =>
         {

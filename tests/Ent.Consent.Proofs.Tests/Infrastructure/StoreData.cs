@@ -26,7 +26,7 @@ public sealed class SqliteStoreAttribute : DataAttribute
 public sealed class PostgresStoreAttribute : DataAttribute
 {
     /// <summary>Sets <see cref="DataAttribute.Skip"/> from the environment.</summary>
-    public PostgresStoreAttribute() => Skip = PostgresEnvironment.SkipReason;
+    public PostgresStoreAttribute() => Skip = Postgres.SkipReason;
 
     /// <inheritdoc />
     public override IEnumerable<object[]> GetData(MethodInfo testMethod) => [[StoreKind.PostgreSql]];

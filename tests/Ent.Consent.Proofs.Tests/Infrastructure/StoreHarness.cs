@@ -129,7 +129,7 @@ internal abstract class StoreHarness : IAsyncDisposable
 
     private sealed class PostgresHarness : StoreHarness
     {
-        private readonly string _connectionString = PostgresEnvironment.RequireConnectionString();
+        private readonly string _connectionString = Postgres.RequireConnectionString();
         private readonly string _schema = "t_" + Guid.NewGuid().ToString("N");
         private readonly TimeProvider _timeProvider;
         private readonly List<PostgreSqlConsentProofStore> _stores = [];
