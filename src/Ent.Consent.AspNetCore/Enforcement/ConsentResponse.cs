@@ -49,6 +49,13 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
     // The Set-Cookie values as our last decided write left them: the same strings at the pass need no second look.
     private StringValues _decided;
 
+    // The last request's Cookie header on this connection. Kestrel hands the very same string again when a browser
+    // sends the same cookies on a kept-alive connection: the consent read from it, and a sweep that found nothing to
+    // expire for that consent, then hold as they are.
+    private string? _lastCookieHeader;
+    private ConsentSnapshot? _lastCookieConsent;
+    private ConsentSnapshot? _lastSweptClean;
+
     public ConsentResponse(ConsentRuntime runtime)
     {
         _runtime = runtime;
@@ -76,6 +83,31 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
 
     /// <summary>Set-Cookie headers written from now on are decided as they are written.</summary>
     internal bool DecidesWrites => _started && !_writingDecided;
+
+    /// <summary>
+    /// The consent of <paramref name="context"/>'s request, read by <see cref="ConsentSnapshotReader"/>: the last
+    /// request's when this one carries the very same <c>Cookie</c> string and it still holds.
+    /// </summary>
+    public ConsentSnapshot ReadConsent(HttpContext context, ConsentPolicyResolution resolution)
+    {
+        var header = SingleCookieHeader(context);
+        if (header is null || !ReferenceEquals(header, _lastCookieHeader))
+        {
+            _lastCookieHeader = header;
+            _lastCookieConsent = null;
+            _lastSweptClean = null;
+        }
+
+        var snapshot = ConsentSnapshotReader.Read(context, _runtime, resolution, _lastCookieConsent, out var fromCookie);
+        _lastCookieConsent = fromCookie && header is not null ? snapshot : null;
+        return snapshot;
+    }
+
+    private static string? SingleCookieHeader(HttpContext context)
+    {
+        var cookies = context.Request.Headers.Cookie;
+        return cookies.Count == 1 ? cookies[0] : null;
+    }
 
     /// <summary>Takes over the response features of <paramref name="context"/> for one request.</summary>
     public void Begin(HttpContext context, IHttpResponseFeature inner, ConsentSnapshot snapshot)
@@ -393,10 +425,20 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
             headers.SetCookie = filtered;
         }
 
-        // Deletions, so nothing has to decide them again.
-        if (_runtime.Sweep.Sweep(_context, _snapshot) is { } expiring)
+        var cookieHeader = SingleCookieHeader(_context);
+        var sameCookies = cookieHeader is not null && ReferenceEquals(cookieHeader, _lastCookieHeader);
+        if (!sameCookies || !ReferenceEquals(_lastSweptClean, _snapshot))
         {
-            headers.SetCookie = StringValues.Concat(headers.SetCookie, new StringValues(expiring.ToArray()));
+            var expiring = _runtime.Sweep.Sweep(_context, _snapshot, out var reported);
+            if (expiring is not null)
+            {
+                // Deletions, so nothing has to decide them again.
+                headers.SetCookie = StringValues.Concat(headers.SetCookie, new StringValues(expiring.ToArray()));
+            }
+            else if (sameCookies && !reported)
+            {
+                _lastSweptClean = _snapshot;
+            }
         }
 
         _runtime.ContentSecurityPolicy?.Write(_context, _snapshot, headers);

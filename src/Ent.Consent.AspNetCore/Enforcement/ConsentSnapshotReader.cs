@@ -13,12 +13,29 @@ internal static class ConsentSnapshotReader
 {
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
-    public static ConsentSnapshot Read(HttpContext context, ConsentRuntime runtime, ConsentPolicyResolution resolution)
+    /// <summary>Reads the consent of <paramref name="context"/>'s request.</summary>
+    /// <param name="context">The request.</param>
+    /// <param name="runtime">The shared signers, caches and clock.</param>
+    /// <param name="resolution">The request's policy and tenant.</param>
+    /// <param name="fromSameCookies">
+    /// A snapshot this method read from the consent cookie of a request whose <c>Cookie</c> header was the very same
+    /// string (a kept-alive connection): taken again when it is still for this policy, tenant and user and has not
+    /// expired, without finding or looking up the cookie.
+    /// </param>
+    /// <param name="fromCookie">Whether the snapshot is the consent cookie's (else a privacy signal's, or no choice).</param>
+    public static ConsentSnapshot Read(HttpContext context, ConsentRuntime runtime, ConsentPolicyResolution resolution, ConsentSnapshot? fromSameCookies, out bool fromCookie)
     {
         var policy = resolution.Policy;
         var tenant = resolution.Tenant;
         var subject = runtime.SubjectOf(context);
         var minor = runtime.IsMinor(context);
+        fromCookie = true;
+        if (fromSameCookies is not null && fromSameCookies.IsFor(policy, tenant, subject, minor)
+            && IsCurrent(fromSameCookies.State ?? fromSameCookies.EarlierState!, runtime.Time.GetUtcNow()))
+        {
+            return fromSameCookies;
+        }
+
         // While signed in with choices following the account, only the account's cookie counts: the device's
         // signed-out choice may be another person's on a shared computer, and stays untouched for them.
         var followsAccount = runtime.FollowsAccount(subject);
@@ -64,6 +81,8 @@ internal static class ConsentSnapshotReader
             }
         }
 
+        fromCookie = false;
+
         if (runtime.Options.HonorGlobalPrivacyControl && context.Request.Headers["Sec-GPC"] == "1" && PrivacySignalRefusal(policy, runtime) is { } refusal)
         {
             return new ConsentSnapshot(runtime, policy, tenant, refusal, null, subject, minor, isPrivacySignalRefusal: true);
@@ -71,6 +90,9 @@ internal static class ConsentSnapshotReader
 
         return runtime.NoChoice(policy, tenant, subject, minor);
     }
+
+    // The clock checks a verified cookie passed once still apply each time it is taken again.
+    private static bool IsCurrent(ConsentState state, DateTimeOffset now) => !state.IsExpired(now) && state.GivenAt <= now + ClockSkew;
 
     private static ConsentCookie? ReadCookie(ReadOnlySpan<char> value, ConsentPolicy policy, ConsentRuntime runtime)
     {

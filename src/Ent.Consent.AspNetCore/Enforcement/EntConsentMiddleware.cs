@@ -30,8 +30,8 @@ internal sealed class EntConsentMiddleware
             return _next(context);
         }
 
-        var snapshot = ConsentSnapshotReader.Read(context, _runtime, _runtime.Resolver.Resolve(context));
         var writer = _runtime.WriterFor(features, inner);
+        var snapshot = writer.ReadConsent(context, _runtime.Resolver.Resolve(context));
         writer.Begin(context, inner, snapshot);
         var restore = snapshot.FollowsAccount && NeedsAccountChoice(snapshot);
         if (restore || (snapshot.SubjectIsMinor && _runtime.ReadsGuardiansOf(snapshot)))

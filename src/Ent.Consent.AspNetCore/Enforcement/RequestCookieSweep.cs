@@ -51,8 +51,12 @@ internal sealed class RequestCookieSweep
     }
 
     /// <summary>The expiring <c>Set-Cookie</c> headers for <paramref name="context"/>'s request; null when none is due.</summary>
-    public List<string>? Sweep(HttpContext context, ConsentSnapshot snapshot)
+    /// <param name="context">The request.</param>
+    /// <param name="snapshot">The request's consent.</param>
+    /// <param name="reported">Whether an undeclared name was reported (<see cref="UndeclaredCookieMode.Report"/>).</param>
+    public List<string>? Sweep(HttpContext context, ConsentSnapshot snapshot, out bool reported)
     {
+        reported = false;
         var cookieHeaders = context.Request.Headers.Cookie;
         if (cookieHeaders.Count == 0)
         {
@@ -76,7 +80,7 @@ internal sealed class RequestCookieSweep
                 }
 
                 var name = pair[..equals].Trim(" \t");
-                if (!MustExpire(name, snapshot, out var classification))
+                if (!MustExpire(name, snapshot, ref reported, out var classification))
                 {
                     continue;
                 }
@@ -104,7 +108,7 @@ internal sealed class RequestCookieSweep
     }
 
     /// <summary>Whether <paramref name="name"/> is carried against the request's consent (allocates nothing).</summary>
-    private bool MustExpire(ReadOnlySpan<char> name, ConsentSnapshot snapshot, out TrackerClassification classification)
+    private bool MustExpire(ReadOnlySpan<char> name, ConsentSnapshot snapshot, ref bool reported, out TrackerClassification classification)
     {
         classification = TrackerClassification.Unknown;
         if (!IsWritableName(name) || _ignored.Contains(name) || IsEssentialByName(name, snapshot))
@@ -119,6 +123,7 @@ internal sealed class RequestCookieSweep
             if (_runtime.Options.UndeclaredCookies == UndeclaredCookieMode.Report)
             {
                 ReportUndeclared(name);
+                reported = true;
                 return false;
             }
 
