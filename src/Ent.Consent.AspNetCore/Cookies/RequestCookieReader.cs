@@ -1,13 +1,13 @@
-using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 
 namespace Ent.Consent.AspNetCore.Cookies;
 
 /// <summary>Finds one cookie's value in the request's <c>Cookie</c> headers without building the cookie collection.</summary>
 internal static class RequestCookieReader
 {
-    public static ReadOnlySpan<char> Find(HttpRequest request, string name)
+    public static ReadOnlySpan<char> Find(StringValues cookieHeaders, string name)
     {
-        foreach (var header in request.Headers.Cookie)
+        foreach (var header in cookieHeaders)
         {
             if (header is null)
             {

@@ -49,6 +49,9 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
     // The Set-Cookie values as our last decided write left them: the same strings at the pass need no second look.
     private StringValues _decided;
 
+    // The request's Cookie headers, read once: what the browser holds, whatever a later middleware does to them.
+    private StringValues _requestCookies;
+
     // The last request's Cookie header on this connection. Kestrel hands the very same string again when a browser
     // sends the same cookies on a kept-alive connection: the consent read from it, and a sweep that found nothing to
     // expire for that consent, then hold as they are.
@@ -90,7 +93,9 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
     /// </summary>
     public ConsentSnapshot ReadConsent(HttpContext context, ConsentPolicyResolution resolution)
     {
-        var header = SingleCookieHeader(context);
+        var cookies = context.Request.Headers.Cookie;
+        _requestCookies = cookies;
+        var header = cookies.Count == 1 ? cookies[0] : null;
         if (header is null || !ReferenceEquals(header, _lastCookieHeader))
         {
             _lastCookieHeader = header;
@@ -98,15 +103,9 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
             _lastSweptClean = null;
         }
 
-        var snapshot = ConsentSnapshotReader.Read(context, _runtime, resolution, _lastCookieConsent, out var fromCookie);
+        var snapshot = ConsentSnapshotReader.Read(context, _runtime, resolution, cookies, _lastCookieConsent, out var fromCookie);
         _lastCookieConsent = fromCookie && header is not null ? snapshot : null;
         return snapshot;
-    }
-
-    private static string? SingleCookieHeader(HttpContext context)
-    {
-        var cookies = context.Request.Headers.Cookie;
-        return cookies.Count == 1 ? cookies[0] : null;
     }
 
     /// <summary>Takes over the response features of <paramref name="context"/> for one request.</summary>
@@ -425,17 +424,16 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
             headers.SetCookie = filtered;
         }
 
-        var cookieHeader = SingleCookieHeader(_context);
-        var sameCookies = cookieHeader is not null && ReferenceEquals(cookieHeader, _lastCookieHeader);
-        if (!sameCookies || !ReferenceEquals(_lastSweptClean, _snapshot))
+        // _lastCookieHeader is this request's Cookie header when it has exactly one.
+        if (_lastCookieHeader is null || !ReferenceEquals(_lastSweptClean, _snapshot))
         {
-            var expiring = _runtime.Sweep.Sweep(_context, _snapshot, out var reported);
+            var expiring = _runtime.Sweep.Sweep(_context, _requestCookies, _snapshot, out var reported);
             if (expiring is not null)
             {
                 // Deletions, so nothing has to decide them again.
                 headers.SetCookie = StringValues.Concat(headers.SetCookie, new StringValues(expiring.ToArray()));
             }
-            else if (sameCookies && !reported)
+            else if (_lastCookieHeader is not null && !reported)
             {
                 _lastSweptClean = _snapshot;
             }
@@ -630,7 +628,7 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
             return known;
         }
 
-        var value = RequestCookieReader.Find(_context.Request, _snapshot.DepositCookieName);
+        var value = RequestCookieReader.Find(_requestCookies, _snapshot.DepositCookieName);
         if (!value.IsEmpty && TryReadDeposit(value, now, out var first))
         {
             _firstDeposit = first;
@@ -735,7 +733,7 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
     /// </summary>
     private string? HostOnlyConsentCookieExpiry()
     {
-        if (RequestCookieReader.Find(_context.Request, _snapshot.Policy.ConsentCookieName).IsEmpty || !CoversHost(_runtime.Options.Cookie.Domain!))
+        if (RequestCookieReader.Find(_requestCookies, _snapshot.Policy.ConsentCookieName).IsEmpty || !CoversHost(_runtime.Options.Cookie.Domain!))
         {
             return null;
         }

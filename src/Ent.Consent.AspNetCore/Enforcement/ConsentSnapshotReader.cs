@@ -1,6 +1,7 @@
 using Ent.Consent.AspNetCore.Cookies;
 using Ent.Consent.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 
 namespace Ent.Consent.AspNetCore.Enforcement;
 
@@ -17,13 +18,14 @@ internal static class ConsentSnapshotReader
     /// <param name="context">The request.</param>
     /// <param name="runtime">The shared signers, caches and clock.</param>
     /// <param name="resolution">The request's policy and tenant.</param>
+    /// <param name="cookieHeaders">The request's <c>Cookie</c> headers.</param>
     /// <param name="fromSameCookies">
     /// A snapshot this method read from the consent cookie of a request whose <c>Cookie</c> header was the very same
     /// string (a kept-alive connection): taken again when it is still for this policy, tenant and user and has not
     /// expired, without finding or looking up the cookie.
     /// </param>
     /// <param name="fromCookie">Whether the snapshot is the consent cookie's (else a privacy signal's, or no choice).</param>
-    public static ConsentSnapshot Read(HttpContext context, ConsentRuntime runtime, ConsentPolicyResolution resolution, ConsentSnapshot? fromSameCookies, out bool fromCookie)
+    public static ConsentSnapshot Read(HttpContext context, ConsentRuntime runtime, ConsentPolicyResolution resolution, StringValues cookieHeaders, ConsentSnapshot? fromSameCookies, out bool fromCookie)
     {
         var policy = resolution.Policy;
         var tenant = resolution.Tenant;
@@ -39,7 +41,7 @@ internal static class ConsentSnapshotReader
         // While signed in with choices following the account, only the account's cookie counts: the device's
         // signed-out choice may be another person's on a shared computer, and stays untouched for them.
         var followsAccount = runtime.FollowsAccount(subject);
-        var value = RequestCookieReader.Find(context.Request, followsAccount ? policy.AccountConsentCookieName : policy.ConsentCookieName);
+        var value = RequestCookieReader.Find(cookieHeaders, followsAccount ? policy.AccountConsentCookieName : policy.ConsentCookieName);
         if (!value.IsEmpty && ReadCookie(value, policy, runtime) is { } cookie)
         {
             var state = cookie.State;

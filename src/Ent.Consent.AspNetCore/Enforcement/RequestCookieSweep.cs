@@ -5,6 +5,7 @@ using Ent.Consent.AspNetCore.Cookies;
 using Ent.Consent.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
 
 namespace Ent.Consent.AspNetCore.Enforcement;
 
@@ -52,12 +53,12 @@ internal sealed class RequestCookieSweep
 
     /// <summary>The expiring <c>Set-Cookie</c> headers for <paramref name="context"/>'s request; null when none is due.</summary>
     /// <param name="context">The request.</param>
+    /// <param name="cookieHeaders">The request's <c>Cookie</c> headers.</param>
     /// <param name="snapshot">The request's consent.</param>
     /// <param name="reported">Whether an undeclared name was reported (<see cref="UndeclaredCookieMode.Report"/>).</param>
-    public List<string>? Sweep(HttpContext context, ConsentSnapshot snapshot, out bool reported)
+    public List<string>? Sweep(HttpContext context, StringValues cookieHeaders, ConsentSnapshot snapshot, out bool reported)
     {
         reported = false;
-        var cookieHeaders = context.Request.Headers.Cookie;
         if (cookieHeaders.Count == 0)
         {
             return null;
