@@ -65,6 +65,28 @@ public sealed class KeptAliveConnectionTests
         portal.AssertTheConnectionReusedTheCookieString();
     }
 
+    [Fact]
+    public async Task The_same_deposit_cookie_on_one_connection_caps_audience_cookies_until_its_13_months_end_then_starts_a_new_cycle()
+    {
+        var firstDeposit = new DateTimeOffset(2025, 3, 2, 9, 0, 0, TimeSpan.Zero);
+        var time = new FakeTimeProvider(firstDeposit.AddMonths(1));
+        await using var portal = await Portal.StartAsync(time);
+        // No choice needed: exempt audience measurement runs without consent.
+        var cookies = "portal_session=s1; " + AudienceDepositCookie.NameFor("ent_consent") + "=" + AudienceDepositCookie.Write(firstDeposit, portal.Runtime.DepositCookieSigner);
+
+        var first = await portal.GetAudienceCookieAsync(cookies);
+        var second = await portal.GetAudienceCookieAsync(cookies);
+        time.SetUtcNow(firstDeposit.AddMonths(13).AddDays(1));
+        var afterTheCycle = await portal.GetAudienceCookieAsync(cookies);
+
+        var deadline = RegulatoryDurations.ExemptAudienceCookieDeadline(firstDeposit);
+        Assert.Equal((deadline, false), first);
+        Assert.Equal((deadline, false), second);
+        // The deposit no longer holds: a new cycle starts now, with its own deposit cookie.
+        Assert.Equal((RegulatoryDurations.ExemptAudienceCookieDeadline(time.GetUtcNow()), true), afterTheCycle);
+        portal.AssertTheConnectionReusedTheCookieString();
+    }
+
     private sealed class Portal : IAsyncDisposable
     {
         private readonly WebApplication _app;
@@ -110,6 +132,11 @@ public sealed class KeptAliveConnectionTests
             });
             app.UseEntConsent();
             app.MapGet("/page", (HttpContext context) => context.GetConsent().IsAllowed("videos") ? "videos allowed" : "videos not allowed");
+            app.MapGet("/measured", (HttpContext context) =>
+            {
+                context.Response.Cookies.Append("_pk_id.1.ab12", "visitor", new CookieOptions { MaxAge = TimeSpan.FromDays(3650) });
+                return "measured";
+            });
             await app.StartAsync();
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             // One connection, kept alive, and the Cookie header as given (no cookie container).
@@ -132,6 +159,20 @@ public sealed class KeptAliveConnectionTests
             var setCookies = response.Headers.TryGetValues("Set-Cookie", out var values) ? values.ToList() : [];
             var expired = setCookies.Any(value => value.StartsWith("vid_pref=;", StringComparison.Ordinal) && value.Contains("1970", StringComparison.Ordinal));
             return (await response.Content.ReadAsStringAsync(), expired);
+        }
+
+        /// <summary>When the audience cookie written by the page ends, and whether a deposit cookie was written.</summary>
+        public async Task<(DateTimeOffset AudienceCookieEnds, bool DepositWritten)> GetAudienceCookieAsync(string cookies)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/measured");
+            request.Headers.Add("Cookie", cookies);
+            using var response = await _client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var setCookies = response.Headers.GetValues("Set-Cookie").ToList();
+            var audience = Assert.Single(setCookies, value => value.StartsWith("_pk_id.1.ab12=", StringComparison.Ordinal));
+            var expires = audience.Split(';').Select(part => part.Trim()).Single(part => part.StartsWith("expires=", StringComparison.OrdinalIgnoreCase));
+            var ends = DateTimeOffset.Parse(expires["expires=".Length..], System.Globalization.CultureInfo.InvariantCulture);
+            return (ends, setCookies.Any(value => value.StartsWith(AudienceDepositCookie.NameFor("ent_consent") + "=", StringComparison.Ordinal)));
         }
 
         /// <summary>The tests test the reuse only if Kestrel did hand the same string again (it does unless <c>DisableStringReuse</c>).</summary>

@@ -58,6 +58,9 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
     private string? _lastCookieHeader;
     private ConsentSnapshot? _lastCookieConsent;
     private ConsentSnapshot? _lastSweptClean;
+    private string? _lastDepositHeader;
+    private string? _lastDepositName;
+    private DateTimeOffset _lastDeposit;
 
     public ConsentResponse(ConsentRuntime runtime)
     {
@@ -103,12 +106,14 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
             _lastSweptClean = null;
         }
 
-        var snapshot = ConsentSnapshotReader.Read(context, _runtime, resolution, cookies, _lastCookieConsent, out var fromCookie);
+        // Starts the request's one reading of the clock (see Now), if the read needs it.
+        _now = null;
+        var snapshot = ConsentSnapshotReader.Read(context, _runtime, resolution, cookies, _lastCookieConsent, ref _now, out var fromCookie);
         _lastCookieConsent = fromCookie && header is not null ? snapshot : null;
         return snapshot;
     }
 
-    /// <summary>Takes over the response features of <paramref name="context"/> for one request.</summary>
+    /// <summary>Takes over the response features of <paramref name="context"/> for one request, after <see cref="ReadConsent"/>.</summary>
     public void Begin(HttpContext context, IHttpResponseFeature inner, ConsentSnapshot snapshot)
     {
         var features = context.Features;
@@ -118,7 +123,6 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
         _snapshot = snapshot;
         _stateToWrite = null;
         _firstDeposit = null;
-        _now = null;
         _depositStarted = _depositWritten = _started = _writingDecided = false;
         _decided = default;
         features.Set<IConsentFeature>(snapshot);
@@ -617,7 +621,7 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
         return builder.Append("; expires=").Append(end.UtcDateTime.ToString("R", CultureInfo.InvariantCulture)).ToString();
     }
 
-    // One reading of the clock per response: its cookies are all decided at the same instant.
+    // One reading of the clock per request, shared with the consent read: its cookies are all decided at one instant.
     private DateTimeOffset Now => _now ??= _runtime.Time.GetUtcNow();
 
     /// <summary>The first deposit of the exempt audience cookies: from the request's deposit cookie, or now.</summary>
@@ -628,10 +632,20 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
             return known;
         }
 
-        var value = RequestCookieReader.Find(_requestCookies, _snapshot.DepositCookieName);
+        var name = _snapshot.DepositCookieName;
+        if (_lastCookieHeader is not null && ReferenceEquals(_lastDepositHeader, _lastCookieHeader) && string.Equals(_lastDepositName, name, StringComparison.Ordinal)
+            && AudienceDepositCookie.IsCurrent(_lastDeposit, now))
+        {
+            // The same Cookie string as a request before on this connection: its deposit cookie was verified then.
+            _firstDeposit = _lastDeposit;
+            return _lastDeposit;
+        }
+
+        var value = RequestCookieReader.Find(_requestCookies, name);
         if (!value.IsEmpty && TryReadDeposit(value, now, out var first))
         {
             _firstDeposit = first;
+            (_lastDepositHeader, _lastDepositName, _lastDeposit) = (_lastCookieHeader, name, first);
             return first;
         }
 

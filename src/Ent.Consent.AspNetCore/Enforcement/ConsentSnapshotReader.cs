@@ -24,8 +24,9 @@ internal static class ConsentSnapshotReader
     /// string (a kept-alive connection): taken again when it is still for this policy, tenant and user and has not
     /// expired, without finding or looking up the cookie.
     /// </param>
+    /// <param name="now">The request's reading of the clock: taken here if needed and not yet taken, for the response to reuse.</param>
     /// <param name="fromCookie">Whether the snapshot is the consent cookie's (else a privacy signal's, or no choice).</param>
-    public static ConsentSnapshot Read(HttpContext context, ConsentRuntime runtime, ConsentPolicyResolution resolution, StringValues cookieHeaders, ConsentSnapshot? fromSameCookies, out bool fromCookie)
+    public static ConsentSnapshot Read(HttpContext context, ConsentRuntime runtime, ConsentPolicyResolution resolution, StringValues cookieHeaders, ConsentSnapshot? fromSameCookies, ref DateTimeOffset? now, out bool fromCookie)
     {
         var policy = resolution.Policy;
         var tenant = resolution.Tenant;
@@ -33,7 +34,7 @@ internal static class ConsentSnapshotReader
         var minor = runtime.IsMinor(context);
         fromCookie = true;
         if (fromSameCookies is not null && fromSameCookies.IsFor(policy, tenant, subject, minor)
-            && IsCurrent(fromSameCookies.State ?? fromSameCookies.EarlierState!, runtime.Time.GetUtcNow()))
+            && IsCurrent(fromSameCookies.State ?? fromSameCookies.EarlierState!, now ??= runtime.Time.GetUtcNow()))
         {
             return fromSameCookies;
         }
@@ -45,12 +46,12 @@ internal static class ConsentSnapshotReader
         if (!value.IsEmpty && ReadCookie(value, policy, runtime) is { } cookie)
         {
             var state = cookie.State;
-            var now = runtime.Time.GetUtcNow();
-            if (state.IsExpired(now))
+            var instant = now ??= runtime.Time.GetUtcNow();
+            if (state.IsExpired(instant))
             {
                 Reject(runtime, "expired");
             }
-            else if (state.GivenAt > now + ClockSkew)
+            else if (state.GivenAt > instant + ClockSkew)
             {
                 Reject(runtime, "given in the future");
             }
@@ -85,7 +86,7 @@ internal static class ConsentSnapshotReader
 
         fromCookie = false;
 
-        if (runtime.Options.HonorGlobalPrivacyControl && context.Request.Headers["Sec-GPC"] == "1" && PrivacySignalRefusal(policy, runtime) is { } refusal)
+        if (runtime.Options.HonorGlobalPrivacyControl && context.Request.Headers["Sec-GPC"] == "1" && PrivacySignalRefusal(policy, runtime, ref now) is { } refusal)
         {
             return new ConsentSnapshot(runtime, policy, tenant, refusal, null, subject, minor, isPrivacySignalRefusal: true);
         }
@@ -113,7 +114,7 @@ internal static class ConsentSnapshotReader
         return cookie;
     }
 
-    private static ConsentState? PrivacySignalRefusal(ConsentPolicy policy, ConsentRuntime runtime)
+    private static ConsentState? PrivacySignalRefusal(ConsentPolicy policy, ConsentRuntime runtime, ref DateTimeOffset? now)
     {
         List<KeyValuePair<string, ConsentDecision>>? refused = null;
         foreach (var service in policy.ChoosableServices)
@@ -124,7 +125,7 @@ internal static class ConsentSnapshotReader
             }
         }
 
-        return refused is null ? null : ConsentState.Create(policy, refused, ConsentChannel.PrivacySignal, runtime.Time.GetUtcNow());
+        return refused is null ? null : ConsentState.Create(policy, refused, ConsentChannel.PrivacySignal, now ??= runtime.Time.GetUtcNow());
     }
 
     private static void Reject(ConsentRuntime runtime, string reason)
