@@ -8,9 +8,15 @@ namespace Ent.Consent.Benchmarks;
 /// <summary>
 /// Runs one request through a built pipeline the way Kestrel does, without sockets: one context reused from
 /// request to request, with state that persists between them (<c>IPersistentStateFeature</c>), <c>OnStarting</c> callbacks fired (last registered first) when the application is done.
+/// The request and response headers are Kestrel's own collections (a field per known header such as <c>Cookie</c>
+/// and <c>Set-Cookie</c>), not <see cref="HeaderDictionary"/>, whose case-insensitive hashing on every access
+/// charged each header a middleware reads more than Kestrel does.
 /// </summary>
 internal sealed class InProcessServer
 {
+    private static readonly Type KestrelRequestHeaders = KestrelType("Microsoft.AspNetCore.Server.Kestrel.Core.Internal.Http.HttpRequestHeaders");
+    private static readonly Type KestrelResponseHeaders = KestrelType("Microsoft.AspNetCore.Server.Kestrel.Core.Internal.Http.HttpResponseHeaders");
+
     private static readonly Type[] RequestScopedFeatures =
     [
         typeof(Ent.Consent.AspNetCore.IConsentFeature),
@@ -23,7 +29,7 @@ internal sealed class InProcessServer
 
     private readonly RequestDelegate _pipeline;
     private readonly ServerFeatureCollection _features = new();
-    private readonly HttpRequestFeature _request = new();
+    private readonly HttpRequestFeature _request = new() { Headers = NewKestrelHeaders(KestrelRequestHeaders, reuseHeaderValues: true) };
     private readonly StartingResponseFeature _response = new();
     private readonly DefaultHttpContext _context;
     private readonly string? _cookieHeader;
@@ -79,6 +85,16 @@ internal sealed class InProcessServer
         return _response.Headers.SetCookie.Count;
     }
 
+    private static Type KestrelType(string name)
+        => typeof(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions).Assembly.GetType(name, throwOnError: true)!;
+
+    // Kestrel's header collections are internal; their constructors take optional arguments.
+    private static IHeaderDictionary NewKestrelHeaders(Type type, bool? reuseHeaderValues = null)
+    {
+        object?[] arguments = reuseHeaderValues is { } reuse ? [reuse, null] : [null];
+        return (IHeaderDictionary)Activator.CreateInstance(type, System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic, null, arguments, null)!;
+    }
+
     private sealed class AuthenticationFeature : Microsoft.AspNetCore.Http.Features.Authentication.IHttpAuthenticationFeature
     {
         public System.Security.Claims.ClaimsPrincipal? User { get; set; }
@@ -103,7 +119,7 @@ internal sealed class InProcessServer
 
         public string? ReasonPhrase { get; set; }
 
-        public IHeaderDictionary Headers { get; set; } = new HeaderDictionary();
+        public IHeaderDictionary Headers { get; set; } = NewKestrelHeaders(KestrelResponseHeaders);
 
         [Obsolete("Use IHttpResponseBodyFeature.")]
         public Stream Body { get; set; } = Stream.Null;
