@@ -102,6 +102,36 @@ public sealed partial class LazyDialogTests(GatewayFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task Under_the_portals_strict_policy_the_dialog_is_fetched_opened_and_saved_without_a_violation()
+    {
+        // connect-src 'none': the gateway lets in its endpoint and the dialog's address, nothing else.
+        await using var proxy = await PortalBehindGateway.ServePageAsync(Page, "default-src 'self'; script-src 'nonce-portal'; style-src 'self'; connect-src 'none'; object-src 'none'");
+        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = proxy.Gateway.Address.ToString(), Locale = "fr-FR" });
+        try
+        {
+            var page = await context.NewPageAsync();
+            await page.AddInitScriptAsync("window.violations = []; document.addEventListener('securitypolicyviolation', e => violations.push(e.violatedDirective + ' ' + e.blockedURI));");
+            await page.GotoAsync("/");
+            await page.Locator("[data-ent-consent-banner] [data-ent-consent-action=\"refuse-all\"]").ClickAsync();
+            await Assertions.Expect(page.Locator("[data-ent-consent-banner]")).ToBeHiddenAsync();
+            await page.ReloadAsync();
+            await Assertions.Expect(page.Locator("#ent-consent-preferences")).ToHaveCountAsync(0);
+
+            await page.Locator("[data-ent-consent-action=\"open\"]").ClickAsync();
+            await Assertions.Expect(page.Locator("#ent-consent-preferences")).ToBeVisibleAsync();
+            Assert.Equal("/", new Uri(page.Url).AbsolutePath);
+            await page.Locator("#ent-consent-preferences input[data-ent-consent-service=\"youtube\"]").CheckAsync();
+            await page.Locator("#ent-consent-preferences [data-ent-consent-action=\"save\"]").ClickAsync();
+            await page.WaitForFunctionAsync("() => EntConsent.isAllowed('youtube')");
+            Assert.Empty(await page.EvaluateAsync<string[]>("() => window.violations"));
+        }
+        finally
+        {
+            await context.CloseAsync();
+        }
+    }
+
+    [Fact]
     public async Task Without_javascript_the_manage_control_leads_to_the_preferences_page_and_back()
     {
         await using var visitor = await ReturningVisitorAsync(javaScriptEnabled: false);
