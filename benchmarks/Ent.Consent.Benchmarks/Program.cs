@@ -37,6 +37,32 @@ if (args is ["--gateway-repeat", var gatewayScenario, var gatewayCountText])
     return;
 }
 
+if (args is ["--gateway-allocations"])
+{
+    // Bytes allocated per page by GatewayPageBenchmarks' scenarios (valid under load, unlike times): see RESULTS.md.
+    var benchmarks = new GatewayPageBenchmarks();
+    benchmarks.Setup();
+    foreach (var name in new[] { "html-copy", "html-gateway", "html-gateway-antiforgery" })
+    {
+        var serve = GatewayPageBenchmarks.Scenario(benchmarks, name);
+        for (var i = 0; i < 2_000; i++)
+        {
+            await serve();
+        }
+
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        for (var i = 0; i < 1_000; i++)
+        {
+            await serve();
+        }
+
+        Console.WriteLine($"{name}: {(GC.GetTotalAllocatedBytes(precise: true) - before) / 1_000} B per page");
+    }
+
+    benchmarks.Cleanup();
+    return;
+}
+
 if (args is ["--joint-consent-allocations"])
 {
     // Bytes allocated per request on this thread (valid under load, unlike times): see RESULTS.md.

@@ -9,8 +9,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Ent.Consent.Benchmarks;
 
 /// <summary>
-/// The widget's share of a page: head tags, banner and preferences dialog, manage button and script tags, rendered as
-/// the gateway injects them into every HTML page, for a new visitor (banner pending) and a returning one. The
+/// The widget's share of a page: head tags, banner (pending only; the preferences dialog is fetched when opened), manage
+/// button and script tags, rendered as the gateway injects them into every HTML page, for a new visitor (banner pending,
+/// with its antiforgery token) and a returning one (no token). The
 /// <c>UseEntConsent</c>-only page is the baseline the widget's cost adds to.
 /// </summary>
 [MemoryDiagnoser]

@@ -14,7 +14,8 @@ public static class ConsentWidgetEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps, under <see cref="EntConsentOptions.PathPrefix"/>: <c>GET widget.js</c>, <c>guard.js</c>, <c>signals.js</c> and <c>widget.css</c> (content-hashed
     /// URLs cached for a year, ETag, gzip), <c>GET preferences?returnUrl=…</c> (the preference centre as a page, the
-    /// no-JavaScript "Personnaliser") and <c>GET cookies</c> (the cookie information page).
+    /// no-JavaScript "Personnaliser"), <c>GET dialog?returnUrl=…&amp;lang=…</c> (the same centre as the <c>&lt;dialog&gt;</c> the script
+    /// fetches when opened) and <c>GET cookies</c> (the cookie information page).
     /// </summary>
     /// <exception cref="InvalidOperationException"><c>AddEntConsent(…).AddWidget()</c> was not called.</exception>
     public static IEndpointConventionBuilder MapEntConsentWidget(this IEndpointRouteBuilder endpoints)
@@ -33,6 +34,7 @@ public static class ConsentWidgetEndpointRouteBuilderExtensions
         group.MapGet("/" + WidgetAsset.Signals.FileName, static context => WidgetEndpoints.WriteAssetAsync(context, WidgetAsset.Signals));
         group.MapGet("/" + WidgetAsset.Style.FileName, static context => WidgetEndpoints.WriteAssetAsync(context, WidgetAsset.Style));
         group.MapGet("/preferences", WidgetEndpoints.WritePreferencesPageAsync);
+        group.MapGet("/dialog", WidgetEndpoints.WriteDialogAsync);
         group.MapGet("/cookies", WidgetEndpoints.WriteCookiePageAsync);
         group.MapGet("/guardian/page", WidgetEndpoints.WriteGuardianPageAsync);
         return group;

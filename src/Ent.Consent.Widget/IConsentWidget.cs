@@ -5,14 +5,16 @@ namespace Ent.Consent.Widget;
 
 /// <summary>
 /// Renders the consent widget into a page, from the request's policy, choice and culture. Usable from Razor Pages,
-/// MVC views (<c>@Widget.RenderBanner(Context)</c>) and minimal APIs (<c>.ToString()</c> gives the HTML). Each call
-/// renders a form with an antiforgery token, so call it before the response starts.
+/// MVC views (<c>@Widget.RenderBanner(Context)</c>) and minimal APIs (<c>.ToString()</c> gives the HTML). The banner and
+/// placeholders carry forms with an antiforgery token, so call the methods before the response starts.
 /// </summary>
 public interface IConsentWidget
 {
     /// <summary>
-    /// The first layer (only while a choice is pending: no valid choice for this policy version and user) followed by
-    /// the preference centre in a closed <c>&lt;dialog&gt;</c> that the script opens. Put it first in the body.
+    /// The first layer, only while a choice is pending (no valid choice for this policy version and user), with its
+    /// antiforgery token; otherwise nothing (or the notice of a choice restored from the account) and no token. The
+    /// preference centre is not in the page: the script fetches it from <c>GET {prefix}/dialog</c> when opened, and
+    /// without script the controls lead to <c>GET {prefix}/preferences</c>. Put it first in the body.
     /// </summary>
     IHtmlContent RenderBanner(HttpContext context);
 

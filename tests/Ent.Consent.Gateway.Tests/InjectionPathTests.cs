@@ -93,7 +93,9 @@ public sealed partial class InjectionPathTests
         Assert.EndsWith("></script></BODY></HTML>", html);
 
         // Everything of the portal's is there, in order and unchanged: the page minus what the gateway added.
-        var bannerEnd = html.IndexOf("</dialog>", bodyStart, StringComparison.Ordinal) + "</dialog>".Length;
+        // The banner alone: the preference dialog is fetched when opened, not injected.
+        var bannerEnd = html.IndexOf("</section>", bodyStart, StringComparison.Ordinal) + "</section>".Length;
+        Assert.DoesNotContain("<dialog", html, StringComparison.Ordinal);
         var tail = html.LastIndexOf("<form class=\"ec ec-manage\"", StringComparison.Ordinal);
         var titleEnd = html.IndexOf("<TITLE>", StringComparison.Ordinal);
         var portal = html[..guard] + html[titleEnd..bodyStart] + html[bannerEnd..tail] + "</BODY></HTML>";

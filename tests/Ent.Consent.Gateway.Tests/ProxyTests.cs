@@ -282,7 +282,7 @@ public sealed partial class ProxyTests
         Assert.Single(Regex.Matches(html, "id=\"ent-consent-guard\""));
         Assert.Single(Regex.Matches(html, "id=\"ent-consent-config\""));
         // Removing what was injected gives the portal's page back.
-        Assert.Equal(page, Regex.Replace(html, "<script type=\"application/json\" id=\"ent-consent-guard\".*?(?=<link rel=\"stylesheet\" href=\"/\\.ent-consent/)<link[^>]*>|<section class=\"ec ec-banner\".*?</dialog>|<form class=\"ec ec-manage\".*?</script><script src=\"/\\.ent-consent/widget[^>]*></script>", string.Empty, RegexOptions.Singleline));
+        Assert.Equal(page, Regex.Replace(html, "<script type=\"application/json\" id=\"ent-consent-guard\".*?(?=<link rel=\"stylesheet\" href=\"/\\.ent-consent/)<link[^>]*>|<section class=\"ec ec-banner\".*?</section>|<form class=\"ec ec-manage\".*?</script><script src=\"/\\.ent-consent/widget[^>]*></script>", string.Empty, RegexOptions.Singleline));
     }
 
     [Fact]

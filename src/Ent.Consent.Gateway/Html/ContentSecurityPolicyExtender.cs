@@ -10,7 +10,7 @@ namespace Ent.Consent.Gateway.Html;
 /// trusts nonces, hashes or <c>'strict-dynamic'</c> gets <c>'nonce-…'</c>; any other one gets the gateway's asset
 /// folder as a path source (<c>https://host/.ent-consent/</c>), because a nonce would switch off the portal's
 /// <c>'unsafe-inline'</c>;</item>
-/// <item><c>connect-src</c> gets the consent endpoint's exact address, <c>form-action</c> the endpoint and its pages;</item>
+/// <item><c>connect-src</c> gets the consent endpoint's and the dialog's exact addresses, <c>form-action</c> the endpoint and its pages;</item>
 /// <item>a directive that was only inherited from <c>default-src</c> is written out with <c>default-src</c>'s sources plus
 /// the addition, so the other fetch types keep falling back to the unchanged <c>default-src</c>;</item>
 /// <item><c>'none'</c> becomes the addition alone. Nothing is removed and no <c>'unsafe-*'</c> keyword is ever added.</item>
@@ -55,7 +55,8 @@ internal static class ContentSecurityPolicyExtender
         Extend(directives, "script-src-elem", null, sources => ScriptOrStyle(sources, nonce, assets));
         Extend(directives, "style-src", ["default-src"], sources => ScriptOrStyle(sources, nonce, assets));
         Extend(directives, "style-src-elem", null, sources => ScriptOrStyle(sources, nonce, assets));
-        Extend(directives, "connect-src", ["default-src"], _ => [origin + prefix]);
+        // The endpoint the script posts to and reads, and the dialog it fetches when the preferences are opened.
+        Extend(directives, "connect-src", ["default-src"], _ => [origin + prefix, origin + prefix + "/dialog"]);
         Extend(directives, "form-action", null, _ => [origin + prefix, assets]);
 
         var text = new StringBuilder(policy.Length + 96);

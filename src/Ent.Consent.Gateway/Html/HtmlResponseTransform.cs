@@ -14,7 +14,8 @@ namespace Ent.Consent.Gateway.Html;
 /// <summary>
 /// The response side of the proxy for HTML pages: extends the portal's Content-Security-Policy (headers and a
 /// <c>&lt;meta http-equiv&gt;</c> policy in the page), renders the widget
-/// for this request (before the response starts: the banner's form sets an antiforgery cookie), then copies the body
+/// for this request (before the response starts: a pending visitor's banner form sets an antiforgery cookie; a
+/// returning visitor's page carries no form that posts, no token, and the dialog is fetched when opened), then copies the body
 /// itself, decoding gzip or Brotli, injecting, and encoding again the same way. Anything that is not an HTML page
 /// is left to YARP's own copy, byte for byte.
 /// </summary>
@@ -79,8 +80,10 @@ internal sealed class HtmlResponseTransform
     /// <summary>
     /// The widget's server-rendered placeholders (they work without JavaScript: a form and a link), rendered when the
     /// page turns out to hold content of that service, once per service and page. Most pages hold none, so most pages
-    /// render none. Rendering after the response started is safe: the banner, rendered before, already stored this
-    /// request's antiforgery cookie, and the placeholder's form reuses its token.
+    /// render none. Rendering after the response started is safe: when the banner, rendered before, stored this
+    /// request's antiforgery cookie or the request carries one, the placeholder's form reuses its token; otherwise (a
+    /// returning visitor's page carries no token) its button leads to the preferences page without script, and the
+    /// script fetches a token with the dialog before posting.
     /// </summary>
     private sealed class Placeholders(IConsentWidget widget, HttpContext http)
     {

@@ -1,4 +1,4 @@
-/* Ent.Consent widget. Enhances the server-rendered banner and preference centre (fetch instead of reload), runs
+/* Ent.Consent widget. Enhances the server-rendered banner and preference centre (fetched when opened), runs
    blocked scripts and iframes once their service is allowed, deletes a withdrawn service's cookies and storage.
    No dependency. Hooks and API: docs/widget.md. */
 (function () {
@@ -9,7 +9,7 @@
   var cfg = JSON.parse(cfgEl.textContent);
   var state = cfg.state, listeners = [], opener = null, W = cfg.wire, warned = {};
   var banner = d.querySelector('[' + A + '-banner]');
-  var dialog = d.getElementById('ent-consent-preferences');
+  var dialog, loading;
   var SEL = 'script[type="text/plain"][' + A + '],iframe[' + A + '],img[' + A + ']';
 
   function each(root, sel, fn) { Array.prototype.forEach.call(root.querySelectorAll(sel), fn); }
@@ -112,10 +112,7 @@
       var was = before.services[id], now = next.services[id];
       if (was && was.allowed && !(now && now.allowed)) wipe(id);
     });
-    each(d, 'input[' + A + '-service]', function (i) {
-      var s = next.services[i.getAttribute(A + '-service')];
-      if (s) i.checked = s.allowed || !!s.waiting;
-    });
+    sync();
     scan(d);
     if (dialog && dialog.open) dialog.close();
     if (banner && !next.pending && !banner.hidden) {
@@ -125,6 +122,12 @@
     }
     listeners.slice().forEach(function (fn) { fn(next); });
     d.dispatchEvent(new CustomEvent('entconsent:change', { detail: next }));
+  }
+  function sync() {
+    each(d, 'input[' + A + '-service]', function (i) {
+      var s = state.services[i.getAttribute(A + '-service')];
+      if (s) i.checked = s.allowed || !!s.waiting;
+    });
   }
   function focusAfter() {
     var m = d.querySelector('[' + A + '-action="open"]');
@@ -136,6 +139,8 @@
     return t ? t.value : '';
   }
   function post(body) {
+    // No token in the page: the dialog has one.
+    if (cfg.antiforgery.header && !token() && !dialog) return load().then(function () { return post(body); });
     var headers = { 'Content-Type': 'application/json' };
     if (cfg.antiforgery.header) headers[cfg.antiforgery.header] = token();
     return fetch(cfg.endpoint, {
@@ -156,21 +161,25 @@
     return (cfg.reload || []).some(function (id) { return next.services[id] && next.services[id].allowed; });
   }
 
-  function open(from) {
-    if (!dialog) return false;
-    opener = from || d.activeElement;
-    each(dialog, 'input[' + A + '-service]', function (i) {
-      var s = state.services[i.getAttribute(A + '-service')];
-      if (s) i.checked = s.allowed || !!s.waiting;
+  function query() { return '?returnUrl=' + encodeURIComponent(location.pathname + location.search) + '&lang=' + cfg.lang; }
+  function load() {
+    loading = loading || fetch(cfg.dialog + query()).then(function (r) {
+      if (!r.ok) throw new Error('Ent.Consent: ' + r.status);
+      return r.text();
+    }).then(function (html) {
+      d.body.insertAdjacentHTML('beforeend', html);
+      dialog = d.body.lastElementChild;
+      dialog.addEventListener('close', function () {
+        var back = banner && !banner.hidden ? opener : null;
+        if (back && back.isConnected && !back.closest('[hidden]')) back.focus(); else if (!banner || banner.hidden) focusAfter();
+      });
     });
-    dialog.showModal();
-    return true;
+    return loading;
   }
-  if (dialog) {
-    dialog.addEventListener('close', function () {
-      var back = banner && !banner.hidden ? opener : null;
-      if (back && back.isConnected && !back.closest('[hidden]')) back.focus(); else if (!banner || banner.hidden) focusAfter();
-    });
+  function open(from) {
+    opener = from || d.activeElement;
+    load().then(function () { sync(); dialog.showModal(); }, function () { location.href = cfg.preferences + query(); });
+    return true;
   }
 
   d.addEventListener('submit', function (e) {
@@ -241,7 +250,7 @@
     get state() { return state; },
     /** Whether the service may run now. */
     isAllowed: allowed,
-    /** Opens the preference centre; false when the page has none. */
+    /** Opens the preference centre (fetched when first opened). */
     open: function () { return open(null); },
     /** Calls fn(state) after each change; returns a function that unsubscribes. */
     onChange: function (fn) {

@@ -33,11 +33,21 @@ internal sealed class ConsentWidget(
 
     public IHtmlContent RenderBanner(HttpContext context)
     {
-        var request = CreateRequest(context);
-        // The dialog's form is always there, so the token is always needed; the rest comes from a stored template.
-        var html = WidgetTemplates.BannerAndDialog(request);
+        // Only the banner's forms need a token: a visitor who already chose gets none (no antiforgery cookie, no
+        // no-cache header), and the dialog comes from {prefix}/dialog when opened.
+        var request = CreateRequest(context, withToken: TokenWhen.Pending);
+        if (!request.Pending)
+        {
+            return request.AccountChoiceApplied ? new HtmlString(WidgetRenderer.AccountChoiceNotice(request)) : HtmlString.Empty;
+        }
+
+        var html = WidgetTemplates.Banner(request);
         return new HtmlString(request.AccountChoiceApplied ? WidgetRenderer.AccountChoiceNotice(request) + html : html);
     }
+
+    /// <summary>The preference centre's closed <c>&lt;dialog&gt;</c>, for <c>GET {prefix}/dialog</c>: the script fetches it when opened.</summary>
+    internal string RenderDialog(HttpContext context, string returnUrl, CultureInfo? culture)
+        => WidgetTemplates.Dialog(CreateRequest(context, returnUrl: returnUrl, culture: culture));
 
     public IHtmlContent RenderPreferences(HttpContext context, int headingLevel = 1)
         => new HtmlString(WidgetRenderer.Preferences(CreateRequest(context), headingLevel));
@@ -48,22 +58,29 @@ internal sealed class ConsentWidget(
     public IHtmlContent RenderPlaceholder(HttpContext context, string serviceId)
     {
         ArgumentException.ThrowIfNullOrEmpty(serviceId);
-        return new HtmlString(WidgetRenderer.Placeholder(CreateRequest(context), serviceId));
+        return new HtmlString(WidgetRenderer.Placeholder(CreateRequest(context, withToken: TokenWhen.Storable), serviceId));
     }
 
     public IHtmlContent RenderManageButton(HttpContext context)
-        => new HtmlString(WidgetRenderer.ManageButton(CreateRequest(context, withToken: false)));
+        => new HtmlString(WidgetRenderer.ManageButton(CreateRequest(context, withToken: TokenWhen.Never)));
 
     public IHtmlContent RenderHeadTags(HttpContext context, string? nonce = null)
-        => new HtmlString(WidgetRenderer.HeadTags(CreateRequest(context, withToken: false), nonce ?? _nonce?.Invoke(context)));
+        => new HtmlString(WidgetRenderer.HeadTags(CreateRequest(context, withToken: TokenWhen.Never), nonce ?? _nonce?.Invoke(context)));
 
     public IHtmlContent RenderScriptTags(HttpContext context, string? nonce = null)
-        => new HtmlString(WidgetRenderer.ScriptTags(CreateRequest(context, withToken: false), nonce ?? _nonce?.Invoke(context)));
+        => new HtmlString(WidgetRenderer.ScriptTags(CreateRequest(context, withToken: TokenWhen.Never), nonce ?? _nonce?.Invoke(context)));
 
-    internal WidgetRequest CreateRequest(HttpContext context, bool withToken = true, string? returnUrl = null)
+    internal WidgetRequest CreateRequest(HttpContext context, TokenWhen withToken = TokenWhen.Always, string? returnUrl = null, CultureInfo? culture = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         var view = stateReader.Read(context);
+        var token = withToken switch
+        {
+            TokenWhen.Always => true,
+            TokenWhen.Pending => view.IsPending,
+            TokenWhen.Storable => CanStoreToken(context),
+            _ => false,
+        };
         var consentUrl = context.Request.PathBase.Add(_consentPath).Value ?? string.Empty;
         returnUrl ??= CurrentUrl(context);
         return new WidgetRequest
@@ -75,8 +92,8 @@ internal sealed class ConsentWidget(
             FollowsAccount = view.FollowsAccount,
             AccountChoiceApplied = view.IsRestoredFromAccount,
             IsWaitingForGuardians = view.IsWaitingForGuardians ?? WidgetRequest.NeverWaiting,
-            Culture = context.Features.Get<IRequestCultureFeature>()?.RequestCulture.UICulture ?? CultureInfo.CurrentUICulture,
-            AntiforgeryToken = withToken ? antiforgery.GetAndStoreTokens(context).RequestToken ?? string.Empty : string.Empty,
+            Culture = culture ?? context.Features.Get<IRequestCultureFeature>()?.RequestCulture.UICulture ?? CultureInfo.CurrentUICulture,
+            AntiforgeryToken = token ? StoreToken(context) : string.Empty,
             // The host's names, so that customised AntiforgeryOptions do not break the widget's forms.
             AntiforgeryFieldName = _antiforgery.FormFieldName,
             AntiforgeryHeaderName = _antiforgery.HeaderName,
@@ -93,10 +110,45 @@ internal sealed class ConsentWidget(
         };
     }
 
+    private string StoreToken(HttpContext context)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(context);
+        context.Items[TokenStoredKey] = true;
+        return tokens.RequestToken ?? string.Empty;
+    }
+
+    /// <summary>
+    /// Whether a token can be given now: before the response starts (its cookie can still go out), or after it when
+    /// the request already carries the antiforgery cookie or an earlier rendering of this request stored one. A page
+    /// streamed by the gateway renders placeholders after its head has gone.
+    /// </summary>
+    private bool CanStoreToken(HttpContext context)
+        => !context.Response.HasStarted
+            || context.Items.ContainsKey(TokenStoredKey)
+            || (_antiforgery.Cookie.Name is { } name && context.Request.Cookies.ContainsKey(name));
+
+    private static readonly object TokenStoredKey = new();
+
     /// <summary>The request's own path and query, path base included: where the forms bring the user back.</summary>
     internal static string CurrentUrl(HttpContext context)
     {
         var url = context.Request.PathBase.Add(context.Request.Path).Value ?? "/";
         return LocalUrl.OrRoot((url.Length == 0 ? "/" : url) + context.Request.QueryString.Value);
     }
+}
+
+/// <summary>When a rendering carries an antiforgery token.</summary>
+internal enum TokenWhen
+{
+    /// <summary>No form that posts.</summary>
+    Never,
+
+    /// <summary>Forms that post: the dialog, the stand-alone pages.</summary>
+    Always,
+
+    /// <summary>Only while a choice is pending (the banner's forms).</summary>
+    Pending,
+
+    /// <summary>When the token's cookie can still be stored (a placeholder, perhaps rendered after the response started).</summary>
+    Storable,
 }

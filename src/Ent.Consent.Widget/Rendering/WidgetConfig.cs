@@ -8,6 +8,12 @@ internal sealed class WidgetConfig
 {
     public required string Endpoint { get; init; }
 
+    /// <summary>Where the script fetches the preference centre's dialog from (<c>{prefix}/dialog</c>).</summary>
+    public required string Dialog { get; init; }
+
+    /// <summary>The stand-alone preferences page, where the script sends the user when the dialog cannot be fetched.</summary>
+    public required string Preferences { get; init; }
+
     /// <summary>Where the script finds the antiforgery token and which header it sends it in.</summary>
     public required WidgetAntiforgery Antiforgery { get; init; }
 

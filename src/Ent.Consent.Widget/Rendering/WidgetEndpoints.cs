@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Primitives;
@@ -8,7 +9,7 @@ using Ent.Consent.AspNetCore.Guardians;
 
 namespace Ent.Consent.Widget;
 
-/// <summary>The widget's own responses: its assets and its two stand-alone pages.</summary>
+/// <summary>The widget's own responses: its assets, its stand-alone pages and the dialog the script fetches.</summary>
 internal static class WidgetEndpoints
 {
     public static Task WriteAssetAsync(HttpContext context, WidgetAsset asset)
@@ -44,9 +45,21 @@ internal static class WidgetEndpoints
     {
         var widget = context.RequestServices.GetRequiredService<ConsentWidget>();
         var back = LocalUrl.OrRoot(context.Request.Query["returnUrl"]);
-        var request = widget.CreateRequest(context, returnUrl: back);
+        var request = widget.CreateRequest(context, returnUrl: back, culture: PageLanguage(context));
         var body = WidgetRenderer.Preferences(request, 1);
         return WriteHtmlAsync(context, WidgetRenderer.Document(request, request.Text(request.Policy.Texts.PreferencesTitle), body, back));
+    }
+
+    /// <summary>
+    /// The preference centre's <c>&lt;dialog&gt;</c> alone, which the script inserts and opens: pages no longer carry it.
+    /// Its forms carry an antiforgery token (and the cookie goes out with this response when the visitor has none).
+    /// </summary>
+    public static Task WriteDialogAsync(HttpContext context)
+    {
+        var widget = context.RequestServices.GetRequiredService<ConsentWidget>();
+        var html = widget.RenderDialog(context, LocalUrl.OrRoot(context.Request.Query["returnUrl"]), PageLanguage(context));
+        context.Response.Headers.XContentTypeOptions = "nosniff";
+        return WriteHtmlAsync(context, html);
     }
 
     public static Task WriteCookiePageAsync(HttpContext context)
@@ -90,6 +103,28 @@ internal static class WidgetEndpoints
         var request = widget.CreateRequest(context, returnUrl: ConsentWidget.CurrentUrl(context));
         var body = WidgetRenderer.GuardianPage(request, overview, 1);
         await WriteHtmlAsync(context, WidgetRenderer.Document(request, request.Text(policy.Texts.GuardianPageTitle), body, back)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The language of the page the script came from (<c>lang</c>: its widget's language), so the dialog speaks it
+    /// whatever gave the page its culture (a query string, a route); null when absent or not a culture.
+    /// </summary>
+    private static CultureInfo? PageLanguage(HttpContext context)
+    {
+        var lang = context.Request.Query["lang"].ToString();
+        if (lang.Length is 0 or > 35)
+        {
+            return null;
+        }
+
+        try
+        {
+            return CultureInfo.GetCultureInfo(lang, predefinedOnly: true);
+        }
+        catch (CultureNotFoundException)
+        {
+            return null;
+        }
     }
 
     private static Task WriteHtmlAsync(HttpContext context, string html)

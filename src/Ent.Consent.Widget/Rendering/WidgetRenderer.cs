@@ -78,7 +78,10 @@ internal static class WidgetRenderer
         return html.ToString();
     }
 
-    /// <summary>The preference centre inside a closed <c>&lt;dialog&gt;</c>, opened by the script.</summary>
+    /// <summary>
+    /// The preference centre inside a closed <c>&lt;dialog&gt;</c>: served by <c>GET {prefix}/dialog</c>, which the script
+    /// fetches and opens when asked, so pages do not carry it.
+    /// </summary>
     public static string PreferencesDialog(WidgetRequest request)
     {
         var html = new StringBuilder(8192);
@@ -209,12 +212,24 @@ internal static class WidgetRenderer
         }
 
         // Without script this form grants the one service and comes back; the script posts the same choice itself.
-        html.Append("<form method=\"post\" action=\"").Append(Encode(request.ConsentUrl)).Append("\">");
-        HiddenFields(html, request);
-        html.Append("<input type=\"hidden\" name=\"" + ConsentHttpNames.Decide + "\" value=\"").Append(Encode(service.Id)).Append("\">")
-            .Append("<input type=\"hidden\" name=\"" + ConsentHttpNames.Grant + "\" value=\"").Append(Encode(service.Id)).Append("\">")
-            .Append("<button type=\"submit\" class=\"ec-btn\" name=\"" + ConsentHttpNames.Action + "\" value=\"" + ConsentHttpNames.Save + "\" data-ent-consent-allow=\"")
-            .Append(Encode(service.Id)).Append("\">").Append(Encode(Fill(request.Text(texts.AllowService), request, service))).Append("</button></form>");
+        if (request.AntiforgeryToken.Length > 0)
+        {
+            html.Append("<form method=\"post\" action=\"").Append(Encode(request.ConsentUrl)).Append("\">");
+            HiddenFields(html, request);
+            html.Append("<input type=\"hidden\" name=\"" + ConsentHttpNames.Decide + "\" value=\"").Append(Encode(service.Id)).Append("\">")
+                .Append("<input type=\"hidden\" name=\"" + ConsentHttpNames.Grant + "\" value=\"").Append(Encode(service.Id)).Append("\">")
+                .Append("<button type=\"submit\" class=\"ec-btn\" name=\"" + ConsentHttpNames.Action + "\" value=\"" + ConsentHttpNames.Save + "\" data-ent-consent-allow=\"");
+        }
+        else
+        {
+            // No token could be stored (a page already streaming, a visitor without the antiforgery cookie): without
+            // script the button leads to the preferences page, where the service is one tick away.
+            html.Append("<form method=\"get\" action=\"").Append(Encode(request.PreferencesUrl)).Append("\">")
+                .Append("<input type=\"hidden\" name=\"" + ConsentHttpNames.ReturnUrl + "\" value=\"").Append(Encode(request.ReturnUrl)).Append("\">")
+                .Append("<button type=\"submit\" class=\"ec-btn\" data-ent-consent-allow=\"");
+        }
+
+        html.Append(Encode(service.Id)).Append("\">").Append(Encode(Fill(request.Text(texts.AllowService), request, service))).Append("</button></form>");
         html.Append("<p class=\"ec-more\"><a href=\"").Append(Encode(request.PreferencesUrl + "?" + ConsentHttpNames.ReturnUrl + "=" + Uri.EscapeDataString(request.ReturnUrl)))
             .Append("\">").Append(Encode(request.Text(texts.ReviewChoices))).Append("</a></p>");
         html.Append("</div>");
@@ -364,6 +379,8 @@ internal static class WidgetRenderer
         return new WidgetConfig
         {
             Endpoint = request.ConsentUrl,
+            Dialog = request.ConsentUrl + "/dialog",
+            Preferences = request.PreferencesUrl,
             Antiforgery = new WidgetAntiforgery { Field = request.AntiforgeryFieldName, Header = request.AntiforgeryHeaderName },
             Wire = Wire,
             State = State(request),

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Ent.Consent.Widget;
 
 /// <summary>
-/// The banner and preferences dialog, and the guard's and script's data blocks, rendered once per set of inputs that
+/// The banner, the preferences dialog, and the guard's and script's data blocks, rendered once per set of inputs that
 /// shape them, with the per-request values (antiforgery token, return URL, cookie page URL; allowed list, deadline,
 /// state, reload list) spliced in. The output is byte for byte what <see cref="WidgetRenderer"/> writes: a template is
 /// the renderer's own output cut where the request's values go.
@@ -31,18 +31,25 @@ internal static class WidgetTemplates
         CookiePageUrl = 'c',
     }
 
-    /// <summary>What the banner and dialog HTML depends on besides the policy and the spliced values.</summary>
-    private readonly record struct BannerKey(string Culture, ConsentWidgetTheme Theme, string ConsentUrl, string FieldName, bool Pending, bool FollowsAccount, string Allowed);
+    /// <summary>What the banner or dialog HTML depends on besides the policy and the spliced values.</summary>
+    private readonly record struct BannerKey(bool Dialog, string Culture, ConsentWidgetTheme Theme, string ConsentUrl, string FieldName, bool Pending, bool FollowsAccount, string Allowed);
 
-    /// <summary><see cref="WidgetRenderer.Banner"/> followed by <see cref="WidgetRenderer.PreferencesDialog"/>.</summary>
-    public static string BannerAndDialog(WidgetRequest request)
+    /// <summary><see cref="WidgetRenderer.Banner"/>: the first layer, in every page while a choice is pending.</summary>
+    public static string Banner(WidgetRequest request) => Render(request, dialog: false);
+
+    /// <summary><see cref="WidgetRenderer.PreferencesDialog"/>: the dialog <c>GET {prefix}/dialog</c> serves.</summary>
+    public static string Dialog(WidgetRequest request) => Render(request, dialog: true);
+
+    private static string Render(WidgetRequest request, bool dialog)
     {
-        var key = new BannerKey(request.Culture.Name, request.Theme, request.ConsentUrl, request.AntiforgeryFieldName, request.Pending, request.FollowsAccount, AllowedFlags(request));
+        // The banner does not show the toggles: one template per culture and path whatever the choice.
+        var key = new BannerKey(dialog, request.Culture.Name, request.Theme, request.ConsentUrl, request.AntiforgeryFieldName, request.Pending, request.FollowsAccount,
+            dialog ? AllowedFlags(request) : request.ShowsJointConsentNotice ? "m" : "-");
         var templates = Banners.GetValue(request.Policy, static _ => new ConcurrentDictionary<BannerKey, Template>());
         if (!templates.TryGetValue(key, out var template))
         {
             var marked = request.WithValues(Marker + (char)Slot.Token, Marker + (char)Slot.ReturnUrl, Marker + (char)Slot.CookiePageUrl);
-            template = Template.Parse(WidgetRenderer.Banner(marked) + WidgetRenderer.PreferencesDialog(marked));
+            template = Template.Parse(dialog ? WidgetRenderer.PreferencesDialog(marked) : WidgetRenderer.Banner(marked));
             if (templates.Count >= MaxPerPolicy)
             {
                 templates.Clear();

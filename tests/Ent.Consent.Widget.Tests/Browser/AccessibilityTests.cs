@@ -40,6 +40,20 @@ public sealed class AccessibilityTests(WidgetSite site)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task Preference_centre_fetched_from_the_manage_button_has_no_axe_violations()
+    {
+        var page = await site.NewPageAsync();
+        await page.GotoAsync(site.PortalUrl);
+        await page.ClickAsync("[data-ent-consent-banner] [data-ent-consent-action=refuse-all]");
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#ent-consent-preferences")).ToHaveCountAsync(0);
+        await page.ClickAsync("footer [data-ent-consent-action=open]");
+        await Assertions.Expect(page.Locator("#ent-consent-preferences")).ToBeVisibleAsync();
+        AssertNoViolations(await page.RunAxe());
+        await page.Context.CloseAsync();
+    }
+
     [Theory]
     [InlineData("/consent/cookies")]
     [InlineData("/consent/preferences?returnUrl=%2F")]

@@ -40,6 +40,8 @@ public sealed class ConsentFlowTests(WidgetSite site)
         await page.Keyboard.PressAsync("Escape");
         await page.Mouse.WheelAsync(0, 2000);
         await page.ClickAsync("[data-ent-consent-banner] [data-ent-consent-action=customize]");
+        // The dialog is fetched when opened: Escape once it is there.
+        await Assertions.Expect(page.Locator(Dialog)).ToBeVisibleAsync();
         await page.Keyboard.PressAsync("Escape");
         await Assertions.Expect(page.Locator(Dialog)).ToBeHiddenAsync();
         await page.ReloadAsync();
@@ -265,6 +267,7 @@ public sealed class ConsentFlowTests(WidgetSite site)
         }
 
         await page.ClickAsync($"{Banner} [data-ent-consent-action=customize]");
+        await Assertions.Expect(page.Locator(Dialog)).ToBeVisibleAsync();
         var dialog = await page.Locator(Dialog).BoundingBoxAsync();
         Assert.NotNull(dialog);
         Assert.True(dialog.X >= 0 && dialog.X + dialog.Width <= width);
@@ -280,6 +283,7 @@ public sealed class ConsentFlowTests(WidgetSite site)
         var page = await site.NewPageAsync(new BrowserNewContextOptions { ReducedMotion = motion });
         await page.GotoAsync(site.PortalUrl);
         await page.ClickAsync($"{Banner} [data-ent-consent-action=customize]");
+        await Assertions.Expect(page.Locator(Dialog)).ToBeVisibleAsync();
         Assert.Equal(animation, await page.EvaluateAsync<string>("() => getComputedStyle(document.getElementById('ent-consent-preferences')).animationName"));
         await page.Context.CloseAsync();
     }

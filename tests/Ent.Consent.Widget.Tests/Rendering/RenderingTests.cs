@@ -223,6 +223,19 @@ public sealed class RenderingTests
     }
 
     [Fact]
+    public void A_placeholder_without_a_token_leads_to_the_preferences_page_instead_of_posting()
+    {
+        // Rendered when no token can be stored (a gateway page already streaming to a visitor without the cookie).
+        var request = Renderings.Request(Policy, "en");
+        var html = WidgetRenderer.Placeholder(request.WithValues(string.Empty, request.ReturnUrl, request.CookiePageUrl), "youtube");
+
+        Assert.DoesNotContain("method=\"post\"", html);
+        Assert.DoesNotContain("__RequestVerificationToken", html);
+        Assert.Contains("<form method=\"get\" action=\"/consent/preferences\"><input type=\"hidden\" name=\"returnUrl\" value=\"/cours?id=4\">", html);
+        Assert.Contains("data-ent-consent-allow=\"youtube\">Allow YouTube</button></form>", html);
+    }
+
+    [Fact]
     public void No_placeholder_for_an_allowed_service_and_an_error_for_an_unknown_one()
     {
         var state = Renderings.Choice(Policy, ("youtube", ConsentDecision.Granted));

@@ -18,7 +18,7 @@ public sealed class WidgetTemplateTests
     {
         for (var i = 0; i < 2; i++)
         {
-            var html = WidgetTemplates.BannerAndDialog(Renderings.Request(Policy, culture));
+            var html = BannerAndDialog(Renderings.Request(Policy, culture));
             var dialog = html.IndexOf("<dialog", StringComparison.Ordinal);
             Snapshot.Match($"banner.{culture}", html[..dialog]);
             Snapshot.Match($"preferences.{culture}", html[dialog..]);
@@ -31,7 +31,7 @@ public sealed class WidgetTemplateTests
         var state = Renderings.Choice(Policy, ("youtube", ConsentDecision.Granted), ("matomo-exempt", ConsentDecision.Denied), ("dailymotion", ConsentDecision.Denied));
         for (var i = 0; i < 2; i++)
         {
-            Snapshot.Match("preferences.with-choice", WidgetTemplates.BannerAndDialog(Renderings.Request(Policy, "fr-FR", state)));
+            Snapshot.Match("preferences.with-choice", BannerAndDialog(Renderings.Request(Policy, "fr-FR", state)));
         }
     }
 
@@ -45,13 +45,13 @@ public sealed class WidgetTemplateTests
         var changed = Variants[change](baseline);
 
         // Both stored, in both orders: neither may come back for the other.
-        var first = WidgetTemplates.BannerAndDialog(baseline);
-        var second = WidgetTemplates.BannerAndDialog(changed);
+        var first = BannerAndDialog(baseline);
+        var second = BannerAndDialog(changed);
         Assert.Equal(Fresh(baseline), first);
         Assert.Equal(Fresh(changed), second);
         Assert.NotEqual(first, second);
-        Assert.Equal(Fresh(baseline), WidgetTemplates.BannerAndDialog(baseline));
-        Assert.Equal(Fresh(changed), WidgetTemplates.BannerAndDialog(changed));
+        Assert.Equal(Fresh(baseline), BannerAndDialog(baseline));
+        Assert.Equal(Fresh(changed), BannerAndDialog(changed));
     }
 
     [Fact]
@@ -91,11 +91,11 @@ public sealed class WidgetTemplateTests
             CookiePageUrl = baseline.CookiePageUrl,
         };
 
-        var adultHtml = WidgetTemplates.BannerAndDialog(adult);
-        var minorHtml = WidgetTemplates.BannerAndDialog(minor);
+        var adultHtml = BannerAndDialog(adult);
+        var minorHtml = BannerAndDialog(minor);
 
         Assert.Equal(Fresh(minor), minorHtml);
-        Assert.Equal(Fresh(adult), WidgetTemplates.BannerAndDialog(adult));
+        Assert.Equal(Fresh(adult), BannerAndDialog(adult));
         Assert.Contains("data-ent-consent-minor", minorHtml, StringComparison.Ordinal);
         Assert.Contains("data-ent-consent-waiting=\"youtube\"", minorHtml, StringComparison.Ordinal);
         Assert.Contains(WidgetRenderer.Encode(policy.Texts.WaitingForParent.Resolve(baseline.Culture)), minorHtml, StringComparison.Ordinal);
@@ -109,7 +109,7 @@ public sealed class WidgetTemplateTests
     public void Values_with_markup_are_encoded_where_they_are_spliced()
     {
         var request = Renderings.Request(Policy).WithValues("a\"b<c>", "/x?a=1&b=\"2\"", "/cookies?r=<x>");
-        var html = WidgetTemplates.BannerAndDialog(request);
+        var html = BannerAndDialog(request);
         Assert.Equal(Fresh(request), html);
         Assert.DoesNotContain("<x>", html, StringComparison.Ordinal);
         Assert.Contains("a&quot;b&lt;c&gt;", html, StringComparison.Ordinal);
@@ -119,8 +119,8 @@ public sealed class WidgetTemplateTests
     public void A_replaced_policy_gets_its_own_html()
     {
         var other = TestPolicies.Portal(options => options.Texts.BannerTitle = new("Un autre titre", "Another title"));
-        var before = WidgetTemplates.BannerAndDialog(Renderings.Request(Policy));
-        var after = WidgetTemplates.BannerAndDialog(Renderings.Request(other));
+        var before = BannerAndDialog(Renderings.Request(Policy));
+        var after = BannerAndDialog(Renderings.Request(other));
         Assert.Contains("Un autre titre", after, StringComparison.Ordinal);
         Assert.DoesNotContain("Un autre titre", before, StringComparison.Ordinal);
         Assert.Equal(Fresh(Renderings.Request(other)), after);
@@ -210,6 +210,9 @@ public sealed class WidgetTemplateTests
         ["return url"] = r => r.WithValues(r.AntiforgeryToken, "/notes?eleve=7", r.CookiePageUrl),
         ["cookie page url"] = r => r.WithValues(r.AntiforgeryToken, r.ReturnUrl, "/consent/cookies?returnUrl=%2Fnotes"),
     };
+
+    // Both stored templates, the banner's (in pages) and the dialog's (GET {prefix}/dialog), against fresh renderings.
+    private static string BannerAndDialog(WidgetRequest request) => WidgetTemplates.Banner(request) + WidgetTemplates.Dialog(request);
 
     private static string Fresh(WidgetRequest request) => WidgetRenderer.Banner(request) + WidgetRenderer.PreferencesDialog(request);
 
