@@ -199,6 +199,34 @@ public sealed class PortalBehindGateway : IAsyncDisposable
         return await response.Content.ReadAsStringAsync();
     }
 
+    /// <summary>
+    /// The consent cookie (<c>ent_consent=…</c>) of a visitor who refused everything through the banner's no-JS form
+    /// on the page at <paramref name="path"/>: what a returning visitor's browser then sends.
+    /// </summary>
+    public async Task<string> RefuseAllAsync(string path = "/")
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.TryAddWithoutValidation("Accept", "text/html");
+        using var first = await Client.SendAsync(request);
+        var html = await first.Content.ReadAsStringAsync();
+        var token = System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var antiforgery = first.Headers.GetValues("Set-Cookie").Single(static c => c.StartsWith(".AspNetCore.Antiforgery.", StringComparison.Ordinal)).Split(';')[0];
+        return await RefuseAllAsync(Client, token, antiforgery);
+    }
+
+    /// <summary>Posts the banner's refuse-all form with <paramref name="token"/> and its cookie; returns the consent cookie.</summary>
+    public static async Task<string> RefuseAllAsync(HttpClient client, string token, string antiforgery)
+    {
+        using var post = new HttpRequestMessage(HttpMethod.Post, GatewayServer.Prefix)
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["action"] = "refuse-all", ["returnUrl"] = "/" }),
+        };
+        post.Headers.TryAddWithoutValidation("Cookie", antiforgery);
+        using var answer = await client.SendAsync(post);
+        Assert.Equal(System.Net.HttpStatusCode.SeeOther, answer.StatusCode);
+        return answer.Headers.GetValues("Set-Cookie").Single(static c => c.StartsWith("ent_consent=", StringComparison.Ordinal)).Split(';')[0];
+    }
+
     /// <summary>Takes the portal down while the gateway keeps running.</summary>
     public async Task StopPortalAsync()
     {

@@ -67,6 +67,8 @@ internal sealed class HtmlResponseTransform
         response.Headers.Remove(HeaderNames.ETag);
         response.Headers.Remove(HeaderNames.AcceptRanges);
         response.Headers.Remove(HeaderNames.ContentMD5);
+        // The page now carries this visitor's consent state and a nonce of its own: no shared cache may serve it to others.
+        response.Headers.CacheControl = PrivateCacheControl.From(response.Headers.CacheControl);
         context.SuppressResponseBody = true;
 
         var injector = new HtmlInjector(parts, blocker, _options.MaxTagBytes, _logger, policy => ContentSecurityPolicyExtender.Extend(policy, nonce, origin, _prefix));
