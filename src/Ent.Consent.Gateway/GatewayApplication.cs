@@ -232,7 +232,10 @@ public static class GatewayApplication
             app.UseForwardedHeaders(forwarded);
         }
 
-        app.UseRequestLocalization();
+        // Only what the gateway serves itself needs the request's culture before the endpoint runs; a proxied page
+        // gets it when the widget is injected (HtmlResponseTransform), and other proxied responses never need it.
+        var prefix = gateway.PathPrefix;
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase), static branch => branch.UseRequestLocalization());
         // In front of the proxy: the Set-Cookie headers YARP copies from the portal are decided when the response
         // starts, like any other, and the request-side sweep expires what the browser should no longer keep.
         app.UseEntConsent();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Localization;
 
 namespace Ent.Consent.AspNetCore.Proofs;
 
@@ -10,7 +11,9 @@ internal static class ProofDraftFactory
 {
     public static ConsentProofDraft Create(HttpContext context, ConsentState state, ConsentPolicy policy, string? tenant, string? subjectKey, bool recordIpPrefix, string? aboutSubjectKey = null)
     {
-        var culture = CultureInfo.CurrentUICulture;
+        // The language the widget spoke (it reads the same feature first), even where the culture was resolved
+        // outside this request's flow.
+        var culture = context.Features.Get<IRequestCultureFeature>()?.RequestCulture.UICulture ?? CultureInfo.CurrentUICulture;
         if (string.IsNullOrEmpty(culture.Name))
         {
             culture = CultureInfo.GetCultureInfo(LocalizedText.DefaultCulture);

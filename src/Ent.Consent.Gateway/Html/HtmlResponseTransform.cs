@@ -3,7 +3,9 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using Ent.Consent.AspNetCore;
 using Ent.Consent.Widget;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -28,14 +30,18 @@ internal sealed class HtmlResponseTransform
     private readonly GatewayOptions _options;
     private readonly string _prefix;
     private readonly ILogger _logger;
+    private readonly RequestDelegate _localize;
 
-    public HtmlResponseTransform(IConsentWidget widget, GatewayRules rules, IOptions<GatewayOptions> options, ILogger<HtmlResponseTransform> logger)
+    public HtmlResponseTransform(IConsentWidget widget, GatewayRules rules, IOptions<GatewayOptions> options, IOptions<RequestLocalizationOptions> localization, ILoggerFactory loggerFactory)
     {
         _widget = widget;
         _rules = rules;
         _options = options.Value;
         _prefix = _options.PathPrefix;
-        _logger = logger;
+        _logger = loggerFactory.CreateLogger<HtmlResponseTransform>();
+        // ASP.NET Core's own request localization with nothing after it: it leaves the request's culture as a feature,
+        // which the widget reads. Run here, for the pages that get the widget, rather than on every proxied request.
+        _localize = new RequestLocalizationMiddleware(static _ => Task.CompletedTask, localization, loggerFactory).Invoke;
     }
 
     public async ValueTask ApplyAsync(ResponseTransformContext context)
@@ -46,6 +52,11 @@ internal sealed class HtmlResponseTransform
         if (upstream is null || !IsInjectable(http, upstream, out var coding, out var charset))
         {
             return;
+        }
+
+        if (http.Features.Get<IRequestCultureFeature>() is null)
+        {
+            await _localize(http).ConfigureAwait(false);
         }
 
         var nonce = GatewayNonce.Create(http);
