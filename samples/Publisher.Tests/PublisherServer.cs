@@ -69,11 +69,21 @@ public sealed partial class Visitor : IDisposable
         return response;
     }
 
-    /// <summary>Posts a choice as the widget's script does: JSON, same origin, antiforgery token from the page.</summary>
+    /// <summary>
+    /// Posts a choice as the widget's script does: JSON, same origin, antiforgery token from the page or, on a
+    /// returning visitor's page (which carries none), from the preference dialog the script fetches.
+    /// </summary>
     public async Task<HttpResponseMessage> ChooseAsync(string json)
     {
         var token = AntiforgeryToken().Match(LastPage);
-        Assert.True(token.Success, "the page carries the widget's antiforgery token");
+        if (!token.Success)
+        {
+            using var dialog = await SendAsync(new HttpRequestMessage(HttpMethod.Get, "/consent/dialog?returnUrl=%2F"));
+            Assert.Equal(HttpStatusCode.OK, dialog.StatusCode);
+            token = AntiforgeryToken().Match(await dialog.Content.ReadAsStringAsync());
+        }
+
+        Assert.True(token.Success, "the page or the dialog carries the widget's antiforgery token");
         var request = new HttpRequestMessage(HttpMethod.Post, "/consent") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
         request.Headers.Add("Origin", Address.GetLeftPart(UriPartial.Authority));
         request.Headers.Add("RequestVerificationToken", WebUtility.HtmlDecode(token.Groups[1].Value));
