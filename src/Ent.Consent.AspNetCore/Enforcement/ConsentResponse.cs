@@ -53,14 +53,14 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
     private StringValues _requestCookies;
 
     // The last request's Cookie header on this connection. Kestrel hands the very same string again when a browser
-    // sends the same cookies on a kept-alive connection: the consent read from it, and a sweep that found nothing to
-    // expire for that consent, then hold as they are.
+    // sends the same cookies on a kept-alive connection: the consent read from it, a sweep that found nothing to
+    // expire for that consent, and the audience deposit verified in it (under that name) then hold as they are.
+    // All are forgotten when the string changes.
     private string? _lastCookieHeader;
     private ConsentSnapshot? _lastCookieConsent;
     private ConsentSnapshot? _lastSweptClean;
-    private string? _lastDepositHeader;
+    private DateTimeOffset? _lastDeposit;
     private string? _lastDepositName;
-    private DateTimeOffset _lastDeposit;
 
     public ConsentResponse(ConsentRuntime runtime)
     {
@@ -104,6 +104,7 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
             _lastCookieHeader = header;
             _lastCookieConsent = null;
             _lastSweptClean = null;
+            _lastDeposit = null;
         }
 
         // Starts the request's one reading of the clock (see Now), if the read needs it.
@@ -633,19 +634,18 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
         }
 
         var name = _snapshot.DepositCookieName;
-        if (_lastCookieHeader is not null && ReferenceEquals(_lastDepositHeader, _lastCookieHeader) && string.Equals(_lastDepositName, name, StringComparison.Ordinal)
-            && AudienceDepositCookie.IsCurrent(_lastDeposit, now))
+        if (_lastDeposit is { } verified && string.Equals(_lastDepositName, name, StringComparison.Ordinal) && AudienceDepositCookie.IsCurrent(verified, now))
         {
             // The same Cookie string as a request before on this connection: its deposit cookie was verified then.
-            _firstDeposit = _lastDeposit;
-            return _lastDeposit;
+            _firstDeposit = verified;
+            return verified;
         }
 
         var value = RequestCookieReader.Find(_requestCookies, name);
         if (!value.IsEmpty && TryReadDeposit(value, now, out var first))
         {
             _firstDeposit = first;
-            (_lastDepositHeader, _lastDepositName, _lastDeposit) = (_lastCookieHeader, name, first);
+            (_lastDeposit, _lastDepositName) = (first, name);
             return first;
         }
 
