@@ -5,6 +5,7 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Ent.Consent.AspNetCore;
+using Ent.Consent.Benchmarks.Shared;
 using Ent.Consent.Gateway;
 using Ent.Consent.Gateway.Html;
 using Microsoft.AspNetCore.Builder;
@@ -33,13 +34,13 @@ public class GatewayPageBenchmarks
     private const string Static = "2. 20 KB stylesheet";
     private const string Injector = "3. injector alone (20 KB page, 16 KB chunks)";
 
-    private static readonly byte[] Page = Encoding.UTF8.GetBytes(LoadPage());
+    private static readonly byte[] Page = GatewayLoadContent.Page();
 
     // The antiforgery service keeps its tokens in a feature of its own (internal), which InProcessServer's reused
     // feature collection would otherwise carry from one request to the next: no token would be made after the first.
     private static readonly Type AntiforgeryFeature = typeof(Microsoft.AspNetCore.Antiforgery.IAntiforgery).Assembly
         .GetType("Microsoft.AspNetCore.Antiforgery.IAntiforgeryFeature", throwOnError: true)!;
-    private static readonly byte[] Css = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(".portal-block{margin:0 0 1rem;padding:.5rem;color:#1e1e1e}\n", 20 * 1024 / 58)));
+    private static readonly byte[] Css = GatewayLoadContent.Stylesheet();
 
     private InProcessServer _htmlCopy = null!;
     private InProcessServer _htmlGateway = null!;
@@ -186,23 +187,5 @@ public class GatewayPageBenchmarks
         {
             throw new InvalidOperationException($"The gateway scenario is not what it says (injected {injected}).");
         }
-    }
-
-    // The load run's page (benchmarks/Ent.Consent.GatewayLoad): a head with a script and a stylesheet, news items.
-    private static string LoadPage()
-    {
-        var html = new StringBuilder(21 * 1024);
-        html.Append("<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Actualités - ENT</title>")
-            .Append("<link rel=\"stylesheet\" href=\"/static.css\"><script src=\"/app.js\" defer></script></head><body>")
-            .Append("<header><nav><a href=\"/\">Accueil</a> <a href=\"/cahier-de-textes\">Cahier de textes</a></nav></header><main>");
-        var item = 0;
-        while (html.Length < 20 * 1024 - 200)
-        {
-            html.Append("<article class=\"portal-block\"><h2>Actualité ").Append(item++)
-                .Append("</h2><p>Les conseils de classe du deuxième trimestre auront lieu la semaine prochaine ; les horaires sont affichés au CDI.</p></article>");
-        }
-
-        html.Append("</main><footer><p>Lycée Exemple</p></footer></body></html>");
-        return html.ToString();
     }
 }
