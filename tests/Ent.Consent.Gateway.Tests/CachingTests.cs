@@ -15,6 +15,7 @@ public sealed class CachingTests
     [InlineData("public, max-age=600, s-maxage=3600", "private, max-age=600")]
     [InlineData("max-age=60, proxy-revalidate", "private, max-age=60")]
     [InlineData("private=\"Set-Cookie\", max-age=60", "private, max-age=60")]
+    [InlineData("private=\"Set-Cookie, X-Id\", max-age=60", "private, max-age=60")]
     [InlineData("private, max-age=60", "private, max-age=60")]
     [InlineData("no-store", "no-store")]
     [InlineData("no-cache, must-revalidate", "private, no-cache, must-revalidate")]

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
 
 namespace Ent.Consent.Gateway.Html;
 
@@ -11,32 +12,36 @@ internal static class PrivateCacheControl
 {
     public static StringValues From(StringValues upstream)
     {
-        List<string>? kept = null;
-        var isPrivate = false;
-        foreach (var header in upstream)
+        // ASP.NET Core's parser of the directive list (quoted values may hold commas: private="Set-Cookie, X-Id").
+        if (!NameValueHeaderValue.TryParseList(upstream, out var directives))
         {
-            foreach (var part in (header ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                var equals = part.IndexOf('=', StringComparison.Ordinal);
-                var name = (equals < 0 ? part : part[..equals]).Trim();
-                if (name.Equals("public", StringComparison.OrdinalIgnoreCase) || name.Equals("s-maxage", StringComparison.OrdinalIgnoreCase)
-                    || name.Equals("proxy-revalidate", StringComparison.OrdinalIgnoreCase)
-                    || (name.Equals("private", StringComparison.OrdinalIgnoreCase) && equals >= 0))
-                {
-                    // For shared caches only, or a private="field" that would still let them store the page.
-                    continue;
-                }
+            // Unreadable: nothing of it can be kept with certainty, and the page must stay out of shared caches.
+            return "private";
+        }
 
-                isPrivate |= equals < 0 && (name.Equals("private", StringComparison.OrdinalIgnoreCase) || name.Equals("no-store", StringComparison.OrdinalIgnoreCase));
-                (kept ??= []).Add(part);
+        var kept = new List<string>(directives.Count + 1);
+        var isPrivate = false;
+        foreach (var directive in directives)
+        {
+            var name = directive.Name.Value ?? string.Empty;
+            var hasValue = directive.Value.HasValue;
+            if (name.Equals("public", StringComparison.OrdinalIgnoreCase) || name.Equals("s-maxage", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("proxy-revalidate", StringComparison.OrdinalIgnoreCase)
+                || (name.Equals("private", StringComparison.OrdinalIgnoreCase) && hasValue))
+            {
+                // For shared caches only, or a private="field" that would still let them store the page.
+                continue;
             }
+
+            isPrivate |= !hasValue && (name.Equals("private", StringComparison.OrdinalIgnoreCase) || name.Equals("no-store", StringComparison.OrdinalIgnoreCase));
+            kept.Add(directive.ToString());
         }
 
         if (!isPrivate)
         {
-            (kept ??= []).Insert(0, "private");
+            kept.Insert(0, "private");
         }
 
-        return string.Join(", ", kept!);
+        return string.Join(", ", kept);
     }
 }
