@@ -36,10 +36,24 @@ public sealed class ScanAnalyzerTests
         Assert.Contains(report.Violations, static v => v.Rule == ScanAnalyzer.ExemptLifetime && v.Name == "ent_audience");
     }
 
-    private static ScanReport Analyze(DateTimeOffset expires, TimeSpan clockShift)
+    [Fact]
+    public void A_site_whose_Date_header_lags_gets_that_lag_as_slack_and_a_warning_but_400_days_stay_a_violation()
+    {
+        // The browser counts Expires from the Date header: one 100 s behind lengthens a correctly capped cookie by 100 s.
+        var capped = Analyze(ObservedAt.AddMonths(13).AddSeconds(91), clockShift: TimeSpan.Zero, dateLag: TimeSpan.FromSeconds(100));
+        var careless = Analyze(ObservedAt.AddDays(400), clockShift: TimeSpan.Zero, dateLag: TimeSpan.FromSeconds(100));
+
+        Assert.DoesNotContain(capped.Violations, static v => v.Rule == ScanAnalyzer.ExemptLifetime);
+        Assert.Contains(capped.Warnings, static w => w.Contains("Date header lagged the machine's clock by up to 100 s", StringComparison.Ordinal));
+        var violation = Assert.Single(careless.Violations, static v => v.Rule == ScanAnalyzer.ExemptLifetime);
+        Assert.Contains("seen at 2026-12-01T02:58:42Z", violation.Message, StringComparison.Ordinal);
+        Assert.Contains("it may expire at 2028-01-01T02:58:42Z at the latest (160 s allowed for clocks)", violation.Message, StringComparison.Ordinal);
+    }
+
+    private static ScanReport Analyze(DateTimeOffset expires, TimeSpan clockShift, TimeSpan dateLag = default)
     {
         var cookie = new ObservedCookie("ent_audience", "127.0.0.1", "/", expires, HttpOnly: true, Secure: false, ObservedAt);
-        var pass = new PassObservation(ScanPass.RefuseAll, ["http://127.0.0.1/"], "ent-consent", [cookie], [], [], clockShift);
+        var pass = new PassObservation(ScanPass.RefuseAll, ["http://127.0.0.1/"], "ent-consent", [cookie], [], [], clockShift, dateLag);
         return ScanAnalyzer.Analyze(new Uri("http://127.0.0.1/"), ObservedAt, "appsettings.json", Policy, [pass]);
     }
 }

@@ -16,6 +16,7 @@ internal static class ScanAnalyzer
     // Date header: a minute covers that.
     private static readonly TimeSpan LifetimeSlack = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan ClockShiftWorthSaying = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan DateLagWorthSaying = TimeSpan.FromSeconds(5);
 
     public static ScanReport Analyze(Uri site, DateTimeOffset scannedAt, string policyName, ConsentPolicy policy, IReadOnlyList<PassObservation> passes)
     {
@@ -37,8 +38,13 @@ internal static class ScanAnalyzer
             warnings.Add($"Pass {Wire(pass.Pass)}: the machine's clock moved by {pass.ClockShift.TotalSeconds:0} s against its monotonic clock during the pass; cookie lifetimes were judged with that much more slack.");
         }
 
+        foreach (var pass in passes.Where(static p => p.ServerDateLag >= DateLagWorthSaying))
+        {
+            warnings.Add($"Pass {Wire(pass.Pass)}: the site's Date header lagged the machine's clock by up to {pass.ServerDateLag.TotalSeconds:0} s; browsers lengthen cookie lifetimes by that lag, so they were judged with that much more slack.");
+        }
+
         // Cookies: one finding per name and domain, with every pass that saw it.
-        foreach (var group in passes.SelectMany(static p => p.Cookies.Select(c => (p.Pass, Cookie: c, Slack: LifetimeSlack + p.ClockShift.Duration()))).GroupBy(static x => (x.Cookie.Name, x.Cookie.Domain)))
+        foreach (var group in passes.SelectMany(static p => p.Cookies.Select(c => (p.Pass, Cookie: c, Slack: LifetimeSlack + p.ClockShift.Duration() + (p.ServerDateLag > TimeSpan.Zero ? p.ServerDateLag : TimeSpan.Zero)))).GroupBy(static x => (x.Cookie.Name, x.Cookie.Domain)))
         {
             var (name, domain) = group.Key;
             var classification = policy.Classifier.Classify(name, domain.TrimStart('.'));
@@ -58,7 +64,7 @@ internal static class ScanAnalyzer
                     if (observed.Expires is { } e && e > deadline + slack)
                     {
                         violations.Add(new ScanViolation(ExemptLifetime, "cookie", name, pass,
-                            $"Exempt audience cookie '{name}' expires {e:yyyy-MM-dd} ({days} days), past the 13-month cap ({RegulatoryDurations.ExemptAudienceCookieMaxLifetime}) from its deposit ({deadline:yyyy-MM-dd})."));
+                            $"Exempt audience cookie '{name}' expires {Instant(e)} ({days} days), past the 13-month cap ({RegulatoryDurations.ExemptAudienceCookieMaxLifetime}): seen at {Instant(observed.ObservedAt)}, so deposited no later, it may expire at {Instant(deadline)} at the latest ({slack.TotalSeconds:0} s allowed for clocks)."));
                         break;
                     }
                 }
@@ -86,6 +92,9 @@ internal static class ScanAnalyzer
         findings.Sort(static (a, b) => (a.Kind, a.Name).CompareTo((b.Kind, b.Name)));
         return new ScanReport(site, scannedAt, policyName, policy.Version, passes, findings, violations, warnings, DraftServices(site, findings));
     }
+
+    private static string Instant(DateTimeOffset instant)
+        => instant.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     public static string Wire(ScanPass pass) => pass switch
     {

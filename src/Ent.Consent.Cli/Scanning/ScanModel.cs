@@ -22,7 +22,9 @@ internal sealed record ObservedStorageKey(string Area, string Key, string Origin
 /// <summary>
 /// What one pass saw. <paramref name="ClockShift"/> is how far the machine's wall clock moved against its monotonic
 /// clock during the pass (a step or slew by time synchronisation): cookie lifetimes are measured from the wall clock,
-/// so they are judged with that much more slack.
+/// so they are judged with that much more slack. <paramref name="ServerDateLag"/> is the most the site's <c>Date</c>
+/// header lagged behind the machine's clock when a response arrived: a browser counts a cookie's <c>Expires</c> from
+/// that header, so a lagging one lengthens the lifetime the browser keeps by as much.
 /// </summary>
 internal sealed record PassObservation(
     ScanPass Pass,
@@ -31,7 +33,8 @@ internal sealed record PassObservation(
     IReadOnlyList<ObservedCookie> Cookies,
     IReadOnlyList<ObservedStorageKey> StorageKeys,
     IReadOnlyList<string> ThirdPartyHosts,
-    TimeSpan ClockShift = default);
+    TimeSpan ClockShift = default,
+    TimeSpan ServerDateLag = default);
 
 /// <summary>One cookie, storage key or third-party host, with what the catalogue says of it and where it was seen.</summary>
 internal sealed record ScanFinding(

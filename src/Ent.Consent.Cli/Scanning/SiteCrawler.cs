@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
@@ -83,6 +84,24 @@ internal sealed class SiteCrawler
             }
         };
 
+        // Browsers count Expires from the response's Date header: note how far behind the machine's clock it was.
+        long dateLagTicks = 0;
+        context.Response += (_, response) =>
+        {
+            if (response.Headers.TryGetValue("date", out var date)
+                && DateTimeOffset.TryParseExact(date, "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var sent))
+            {
+                var lag = (DateTimeOffset.UtcNow - sent).Ticks;
+                for (var seen = Interlocked.Read(ref dateLagTicks); lag > seen; seen = Interlocked.Read(ref dateLagTicks))
+                {
+                    if (Interlocked.CompareExchange(ref dateLagTicks, lag, seen) == seen)
+                    {
+                        break;
+                    }
+                }
+            }
+        };
+
         var page = await context.NewPageAsync();
         string? banner = null;
         if (pass != ScanPass.NoChoice)
@@ -126,7 +145,7 @@ internal sealed class SiteCrawler
         var cookies = (await context.CookiesAsync())
             .Select(c => new ObservedCookie(c.Name, c.Domain, c.Path, c.Expires > 0 ? DateTimeOffset.FromUnixTimeMilliseconds((long)(c.Expires * 1000)) : null, c.HttpOnly, c.Secure, observedAt))
             .ToList();
-        return new PassObservation(pass, visited, banner, cookies, [.. storage.OrderBy(static k => (k.Area, k.Key))], [.. hosts.Keys.Order(StringComparer.OrdinalIgnoreCase)], clockShift);
+        return new PassObservation(pass, visited, banner, cookies, [.. storage.OrderBy(static k => (k.Area, k.Key))], [.. hosts.Keys.Order(StringComparer.OrdinalIgnoreCase)], clockShift, TimeSpan.FromTicks(Interlocked.Read(ref dateLagTicks)));
     }
 
     private async Task<bool> GotoAsync(IPage page, Uri url, bool required)
