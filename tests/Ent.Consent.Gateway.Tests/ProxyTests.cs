@@ -125,6 +125,24 @@ public sealed partial class ProxyTests
         Assert.Equal("br;q=0.9,gzip;q=0.5", seen?.Replace(" ", "", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task No_trace_context_is_made_up_for_the_portal_when_nothing_collects_traces()
+    {
+        // The shipped logging settings keep ASP.NET Core's hosting from starting an Activity per request only to scope
+        // logs nobody reads; with none, HttpClient adds no traceparent either (a tracer such as OpenTelemetry still would).
+        string? traceparent = "not called";
+        await using var proxy = await PortalBehindGateway.StartAsync(app => app.MapGet("/", (HttpContext context) =>
+        {
+            traceparent = context.Request.Headers["traceparent"];
+            return Results.Text("ok");
+        }));
+
+        using var response = await proxy.Client.SendAsync(Get("/"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Null(traceparent);
+    }
+
     [Theory]
     [InlineData("application/octet-stream", null)]
     [InlineData("text/javascript", null)]

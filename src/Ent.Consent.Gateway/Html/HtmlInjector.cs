@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.Logging;
 
@@ -329,21 +330,21 @@ internal sealed class HtmlInjector
     private void StartTag(ReadOnlySpan<byte> data, int start, int end, ref int written, IBufferWriter<byte> output)
     {
         var tag = data[start..(end + 1)];
-        var name = TagName(tag[1..]);
+        var name = TagOf(tag[1..]);
         if (_head != HeadState.Done)
         {
-            if (ReferenceEquals(name, Names.Html) && _head == HeadState.None)
+            if (name == Tag.Html && _head == HeadState.None)
             {
                 return;
             }
 
-            if (ReferenceEquals(name, Names.Head) && _head == HeadState.None)
+            if (name == Tag.Head && _head == HeadState.None)
             {
                 _head = HeadState.Open;
                 return;
             }
 
-            if (ReferenceEquals(name, Names.Meta) && IsCharsetMeta(tag))
+            if (name == Tag.Meta && IsCharsetMeta(tag))
             {
                 // Stays where it is: browsers only look for it in the first 1024 bytes.
                 return;
@@ -355,7 +356,7 @@ internal sealed class HtmlInjector
 
         if (!_bannerDone)
         {
-            if (ReferenceEquals(name, Names.Body))
+            if (name == Tag.Body)
             {
                 Insert(data, end + 1, ref written, _parts.Banner.Span, output);
                 _bannerDone = true;
@@ -370,16 +371,16 @@ internal sealed class HtmlInjector
             }
         }
 
-        if (_extendPolicy is not null && ReferenceEquals(name, Names.Meta) && TryExtendMetaPolicy(tag, output, data, start, ref written))
+        if (_extendPolicy is not null && name == Tag.Meta && TryExtendMetaPolicy(tag, output, data, start, ref written))
         {
             written = end + 1;
             return;
         }
 
-        if (_blocker is not null && (ReferenceEquals(name, Names.Script) || ReferenceEquals(name, Names.Iframe) || ReferenceEquals(name, Names.Img)))
+        if (_blocker is not null && (name == Tag.Script || name == Tag.Iframe || name == Tag.Img))
         {
             Flush(data, ref written, start, output);
-            if (_blocker.TryRewrite(name, tag, output))
+            if (_blocker.TryRewrite(NameOf(name), tag, output))
             {
                 written = end + 1;
             }
@@ -388,7 +389,7 @@ internal sealed class HtmlInjector
         if (IsRawTextElement(name))
         {
             _mode = Mode.RawText;
-            _rawTextEnd = name;
+            _rawTextEnd = NameOf(name);
         }
     }
 
@@ -401,8 +402,8 @@ internal sealed class HtmlInjector
             _head = HeadState.Done;
         }
 
-        var name = TagName(data[(start + 2)..(end + 1)]);
-        if (ReferenceEquals(name, Names.Body) || ReferenceEquals(name, Names.Html))
+        var name = TagOf(data[(start + 2)..(end + 1)]);
+        if (name == Tag.Body || name == Tag.Html)
         {
             if (!_bannerDone)
             {
@@ -559,78 +560,128 @@ internal sealed class HtmlInjector
     }
 
     /// <summary>
-    /// A tag's name in lower case, from the byte after '&lt;' or '&lt;/': one of <see cref="Names"/> (compared by
-    /// reference), or <see cref="Names.Other"/> for any element the injector has nothing to do with.
+    /// Which of the elements the injector acts on a tag names, from the byte after '&lt;' or '&lt;/'; <see cref="Tag.Other"/>
+    /// for any other element (most tags of a page).
     /// </summary>
-    internal static string TagName(ReadOnlySpan<byte> from)
+    /// <remarks>
+    /// Runs for every tag of the page, so it allocates and copies nothing: every name acted on is 3 to 8 ASCII letters,
+    /// packed into one number (lower-cased by setting bit 5, which turns only 'A'-'Z' into letters) and compared at once.
+    /// </remarks>
+    internal static Tag TagOf(ReadOnlySpan<byte> from)
     {
+        ulong packed = 0;
         var length = 0;
-        while (length < from.Length && length < 16 && !IsTagNameEnd(from[length]))
+        while (length < from.Length && !IsTagNameEnd(from[length]))
         {
+            if (length == 8)
+            {
+                return Tag.Other;
+            }
+
+            packed |= (ulong)(from[length] | 0x20u) << (length * 8);
             length++;
         }
 
-        Span<char> name = stackalloc char[length];
-        for (var k = 0; k < length; k++)
+        return packed switch
         {
-            name[k] = (char)(from[k] is >= (byte)'A' and <= (byte)'Z' ? from[k] + 32 : from[k]);
-        }
-
-        return name switch
-        {
-            "html" => Names.Html,
-            "head" => Names.Head,
-            "body" => Names.Body,
-            "meta" => Names.Meta,
-            "title" => Names.Title,
-            "link" => Names.Link,
-            "style" => Names.Style,
-            "script" => Names.Script,
-            "base" => Names.Base,
-            "noscript" => Names.Noscript,
-            "template" => Names.Template,
-            "iframe" => Names.Iframe,
-            "img" => Names.Img,
-            "textarea" => Names.Textarea,
-            "xmp" => Names.Xmp,
-            "noembed" => Names.Noembed,
-            "noframes" => Names.Noframes,
-            _ => Names.Other,
+            Packed.Html => Tag.Html,
+            Packed.Head => Tag.Head,
+            Packed.Body => Tag.Body,
+            Packed.Meta => Tag.Meta,
+            Packed.Title => Tag.Title,
+            Packed.Link => Tag.Link,
+            Packed.Style => Tag.Style,
+            Packed.Script => Tag.Script,
+            Packed.Base => Tag.Base,
+            Packed.Noscript => Tag.Noscript,
+            Packed.Template => Tag.Template,
+            Packed.Iframe => Tag.Iframe,
+            Packed.Img => Tag.Img,
+            Packed.Textarea => Tag.Textarea,
+            Packed.Xmp => Tag.Xmp,
+            Packed.Noembed => Tag.Noembed,
+            Packed.Noframes => Tag.Noframes,
+            _ => Tag.Other,
         };
     }
 
-    /// <summary>The element names the injector acts on.</summary>
-    internal static class Names
+    /// <summary>The element names the injector acts on, as <see cref="TagOf"/> packs them.</summary>
+    private static class Packed
     {
-        public const string Html = "html";
-        public const string Head = "head";
-        public const string Body = "body";
-        public const string Meta = "meta";
-        public const string Title = "title";
-        public const string Link = "link";
-        public const string Style = "style";
-        public const string Script = "script";
-        public const string Base = "base";
-        public const string Noscript = "noscript";
-        public const string Template = "template";
-        public const string Iframe = "iframe";
-        public const string Img = "img";
-        public const string Textarea = "textarea";
-        public const string Xmp = "xmp";
-        public const string Noembed = "noembed";
-        public const string Noframes = "noframes";
-        public const string Other = "";
+        public const ulong Html = (ulong)'h' | (ulong)'t' << 8 | (ulong)'m' << 16 | (ulong)'l' << 24;
+        public const ulong Head = (ulong)'h' | (ulong)'e' << 8 | (ulong)'a' << 16 | (ulong)'d' << 24;
+        public const ulong Body = (ulong)'b' | (ulong)'o' << 8 | (ulong)'d' << 16 | (ulong)'y' << 24;
+        public const ulong Meta = (ulong)'m' | (ulong)'e' << 8 | (ulong)'t' << 16 | (ulong)'a' << 24;
+        public const ulong Title = (ulong)'t' | (ulong)'i' << 8 | (ulong)'t' << 16 | (ulong)'l' << 24 | (ulong)'e' << 32;
+        public const ulong Link = (ulong)'l' | (ulong)'i' << 8 | (ulong)'n' << 16 | (ulong)'k' << 24;
+        public const ulong Style = (ulong)'s' | (ulong)'t' << 8 | (ulong)'y' << 16 | (ulong)'l' << 24 | (ulong)'e' << 32;
+        public const ulong Script = (ulong)'s' | (ulong)'c' << 8 | (ulong)'r' << 16 | (ulong)'i' << 24 | (ulong)'p' << 32 | (ulong)'t' << 40;
+        public const ulong Base = (ulong)'b' | (ulong)'a' << 8 | (ulong)'s' << 16 | (ulong)'e' << 24;
+        public const ulong Noscript = (ulong)'n' | (ulong)'o' << 8 | (ulong)'s' << 16 | (ulong)'c' << 24 | (ulong)'r' << 32 | (ulong)'i' << 40 | (ulong)'p' << 48 | (ulong)'t' << 56;
+        public const ulong Template = (ulong)'t' | (ulong)'e' << 8 | (ulong)'m' << 16 | (ulong)'p' << 24 | (ulong)'l' << 32 | (ulong)'a' << 40 | (ulong)'t' << 48 | (ulong)'e' << 56;
+        public const ulong Iframe = (ulong)'i' | (ulong)'f' << 8 | (ulong)'r' << 16 | (ulong)'a' << 24 | (ulong)'m' << 32 | (ulong)'e' << 40;
+        public const ulong Img = (ulong)'i' | (ulong)'m' << 8 | (ulong)'g' << 16;
+        public const ulong Textarea = (ulong)'t' | (ulong)'e' << 8 | (ulong)'x' << 16 | (ulong)'t' << 24 | (ulong)'a' << 32 | (ulong)'r' << 40 | (ulong)'e' << 48 | (ulong)'a' << 56;
+        public const ulong Xmp = (ulong)'x' | (ulong)'m' << 8 | (ulong)'p' << 16;
+        public const ulong Noembed = (ulong)'n' | (ulong)'o' << 8 | (ulong)'e' << 16 | (ulong)'m' << 24 | (ulong)'b' << 32 | (ulong)'e' << 40 | (ulong)'d' << 48;
+        public const ulong Noframes = (ulong)'n' | (ulong)'o' << 8 | (ulong)'f' << 16 | (ulong)'r' << 24 | (ulong)'a' << 32 | (ulong)'m' << 40 | (ulong)'e' << 48 | (ulong)'s' << 56;
+    }
+
+    /// <summary>The lower-case name of <paramref name="tag"/>, which is not <see cref="Tag.Other"/>.</summary>
+    internal static string NameOf(Tag tag) => tag switch
+    {
+        Tag.Html => "html",
+        Tag.Head => "head",
+        Tag.Body => "body",
+        Tag.Meta => "meta",
+        Tag.Title => "title",
+        Tag.Link => "link",
+        Tag.Style => "style",
+        Tag.Script => "script",
+        Tag.Base => "base",
+        Tag.Noscript => "noscript",
+        Tag.Template => "template",
+        Tag.Iframe => "iframe",
+        Tag.Img => "img",
+        Tag.Textarea => "textarea",
+        Tag.Xmp => "xmp",
+        Tag.Noembed => "noembed",
+        Tag.Noframes => "noframes",
+        _ => throw new ArgumentOutOfRangeException(nameof(tag)),
+    };
+
+    /// <summary>The elements the injector acts on.</summary>
+    internal enum Tag : byte
+    {
+        Other,
+        Html,
+        Head,
+        Body,
+        Meta,
+        Title,
+        Link,
+        Style,
+        Script,
+        Base,
+        Noscript,
+        Template,
+        Iframe,
+        Img,
+        Textarea,
+        Xmp,
+        Noembed,
+        Noframes,
     }
 
     // Elements that may sit in <head>; any other one means the body has begun even without a <body> tag.
-    private static bool IsHeadElement(string name)
-        => name is Names.Html or Names.Head or Names.Title or Names.Meta or Names.Link or Names.Style or Names.Script
-            or Names.Base or Names.Noscript or Names.Template;
+    private static bool IsHeadElement(Tag tag)
+        => tag is Tag.Html or Tag.Head or Tag.Title or Tag.Meta or Tag.Link or Tag.Style or Tag.Script
+            or Tag.Base or Tag.Noscript or Tag.Template;
 
     // Elements whose content is raw text: a "</body>" inside is not the end of the body.
-    private static bool IsRawTextElement(string name)
-        => name is Names.Script or Names.Style or Names.Textarea or Names.Title or Names.Xmp or Names.Iframe
-            or Names.Noembed or Names.Noframes;
+    private static bool IsRawTextElement(Tag tag)
+        => tag is Tag.Script or Tag.Style or Tag.Textarea or Tag.Title or Tag.Xmp or Tag.Iframe
+            or Tag.Noembed or Tag.Noframes;
 
     internal static bool EqualsIgnoreCase(ReadOnlySpan<byte> bytes, string ascii)
     {
@@ -687,5 +738,6 @@ internal sealed class HtmlInjector
 
     private static bool IsAsciiLetter(byte b) => (uint)((b | 0x20) - 'a') <= 'z' - 'a';
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsTagNameEnd(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or (byte)'\f' or (byte)'/' or (byte)'>';
 }
