@@ -236,7 +236,8 @@ internal sealed class HtmlInjector
                 }
             }
 
-            var lt = data[i..].IndexOf((byte)'<');
+            // Tags often follow each other ("</h2><p>"): no vectorised search for a '<' that is already here.
+            var lt = data[i] == '<' ? 0 : data[i..].IndexOf((byte)'<');
             if (lt < 0)
             {
                 Text(data, i, data.Length, ref written, output);
@@ -506,18 +507,44 @@ internal sealed class HtmlInjector
 
     private static int IndexOfFrom(ReadOnlySpan<byte> data, int from, byte value)
     {
-        if (from >= data.Length)
+        // End tags are short ("</p>"): the same plain loop first.
+        var limit = Math.Min(data.Length, from + 16);
+        for (var k = from; k < limit; k++)
+        {
+            if (data[k] == value)
+            {
+                return k;
+            }
+        }
+
+        if (limit >= data.Length)
         {
             return -1;
         }
 
-        var found = data[from..].IndexOf(value);
-        return found < 0 ? -1 : from + found;
+        var found = data[limit..].IndexOf(value);
+        return found < 0 ? -1 : limit + found;
     }
 
     /// <summary>The '&gt;' that ends a start tag, skipping quoted attribute values; -1 when not in <paramref name="data"/>.</summary>
     internal static int FindTagEnd(ReadOnlySpan<byte> data, int from)
     {
+        // Most tags are short ("<p>", "<h2>"): a plain loop finds their end before a vectorised search would start.
+        var limit = Math.Min(data.Length, from + 16);
+        for (var k = from; k < limit; k++)
+        {
+            var b = data[k];
+            if (b == '>')
+            {
+                return k;
+            }
+
+            if (b is (byte)'"' or (byte)'\'')
+            {
+                break;
+            }
+        }
+
         var j = from;
         while (j < data.Length)
         {
