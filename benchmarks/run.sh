@@ -21,6 +21,7 @@
 # Part 6 ('console': `ENT_CONSENT_PARTS=console bash benchmarks/run.sh`) seeds 100,000 proofs in SQLite and in a
 # private PostgreSQL, then times each consent console page (target: under 1 s per page).
 #   ENT_CONSENT_PAGE_ROUNDS    bare/UseEntConsent page rounds, the order swapped every round (default 2)
+#   ENT_CONSENT_GATEWAY_WARM_SECONDS  wrk warm-up per server and path before the gateway part (default 15)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -42,6 +43,8 @@ SERVERS=()
 
 cleanup() {
   for pid in "${SERVERS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  # Gone before their folders are removed (the gateway writes its data folder until it exits).
+  for pid in "${SERVERS[@]}"; do wait "$pid" 2>/dev/null || true; done
   if declare -F ent_consent_stop_postgres >/dev/null; then ent_consent_stop_postgres; fi
   rm -rf "$WORK"
 }
@@ -267,11 +270,15 @@ if part gateway; then
 say ""
 say "## 5. Ent.Consent.Gateway: wrk -t1 -c$CONNECTIONS -d${SECONDS_PER_RUN}s --latency, 127.0.0.1 only"
 GWLOAD=(dotnet "$ROOT/benchmarks/Ent.Consent.GatewayLoad/bin/Release/net10.0/Ent.Consent.GatewayLoad.dll")
+declare -A GW_PID=()
 start_command 5190 /static.css "${GWLOAD[@]}" --upstream 5190
+GW_PID[upstream]=${SERVERS[-1]}
 start_command 5191 /static.css "${GWLOAD[@]}" --yarp 5191 --to http://127.0.0.1:5190
+GW_PID[yarp]=${SERVERS[-1]}
 start_command 5192 /static.css dotnet "$ROOT/src/Ent.Consent.Gateway/bin/Release/net10.0/ent-consent-gateway.dll" \
   --settings "$ROOT/benchmarks/Ent.Consent.GatewayLoad/gateway.json" --urls http://127.0.0.1:5192 \
   --Gateway:Upstream http://127.0.0.1:5190 --Gateway:DataDirectory "$WORK/gateway-data"
+GW_PID[gateway]=${SERVERS[-1]}
 # A returning visitor: refuse-all through the banner's own form, then that consent cookie on every request.
 curl -fs -c "$WORK/gw-jar" -o "$WORK/gw-page.html" http://127.0.0.1:5192/page.html
 GW_TOKEN=$(grep -o 'name="__RequestVerificationToken" value="[^"]*"' "$WORK/gw-page.html" | head -n 1 | sed 's/.*value="//; s/"$//')
@@ -279,15 +286,25 @@ curl -fs -b "$WORK/gw-jar" -c "$WORK/gw-jar" -o /dev/null --data-urlencode "__Re
   -d 'action=refuse-all&returnUrl=/' http://127.0.0.1:5192/.ent-consent
 GW_COOKIE=$(awk '$6 == "ent_consent" {print $6 "=" $7}' "$WORK/gw-jar")
 say "page.html: $(curl -fs http://127.0.0.1:5190/page.html | wc -c) B from the upstream, $(curl -fs -H "Cookie: $GW_COOKIE" http://127.0.0.1:5192/page.html | wc -c) B through the gateway (widget injected); static.css $(curl -fs http://127.0.0.1:5190/static.css | wc -c) B"
+# Longer than the other parts' warm-up: the gateway has several times YARP's code to bring to tier-1, and its JIT was
+# still compiling for the first 10-15 s of page load (DOTNET_JitStdOutFile), which held its first round down.
+GW_WARM_SECONDS=${ENT_CONSENT_GATEWAY_WARM_SECONDS:-15}
 for target in 5190 5191 5192; do
-  warm_up -H "Cookie: $GW_COOKIE" "http://127.0.0.1:$target/page.html"
-  warm_up -H "Cookie: $GW_COOKIE" "http://127.0.0.1:$target/static.css"
+  wrk -t1 -c"$CONNECTIONS" -d"${GW_WARM_SECONDS}s" -H "Cookie: $GW_COOKIE" "http://127.0.0.1:$target/page.html" >/dev/null
+  wrk -t1 -c"$CONNECTIONS" -d"${GW_WARM_SECONDS}s" -H "Cookie: $GW_COOKIE" "http://127.0.0.1:$target/static.css" >/dev/null
 done
 say "load: $(uptime)"
 declare -A GW_TOTAL=()
+# CPU time (user + system) of the server under load per request answered: what each proxy costs, which the machine's
+# other load disturbs less than requests/s.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 gw_load() {
-  local name=$1 port=$2 path=$3
+  local name=$1 port=$2 path=$3 before after requests
+  before=$(cpu_ticks "${GW_PID[$name]}")
   load "$path, $name (round $round)" -H "Cookie: $GW_COOKIE" "http://127.0.0.1:$port/$path"
+  after=$(cpu_ticks "${GW_PID[$name]}")
+  requests=$(awk '/requests in/ {print $1}' "$LAST_FILE")
+  say "$(printf '%-34s %10.1f us of CPU per request (%s)' "" "$(echo "($after - $before) * 1000000 / $(getconf CLK_TCK) / $requests" | bc -l)" "$name")"
   GW_TOTAL[$name-$path]=$(echo "${GW_TOTAL[$name-$path]:-0} + $LAST_RPS" | bc -l)
 }
 for round in $(seq 1 "$PAGE_ROUNDS"); do
