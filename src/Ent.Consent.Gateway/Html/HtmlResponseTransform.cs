@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Compression;
+using System.IO.Pipelines;
 using System.Security.Cryptography;
 using Ent.Consent.AspNetCore;
 using Ent.Consent.Widget;
@@ -120,23 +121,28 @@ internal sealed class HtmlResponseTransform
         var http = context.HttpContext;
         var cancellation = context.CancellationToken;
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        using var output = new PooledBufferWriter(BufferSize * 2);
+        // Compressed pages go through a stream that encodes again: the injector writes into this buffer for it.
+        using var output = coding is "" or "identity" ? null : new PooledBufferWriter(BufferSize * 2);
         try
         {
             await using var raw = await upstream.Content.ReadAsStreamAsync(cancellation).ConfigureAwait(false);
+            if (output is null)
+            {
+                await CopyIdentityAsync(raw, http.Response.BodyWriter, buffer, injector, cancellation).ConfigureAwait(false);
+                return;
+            }
+
             // Re-encoded as the portal chose (the browser asked for it); the fastest level, flushed per chunk, keeps
             // the CPU cost near a plain copy while a school network still gets a page five times smaller.
             await using Stream source = coding switch
             {
                 "gzip" => new GZipStream(raw, CompressionMode.Decompress),
-                "br" => new BrotliStream(raw, CompressionMode.Decompress),
-                _ => raw,
+                _ => new BrotliStream(raw, CompressionMode.Decompress),
             };
             await using Stream sink = coding switch
             {
                 "gzip" => new GZipStream(http.Response.Body, CompressionLevel.Fastest, leaveOpen: true),
-                "br" => new BrotliStream(http.Response.Body, CompressionLevel.Fastest, leaveOpen: true),
-                _ => new NonDisposingStream(http.Response.Body),
+                _ => new BrotliStream(http.Response.Body, CompressionLevel.Fastest, leaveOpen: true),
             };
             int read;
             while ((read = await source.ReadAsync(buffer.AsMemory(0, BufferSize), cancellation).ConfigureAwait(false)) > 0)
@@ -169,6 +175,55 @@ internal sealed class HtmlResponseTransform
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// An uncompressed page: injected straight into the response's pipe, and sent whenever the portal makes the gateway
+    /// wait (so the browser gets what has come while the portal is slow) or 32 KB have gathered, rather than once per
+    /// read: a page that arrives at once leaves in one send.
+    /// </summary>
+    private static async Task CopyIdentityAsync(Stream source, PipeWriter sink, byte[] buffer, HtmlInjector injector, CancellationToken cancellation)
+    {
+        var unsent = 0;
+        var read = await source.ReadAsync(buffer.AsMemory(0, BufferSize), cancellation).ConfigureAwait(false);
+        while (read > 0)
+        {
+            injector.Process(buffer.AsSpan(0, read), sink);
+            unsent += read;
+            // The buffer is free again once processed: the injector keeps what it holds back.
+            var next = source.ReadAsync(buffer.AsMemory(0, BufferSize), cancellation);
+            if (!next.IsCompleted || unsent >= 2 * BufferSize)
+            {
+                unsent = 0;
+                try
+                {
+                    await sink.FlushAsync(cancellation).ConfigureAwait(false);
+                }
+                catch
+                {
+                    // The pending read fills the pooled buffer: it must be over before the buffer goes back to the pool.
+                    await WhenOver(next).ConfigureAwait(false);
+                    throw;
+                }
+            }
+
+            read = await next.ConfigureAwait(false);
+        }
+
+        injector.Complete(sink);
+        await sink.FlushAsync(cancellation).ConfigureAwait(false);
+    }
+
+    private static async Task WhenOver(ValueTask<int> read)
+    {
+        try
+        {
+            await read.ConfigureAwait(false);
+        }
+        catch
+        {
+            // The flush's failure is the one reported.
         }
     }
 
@@ -236,38 +291,34 @@ internal sealed class HtmlResponseTransform
 /// <summary>The nonce of the page being injected, shared with the consent-aware policy of <c>UseEntConsent</c>.</summary>
 internal static class GatewayNonce
 {
+    private const int NonceBytes = 18;
+
     private static readonly object Key = new();
+
+    // Random bytes drawn 64 nonces at a time: the system generator costs a call into OpenSSL (and a getpid) per draw,
+    // which showed in a page's profile. Each thread's bytes are handed out once and never again.
+    [ThreadStatic]
+    private static byte[]? t_random;
+
+    [ThreadStatic]
+    private static int t_used;
 
     public static string Create(HttpContext context)
     {
+        var random = t_random;
+        if (random is null || t_used == random.Length)
+        {
+            random = t_random ??= new byte[NonceBytes * 64];
+            RandomNumberGenerator.Fill(random);
+            t_used = 0;
+        }
+
         // base64url: nothing the HTML encoder escapes, so the attribute reads exactly as the policy's 'nonce-…'.
-        Span<byte> random = stackalloc byte[18];
-        RandomNumberGenerator.Fill(random);
-        var nonce = System.Buffers.Text.Base64Url.EncodeToString(random);
+        var nonce = System.Buffers.Text.Base64Url.EncodeToString(random.AsSpan(t_used, NonceBytes));
+        t_used += NonceBytes;
         context.Items[Key] = nonce;
         return nonce;
     }
 
     public static string? Of(HttpContext context) => context.Items.TryGetValue(Key, out var nonce) ? nonce as string : null;
-}
-
-/// <summary>Lets a <c>await using</c> wrap the response body without disposing it.</summary>
-internal sealed class NonDisposingStream(Stream inner) : Stream
-{
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() => inner.Flush();
-    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
-    public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    protected override void Dispose(bool disposing)
-    {
-    }
 }
