@@ -1,18 +1,20 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Html;
 using Microsoft.Extensions.Logging;
 
 namespace Ent.Consent.Gateway.Html;
 
 /// <summary>
-/// What the gateway adds to one page, already encoded for the page's charset: for a UTF-8 (or pure ASCII) widget, in
-/// one rented buffer given back by <see cref="Dispose"/>, since the same 10-15 KB would otherwise be allocated for
-/// every page.
+/// What the gateway adds to one page, already encoded for the page's charset. For a UTF-8 page the widget's markup is
+/// written straight into one rented buffer, given back by <see cref="Dispose"/>: the same 10-15 KB would otherwise be
+/// joined into strings and then copied again for every page.
 /// </summary>
 internal sealed class InjectionParts : IDisposable
 {
-    private byte[]? _rented;
+    private PooledBufferWriter? _buffer;
 
     public InjectionParts(byte[] head, byte[] banner, byte[] tail)
     {
@@ -21,31 +23,39 @@ internal sealed class InjectionParts : IDisposable
         Tail = tail;
     }
 
-    /// <summary>The parts of one page; the tail is the manage button followed by the script tags.</summary>
-    public InjectionParts(string head, string banner, string manageButton, string scripts, bool asciiOnly)
+    private InjectionParts(PooledBufferWriter buffer, int headEnd, int bannerEnd)
     {
-        if (asciiOnly && !(Ascii.IsValid(head) && Ascii.IsValid(banner) && Ascii.IsValid(manageButton) && Ascii.IsValid(scripts)))
+        _buffer = buffer;
+        var written = buffer.WrittenMemory;
+        Head = written[..headEnd];
+        Banner = written[headEnd..bannerEnd];
+        Tail = written[bannerEnd..];
+    }
+
+    /// <summary>The parts of one page; the tail is the manage button followed by the script tags.</summary>
+    public static InjectionParts Render(IHtmlContent head, IHtmlContent banner, IHtmlContent manageButton, IHtmlContent scripts, bool asciiOnly)
+    {
+        if (asciiOnly)
         {
-            Head = PageText.Encode(head, asciiOnly);
-            Banner = PageText.Encode(banner, asciiOnly);
-            Tail = PageText.Encode(manageButton + scripts, asciiOnly);
-            return;
+            // Another charset: anything outside ASCII becomes a character reference (rare, so strings are fine).
+            return new InjectionParts(
+                PageText.Encode(Text(head), asciiOnly: true),
+                PageText.Encode(Text(banner), asciiOnly: true),
+                PageText.Encode(Text(manageButton) + Text(scripts), asciiOnly: true));
         }
 
-        var utf8 = Encoding.UTF8;
-        var headLength = utf8.GetByteCount(head);
-        var bannerLength = utf8.GetByteCount(banner);
-        var manageLength = utf8.GetByteCount(manageButton);
-        var scriptsLength = utf8.GetByteCount(scripts);
-        _rented = ArrayPool<byte>.Shared.Rent(headLength + bannerLength + manageLength + scriptsLength);
-        var buffer = _rented.AsSpan();
-        utf8.GetBytes(head, buffer);
-        utf8.GetBytes(banner, buffer[headLength..]);
-        utf8.GetBytes(manageButton, buffer[(headLength + bannerLength)..]);
-        utf8.GetBytes(scripts, buffer[(headLength + bannerLength + manageLength)..]);
-        Head = _rented.AsMemory(0, headLength);
-        Banner = _rented.AsMemory(headLength, bannerLength);
-        Tail = _rented.AsMemory(headLength + bannerLength, manageLength + scriptsLength);
+        var buffer = new PooledBufferWriter(16 * 1024);
+        using var writer = new Utf8Writer(buffer);
+        head.WriteTo(writer, HtmlEncoder.Default);
+        writer.Flush();
+        var headEnd = buffer.WrittenCount;
+        banner.WriteTo(writer, HtmlEncoder.Default);
+        writer.Flush();
+        var bannerEnd = buffer.WrittenCount;
+        manageButton.WriteTo(writer, HtmlEncoder.Default);
+        scripts.WriteTo(writer, HtmlEncoder.Default);
+        writer.Flush();
+        return new InjectionParts(buffer, headEnd, bannerEnd);
     }
 
     public ReadOnlyMemory<byte> Head { get; }
@@ -56,10 +66,47 @@ internal sealed class InjectionParts : IDisposable
 
     public void Dispose()
     {
-        if (_rented is { } rented)
+        _buffer?.Dispose();
+        _buffer = null;
+    }
+
+    private static string Text(IHtmlContent content)
+    {
+        using var writer = new StringWriter();
+        content.WriteTo(writer, HtmlEncoder.Default);
+        return writer.ToString();
+    }
+
+    /// <summary>A <see cref="TextWriter"/> that encodes what it is given to UTF-8, straight into a buffer.</summary>
+    private sealed class Utf8Writer(IBufferWriter<byte> output) : TextWriter
+    {
+        private readonly Encoder _encoder = Encoding.UTF8.GetEncoder();
+
+        public override Encoding Encoding => Encoding.UTF8;
+
+        public override void Write(char value) => Write(new ReadOnlySpan<char>(in value));
+
+        public override void Write(string? value) => Write(value.AsSpan());
+
+        public override void Write(char[] buffer, int index, int count) => Write(buffer.AsSpan(index, count));
+
+        public override void Write(ReadOnlySpan<char> buffer)
         {
-            _rented = null;
-            ArrayPool<byte>.Shared.Return(rented);
+            while (!buffer.IsEmpty)
+            {
+                var span = output.GetSpan(Math.Min(buffer.Length, 4096) * 3);
+                _encoder.Convert(buffer, span, flush: false, out var charsUsed, out var bytesUsed, out _);
+                output.Advance(bytesUsed);
+                buffer = buffer[charsUsed..];
+            }
+        }
+
+        // Ends a part: a surrogate pair cannot be left half-written between two parts.
+        public override void Flush()
+        {
+            var span = output.GetSpan(8);
+            _encoder.Convert([], span, flush: true, out _, out var bytesUsed, out _);
+            output.Advance(bytesUsed);
         }
     }
 }

@@ -66,11 +66,11 @@ internal sealed class HtmlResponseTransform
         ExtendPolicies(response.Headers, HeaderNames.ContentSecurityPolicyReportOnly, nonce, origin);
 
         var asciiOnly = !PageText.IsUtf8(charset);
-        using var parts = new InjectionParts(
-            _widget.RenderHeadTags(http, nonce).ToString()!,
-            _widget.RenderBanner(http).ToString()!,
-            _widget.RenderManageButton(http).ToString()!,
-            _widget.RenderScriptTags(http, nonce).ToString()!,
+        using var parts = InjectionParts.Render(
+            _widget.RenderHeadTags(http, nonce),
+            _widget.RenderBanner(http),
+            _widget.RenderManageButton(http),
+            _widget.RenderScriptTags(http, nonce),
             asciiOnly);
         var blocker = _rules.IsEmpty ? null : new ContentBlocker(_rules, http.GetConsent(), new Placeholders(_widget, http).Of, asciiOnly);
 

@@ -65,10 +65,10 @@ internal sealed class ConsentWidget(
         => new HtmlString(WidgetRenderer.ManageButton(CreateRequest(context, withToken: TokenWhen.Never)));
 
     public IHtmlContent RenderHeadTags(HttpContext context, string? nonce = null)
-        => new HtmlString(WidgetRenderer.HeadTags(CreateRequest(context, withToken: TokenWhen.Never), nonce ?? _nonce?.Invoke(context)));
+        => new HtmlParts(WidgetRenderer.HeadTagParts(CreateRequest(context, withToken: TokenWhen.Never), nonce ?? _nonce?.Invoke(context)));
 
     public IHtmlContent RenderScriptTags(HttpContext context, string? nonce = null)
-        => new HtmlString(WidgetRenderer.ScriptTags(CreateRequest(context, withToken: TokenWhen.Never), nonce ?? _nonce?.Invoke(context)));
+        => new HtmlParts(WidgetRenderer.ScriptTagParts(CreateRequest(context, withToken: TokenWhen.Never), nonce ?? _nonce?.Invoke(context)));
 
     internal WidgetRequest CreateRequest(HttpContext context, TokenWhen withToken = TokenWhen.Always, string? returnUrl = null, CultureInfo? culture = null)
     {

@@ -288,14 +288,22 @@ internal static class WidgetRenderer
     /// For the page's head, first: the guard's data block and the blocking guard script, so the guard is in place before
     /// any other script runs, then the stylesheet link.
     /// </summary>
-    public static string HeadTags(WidgetRequest request, string? nonce)
+    public static string HeadTags(WidgetRequest request, string? nonce) => string.Concat(HeadTagParts(request, nonce));
+
+    /// <summary><see cref="HeadTags"/> as the strings it is made of, so a page can write them without joining them first.</summary>
+    public static string[] HeadTagParts(WidgetRequest request, string? nonce)
     {
         var guard = WidgetAsset.Guard;
         var json = WidgetTemplates.GuardJson(request);
-        return $"<script type=\"application/json\" id=\"ent-consent-guard\"{NonceAttribute(nonce)}>{json}</script>"
-            + $"<script src=\"{Encode(AssetUrl(request, guard))}\" integrity=\"{guard.Integrity}\"{NonceAttribute(nonce)}></script>"
-            + SignalsTag(request, nonce)
-            + StyleTag(request, nonce);
+        var nonceAttribute = NonceAttribute(nonce);
+        return
+        [
+            "<script type=\"application/json\" id=\"ent-consent-guard\"", nonceAttribute, ">",
+            json.Head, json.First, json.Middle, json.Second, json.Tail,
+            $"</script><script src=\"{Encode(AssetUrl(request, guard))}\" integrity=\"{guard.Integrity}\"{nonceAttribute}></script>",
+            SignalsTag(request, nonce),
+            StyleTag(request, nonce),
+        ];
     }
 
     // Before any vendor SDK: Google's consent default and Piano's window.pdl must be set before their tags start.
@@ -338,12 +346,20 @@ internal static class WidgetRenderer
     }
 
     /// <summary>The configuration data block and the deferred script, for the end of the body.</summary>
-    public static string ScriptTags(WidgetRequest request, string? nonce)
+    public static string ScriptTags(WidgetRequest request, string? nonce) => string.Concat(ScriptTagParts(request, nonce));
+
+    /// <summary><see cref="ScriptTags"/> as the strings it is made of.</summary>
+    public static string[] ScriptTagParts(WidgetRequest request, string? nonce)
     {
         var asset = WidgetAsset.Script;
         var json = WidgetTemplates.ConfigJson(request);
-        return $"<script type=\"application/json\" id=\"ent-consent-config\"{NonceAttribute(nonce)}>{json}</script>"
-            + $"<script src=\"{Encode(AssetUrl(request, asset))}\" integrity=\"{asset.Integrity}\" defer{NonceAttribute(nonce)}></script>";
+        var nonceAttribute = NonceAttribute(nonce);
+        return
+        [
+            "<script type=\"application/json\" id=\"ent-consent-config\"", nonceAttribute, ">",
+            json.Head, json.First, json.Middle, json.Second, json.Tail,
+            $"</script><script src=\"{Encode(AssetUrl(request, asset))}\" integrity=\"{asset.Integrity}\" defer{nonceAttribute}></script>",
+        ];
     }
 
     /// <summary>The state in the shape of <c>GET {prefix}</c>, so the script reads one format.</summary>

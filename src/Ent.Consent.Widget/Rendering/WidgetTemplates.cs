@@ -68,7 +68,7 @@ internal static class WidgetTemplates
     /// The guard's data block as <see cref="WidgetRenderer.Guard"/> serialises it: the policy's rules stored, the
     /// allowed services and the exempt deadline written per request.
     /// </summary>
-    public static string GuardJson(WidgetRequest request)
+    public static JsonParts GuardJson(WidgetRequest request)
     {
         var guard = WidgetRenderer.Guard(request);
         var templates = Guards.GetValue(request.Policy, static _ => new ConcurrentDictionary<(bool, bool), JsonTemplate>());
@@ -99,7 +99,7 @@ internal static class WidgetTemplates
     /// The script's data block as <see cref="WidgetRenderer.Config"/> serialises it: services, texts and names stored
     /// per policy, culture and path; the state and the reload list written per request.
     /// </summary>
-    public static string ConfigJson(WidgetRequest request)
+    public static JsonParts ConfigJson(WidgetRequest request)
     {
         var key = (request.Culture.Name, request.ConsentUrl, request.AntiforgeryFieldName, request.AntiforgeryHeaderName);
         var templates = Configs.GetValue(request.Policy, static _ => new());
@@ -220,7 +220,8 @@ internal static class WidgetTemplates
             return new JsonTemplate(json[..at], json[(at + first.Length)..secondAt], json[(secondAt + second.Length)..]);
         }
 
-        public string Fill(string first, string second) => string.Concat(head, first, middle, second, tail);
+        // Parts, not one string: the tags around the JSON are written part by part too (HtmlParts).
+        public JsonParts Fill(string first, string second) => new(head, first, middle, second, tail);
 
         private static int Once(string json, string value)
         {
@@ -233,4 +234,10 @@ internal static class WidgetTemplates
             return at;
         }
     }
+}
+
+/// <summary>One JSON document as the five strings a template fills it from, in order.</summary>
+internal readonly record struct JsonParts(string Head, string First, string Middle, string Second, string Tail)
+{
+    public override string ToString() => string.Concat([Head, First, Middle, Second, Tail]);
 }

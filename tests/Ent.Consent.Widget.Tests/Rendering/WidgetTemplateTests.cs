@@ -133,9 +133,32 @@ public sealed class WidgetTemplateTests
         var baseline = Renderings.Request(Policy);
         foreach (var request in new[] { baseline, Variants[change](baseline), baseline })
         {
-            Assert.Equal(FreshGuard(request), WidgetTemplates.GuardJson(request));
-            Assert.Equal(FreshConfig(request), WidgetTemplates.ConfigJson(request));
+            Assert.Equal(FreshGuard(request), WidgetTemplates.GuardJson(request).ToString());
+            Assert.Equal(FreshConfig(request), WidgetTemplates.ConfigJson(request).ToString());
         }
+    }
+
+    [Fact]
+    public void Head_and_script_tags_written_part_by_part_are_the_same_markup_as_joined()
+    {
+        // RenderHeadTags and RenderScriptTags hand their parts to Razor and the gateway without joining them first;
+        // a host that interpolates them (ToString) gets the same markup.
+        var request = Renderings.Request(Policy);
+        foreach (var parts in new[] { WidgetRenderer.HeadTagParts(request, "n0nce"), WidgetRenderer.ScriptTagParts(request, "n0nce") })
+        {
+            var content = new HtmlParts(parts);
+            using var written = new StringWriter();
+            content.WriteTo(written, System.Text.Encodings.Web.HtmlEncoder.Default);
+
+            Assert.Equal(string.Concat(parts), written.ToString());
+            Assert.Equal(written.ToString(), content.ToString());
+            Assert.Contains(" nonce=\"n0nce\">{", written.ToString(), StringComparison.Ordinal);
+        }
+
+        Assert.StartsWith("<script type=\"application/json\" id=\"ent-consent-guard\" nonce=\"n0nce\">" + WidgetTemplates.GuardJson(request) + "</script><script src=",
+            WidgetRenderer.HeadTags(request, "n0nce"), StringComparison.Ordinal);
+        Assert.StartsWith("<script type=\"application/json\" id=\"ent-consent-config\" nonce=\"n0nce\">" + WidgetTemplates.ConfigJson(request) + "</script><script src=",
+            WidgetRenderer.ScriptTags(request, "n0nce"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -158,8 +181,8 @@ public sealed class WidgetTemplateTests
         var configs = new HashSet<string>(StringComparer.Ordinal);
         foreach (var request in requests.Concat(requests))
         {
-            var guard = WidgetTemplates.GuardJson(request);
-            var config = WidgetTemplates.ConfigJson(request);
+            var guard = WidgetTemplates.GuardJson(request).ToString();
+            var config = WidgetTemplates.ConfigJson(request).ToString();
             Assert.Equal(FreshGuard(request), guard);
             Assert.Equal(FreshConfig(request), config);
             guards.Add(guard);
