@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -146,17 +147,37 @@ public sealed class CnilChecksTests(PortalFixture portal) : IClassFixture<Portal
     public async Task Audience_cookie_expiry_is_capped_at_13_months_and_identical_across_visits()
     {
         await using var visitor = await portal.NewVisitorAsync();
-        await visitor.GoToAsync("/");
-        var firstExpiry = (await visitor.WaitForCookieAsync("ent_audience")).Expires;
+        var beforeFirst = DateTimeOffset.UtcNow;
+        var firstResponse = await visitor.GoToAsync("/");
+        var afterFirst = DateTimeOffset.UtcNow;
+        var firstSent = await SentExpiryAsync(firstResponse, "ent_audience");
+        await visitor.WaitForCookieAsync("ent_audience");
+        var firstKept = await visitor.ExactExpiryAsync("ent_audience");
 
         // Long enough that a lifetime renewed on each visit would visibly move forward.
         await Task.Delay(TimeSpan.FromSeconds(3));
-        await visitor.GoToAsync("/statistiques");
-        var secondExpiry = (await visitor.CookiesAsync())["ent_audience"].Expires;
+        var secondSent = await SentExpiryAsync(await visitor.GoToAsync("/statistiques"), "ent_audience");
+        var secondKept = await visitor.ExactExpiryAsync("ent_audience");
 
-        var cap = DateTimeOffset.UtcNow.AddMonths(13).ToUnixTimeSeconds();
-        Assert.True(firstExpiry <= cap + 5, $"ent_audience expires at {firstExpiry}, after first deposit + 13 months ({cap})");
-        Assert.Equal(firstExpiry, secondExpiry);
+        // What the portal sends: the first deposit (whole seconds, taken while the first page was served) + 13 months,
+        // the very same date on the revisit although the portal's own code asked for 400 days again.
+        Assert.InRange(firstSent, RegulatoryDurations.ExemptAudienceCookieDeadline(beforeFirst.AddSeconds(-1)), RegulatoryDurations.ExemptAudienceCookieDeadline(afterFirst));
+        Assert.Equal(firstSent, secondSent);
+
+        // What the browser keeps: that date shifted by how far the response's Date header (whole seconds, refreshed
+        // once a second) was behind the browser's clock, so a second or two apart between visits, never months.
+        Assert.InRange(firstKept, firstSent, firstSent.AddSeconds(5));
+        Assert.InRange(secondKept, firstKept.AddSeconds(-5), firstKept.AddSeconds(5));
+    }
+
+    /// <summary>The <c>Expires</c> of the <c>Set-Cookie</c> line for <paramref name="name"/> in a response.</summary>
+    private static async Task<DateTimeOffset> SentExpiryAsync(IResponse response, string name)
+    {
+        var lines = await response.HeaderValuesAsync("set-cookie");
+        var line = Assert.Single(lines, l => l.StartsWith(name + "=", StringComparison.Ordinal));
+        var expires = line.Split(';').Select(static a => a.Trim()).Single(static a => a.StartsWith("expires=", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain("max-age", line, StringComparison.OrdinalIgnoreCase);
+        return DateTimeOffset.ParseExact(expires["expires=".Length..], "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
     }
 
     [Fact]

@@ -86,10 +86,11 @@ public sealed class PortalVisitor : IAsyncDisposable
         return visitor;
     }
 
-    public async Task GoToAsync(string path = "/")
+    public async Task<IResponse> GoToAsync(string path = "/")
     {
         var response = await Page.GotoAsync(path, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
         Assert.True(response is { Ok: true }, $"GET {path} answered {response?.Status}");
+        return response!;
     }
 
     public async Task ReloadAsync()
@@ -150,6 +151,25 @@ public sealed class PortalVisitor : IAsyncDisposable
     {
         var cookies = await Context.CookiesAsync();
         return cookies.ToDictionary(static cookie => cookie.Name, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// When a cookie ends, to the microsecond, from Chromium's DevTools protocol: Playwright's own
+    /// <see cref="BrowserContextCookiesResult.Expires"/> is a single-precision float, 128 s apart at today's dates.
+    /// </summary>
+    public async Task<DateTimeOffset> ExactExpiryAsync(string name)
+    {
+        var session = await Context.NewCDPSessionAsync(Page);
+        try
+        {
+            var cookies = (await session.SendAsync("Network.getAllCookies"))!.Value.GetProperty("cookies");
+            var cookie = cookies.EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
+            return DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(cookie.GetProperty("expires").GetDouble() * 1000));
+        }
+        finally
+        {
+            await session.DetachAsync();
+        }
     }
 
     /// <summary>Waits until a cookie exists (a script sets it after the page loaded), or fails.</summary>

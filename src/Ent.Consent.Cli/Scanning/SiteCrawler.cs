@@ -142,10 +142,46 @@ internal sealed class SiteCrawler
 
         var observedAt = DateTimeOffset.UtcNow;
         var clockShift = observedAt - startedAt - Stopwatch.GetElapsedTime(started);
+        var exactExpiries = await ReadExactExpiriesAsync(context, page);
         var cookies = (await context.CookiesAsync())
-            .Select(c => new ObservedCookie(c.Name, c.Domain, c.Path, c.Expires > 0 ? DateTimeOffset.FromUnixTimeMilliseconds((long)(c.Expires * 1000)) : null, c.HttpOnly, c.Secure, observedAt))
+            .Select(c => new ObservedCookie(c.Name, c.Domain, c.Path, Expiry(c, exactExpiries), c.HttpOnly, c.Secure, observedAt))
             .ToList();
         return new PassObservation(pass, visited, banner, cookies, [.. storage.OrderBy(static k => (k.Area, k.Key))], [.. hosts.Keys.Order(StringComparer.OrdinalIgnoreCase)], clockShift, TimeSpan.FromTicks(Interlocked.Read(ref dateLagTicks)));
+    }
+
+    /// <summary>
+    /// Every cookie's end to the microsecond, as Chromium's DevTools protocol gives it. Playwright hands expiries out
+    /// as single-precision floats, which at today's Unix times are only 128 s apart: too coarse for a 13-month cap
+    /// judged with a minute of slack.
+    /// </summary>
+    private static async Task<Dictionary<(string Name, string Domain, string Path), double>> ReadExactExpiriesAsync(IBrowserContext context, IPage page)
+    {
+        var expiries = new Dictionary<(string, string, string), double>();
+        var session = await context.NewCDPSessionAsync(page);
+        try
+        {
+            if (await session.SendAsync("Network.getAllCookies") is { } result && result.TryGetProperty("cookies", out var cookies))
+            {
+                foreach (var cookie in cookies.EnumerateArray())
+                {
+                    expiries[(cookie.GetProperty("name").GetString()!, cookie.GetProperty("domain").GetString()!, cookie.GetProperty("path").GetString()!)]
+                        = cookie.GetProperty("expires").GetDouble();
+                }
+            }
+        }
+        finally
+        {
+            await session.DetachAsync();
+        }
+
+        return expiries;
+    }
+
+    private static DateTimeOffset? Expiry(BrowserContextCookiesResult cookie, Dictionary<(string Name, string Domain, string Path), double> exactExpiries)
+    {
+        // Session cookies have -1; a cookie the protocol did not list (it cannot be) keeps Playwright's coarse value.
+        var seconds = exactExpiries.TryGetValue((cookie.Name, cookie.Domain, cookie.Path), out var exact) ? exact : cookie.Expires;
+        return seconds > 0 ? DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000)) : null;
     }
 
     private async Task<bool> GotoAsync(IPage page, Uri url, bool required)
