@@ -62,7 +62,7 @@ internal sealed class ConsentWidget(
     }
 
     public IHtmlContent RenderManageButton(HttpContext context)
-        => new HtmlString(WidgetRenderer.ManageButton(CreateRequest(context, withToken: TokenWhen.Never)));
+        => new HtmlParts(WidgetTemplates.ManageButtonParts(CreateRequest(context, withToken: TokenWhen.Never)));
 
     public IHtmlContent RenderHeadTags(HttpContext context, string? nonce = null)
         => new HtmlParts(WidgetRenderer.HeadTagParts(CreateRequest(context, withToken: TokenWhen.Never), nonce ?? _nonce?.Invoke(context)));
@@ -100,8 +100,8 @@ internal sealed class ConsentWidget(
             IsAllowed = view.IsAllowed,
             ReturnUrl = returnUrl,
             ConsentUrl = consentUrl,
-            // The widget's own cookie page links back to where the user came from.
-            CookiePageUrl = _options.CookiePageUrl ?? consentUrl + "/cookies?returnUrl=" + Uri.EscapeDataString(returnUrl),
+            // Null: the widget's own cookie page, linking back to where the user came from, built when first read.
+            CookiePageUrl = _options.CookiePageUrl!,
             Theme = _options.Theme,
             ExemptAudienceDeadline = () => ConsentResponse.Of(context)?.ExemptAudienceDeadline(),
             NeedsNewPageToAllow = serviceId => ConsentResponse.Of(context)?.PageBlocksHostsOf(serviceId) == true,

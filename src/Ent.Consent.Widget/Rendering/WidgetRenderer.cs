@@ -293,43 +293,54 @@ internal static class WidgetRenderer
     /// <summary><see cref="HeadTags"/> as the strings it is made of, so a page can write them without joining them first.</summary>
     public static string[] HeadTagParts(WidgetRequest request, string? nonce)
     {
-        var guard = WidgetAsset.Guard;
+        var tags = WidgetTemplates.AssetTags(request);
         var json = WidgetTemplates.GuardJson(request);
         var nonceAttribute = NonceAttribute(nonce);
+        var signals = tags.SignalsOpen.Length == 0;
         return
         [
             "<script type=\"application/json\" id=\"ent-consent-guard\"", nonceAttribute, ">",
             json.Head, json.First, json.Middle, json.Second, json.Tail,
-            $"</script><script src=\"{Encode(AssetUrl(request, guard))}\" integrity=\"{guard.Integrity}\"{nonceAttribute}></script>",
-            SignalsTag(request, nonce),
-            StyleTag(request, nonce),
+            tags.GuardOpen, nonceAttribute, "></script>",
+            tags.SignalsOpen, signals ? string.Empty : nonceAttribute, signals ? string.Empty : "></script>",
+            tags.StyleOpen, nonceAttribute, ">",
         ];
-    }
-
-    // Before any vendor SDK: Google's consent default and Piano's window.pdl must be set before their tags start.
-    private static string SignalsTag(WidgetRequest request, string? nonce)
-    {
-        if (GuardRules.For(request.Policy).Signals is null)
-        {
-            return string.Empty;
-        }
-
-        var signals = WidgetAsset.Signals;
-        return $"<script src=\"{Encode(AssetUrl(request, signals))}\" integrity=\"{signals.Integrity}\"{NonceAttribute(nonce)}></script>";
     }
 
     /// <summary>The stylesheet link alone: the stand-alone pages run no script.</summary>
     public static string StyleTag(WidgetRequest request, string? nonce)
+        => WidgetTemplates.AssetTags(request).StyleOpen + NonceAttribute(nonce) + ">";
+
+    /// <summary>
+    /// The widget's asset tags up to where the nonce goes, for <see cref="WidgetTemplates.AssetTags"/> to keep: the
+    /// guard script (after the guard's data block), the signals script (empty when the policy needs none), the
+    /// stylesheet link and the deferred script (after the configuration's data block).
+    /// </summary>
+    internal static AssetTagOpenings AssetTagOpenings(WidgetRequest request)
     {
-        var asset = WidgetAsset.Style;
-        return $"<link rel=\"stylesheet\" href=\"{Encode(AssetUrl(request, asset))}\" integrity=\"{asset.Integrity}\"{NonceAttribute(nonce)}>";
+        var guard = WidgetAsset.Guard;
+        var signals = WidgetAsset.Signals;
+        var style = WidgetAsset.Style;
+        var script = WidgetAsset.Script;
+        return new AssetTagOpenings(
+            $"</script><script src=\"{Encode(AssetUrl(request, guard))}\" integrity=\"{guard.Integrity}\"",
+            // Before any vendor SDK: Google's consent default and Piano's window.pdl must be set before their tags start.
+            GuardRules.For(request.Policy).Signals is null ? string.Empty : $"<script src=\"{Encode(AssetUrl(request, signals))}\" integrity=\"{signals.Integrity}\"",
+            $"<link rel=\"stylesheet\" href=\"{Encode(AssetUrl(request, style))}\" integrity=\"{style.Integrity}\"",
+            $"</script><script src=\"{Encode(AssetUrl(request, script))}\" integrity=\"{script.Integrity}\" defer");
     }
 
     internal static GuardConfig Guard(WidgetRequest request)
     {
+        var allowed = AllowedServices(request);
+        // Only a page that may run an exempt tracker starts a deposit cycle (ADR 0005).
+        return GuardShape(request, allowed, ExemptAllowed(request) ? request.ExemptAudienceDeadline()?.ToUnixTimeMilliseconds() : null);
+    }
+
+    /// <summary>The guard's data block with the given per-request values; the rest is the policy's and the host's.</summary>
+    internal static GuardConfig GuardShape(WidgetRequest request, List<string> allowed, long? exemptDeadline)
+    {
         var rules = GuardRules.For(request.Policy);
-        var allowed = request.Policy.ChoosableServices.Where(s => request.IsAllowed(s.Id)).Select(static s => s.Id).ToList();
-        var exemptAllowed = request.Policy.Services.Any(s => s.Category == ServiceCategory.ExemptAudience && s.Cookies.Count > 0 && request.IsAllowed(s.Id));
         return new GuardConfig
         {
             Allowed = allowed,
@@ -338,12 +349,19 @@ internal static class WidgetRenderer
             Cookies = rules.Cookies,
             StorageKeys = rules.StorageKeys,
             DropUndeclaredCookies = request.DropUndeclaredCookies,
-            // Only a page that may run an exempt tracker starts a deposit cycle (ADR 0005).
-            ExemptDeadline = exemptAllowed ? request.ExemptAudienceDeadline()?.ToUnixTimeMilliseconds() : null,
+            ExemptDeadline = exemptDeadline,
             Verbose = request.Development,
             Signals = rules.Signals,
         };
     }
+
+    /// <summary>The choosable services allowed now, in the policy's order.</summary>
+    internal static List<string> AllowedServices(WidgetRequest request)
+        => request.Policy.ChoosableServices.Where(s => request.IsAllowed(s.Id)).Select(static s => s.Id).ToList();
+
+    /// <summary>Whether an exempt audience service with cookies may run: the page may then start a deposit cycle.</summary>
+    internal static bool ExemptAllowed(WidgetRequest request)
+        => request.Policy.Services.Any(s => s.Category == ServiceCategory.ExemptAudience && s.Cookies.Count > 0 && request.IsAllowed(s.Id));
 
     /// <summary>The configuration data block and the deferred script, for the end of the body.</summary>
     public static string ScriptTags(WidgetRequest request, string? nonce) => string.Concat(ScriptTagParts(request, nonce));
@@ -351,14 +369,14 @@ internal static class WidgetRenderer
     /// <summary><see cref="ScriptTags"/> as the strings it is made of.</summary>
     public static string[] ScriptTagParts(WidgetRequest request, string? nonce)
     {
-        var asset = WidgetAsset.Script;
+        var tags = WidgetTemplates.AssetTags(request);
         var json = WidgetTemplates.ConfigJson(request);
         var nonceAttribute = NonceAttribute(nonce);
         return
         [
             "<script type=\"application/json\" id=\"ent-consent-config\"", nonceAttribute, ">",
             json.Head, json.First, json.Middle, json.Second, json.Tail,
-            $"</script><script src=\"{Encode(AssetUrl(request, asset))}\" integrity=\"{asset.Integrity}\" defer{nonceAttribute}></script>",
+            tags.ScriptOpen, nonceAttribute, "></script>",
         ];
     }
 

@@ -49,7 +49,15 @@ internal sealed class WidgetRequest
     /// <summary>The consent endpoint, path base included (<c>/consent</c>).</summary>
     public required string ConsentUrl { get; init; }
 
-    public required string CookiePageUrl { get; init; }
+    /// <summary>The cookie information page: the host's, or by default the widget's own, linking back to <see cref="ReturnUrl"/>.</summary>
+    public string CookiePageUrl
+    {
+        // Built when first read: most pages (a returning visitor's) never show the link.
+        get => _cookiePageUrl ??= ConsentUrl + "/cookies?returnUrl=" + Uri.EscapeDataString(ReturnUrl);
+        init => _cookiePageUrl = value;
+    }
+
+    private string? _cookiePageUrl;
 
     public ConsentWidgetTheme Theme { get; init; }
 

@@ -21,6 +21,17 @@ internal static class WidgetTemplates
 
     private static readonly ConditionalWeakTable<ConsentPolicy, ConcurrentDictionary<(string Culture, string ConsentUrl, string Field, string? Header), JsonTemplate>> Configs = [];
 
+    private static readonly ConditionalWeakTable<ConsentPolicy, ConcurrentDictionary<(string Culture, ConsentWidgetTheme Theme, string ConsentUrl), Template>> ManageButtons = [];
+
+    private static readonly ConditionalWeakTable<ConsentPolicy, ConcurrentDictionary<string, AssetTagOpenings>> AssetTagsByUrl = [];
+
+    // The verified-cookie cache hands a returning visitor's requests the same ConsentState: its JSON is kept with it
+    // (or with the policy while there is no choice), for the answers it was written with.
+    private static readonly ConditionalWeakTable<object, ChoiceJson> Choices = [];
+
+    private const string NoDeadline = ",\"d\":null";
+    private const string NoReload = ",\"reload\":[]";
+
     // Letters and digits only, so the HTML encoder leaves them as they are; random, so no policy text holds one.
     private static readonly string Marker = "ecslot" + Guid.NewGuid().ToString("N");
 
@@ -64,35 +75,62 @@ internal static class WidgetTemplates
             WidgetRenderer.Encode(request.CookiePageUrl));
     }
 
+    /// <summary><see cref="WidgetRenderer.ManageButton"/> as parts around the encoded return URL, the one value that differs per page.</summary>
+    public static string[] ManageButtonParts(WidgetRequest request)
+    {
+        var templates = ManageButtons.GetValue(request.Policy, static _ => new());
+        var key = (request.Culture.Name, request.Theme, request.ConsentUrl);
+        if (!templates.TryGetValue(key, out var template))
+        {
+            template = Template.Parse(WidgetRenderer.ManageButton(request.WithValues(request.AntiforgeryToken, Marker + (char)Slot.ReturnUrl, request.CookiePageUrl)));
+            if (templates.Count >= MaxPerPolicy)
+            {
+                templates.Clear();
+            }
+
+            templates[key] = template;
+        }
+
+        return template.Parts(string.Empty, WidgetRenderer.Encode(request.ReturnUrl), string.Empty);
+    }
+
+    /// <summary>The widget's asset tags up to their nonce, per policy and consent URL (<see cref="WidgetRenderer.AssetTagOpenings"/>).</summary>
+    public static AssetTagOpenings AssetTags(WidgetRequest request)
+    {
+        var tags = AssetTagsByUrl.GetValue(request.Policy, static _ => new(StringComparer.Ordinal));
+        if (!tags.TryGetValue(request.ConsentUrl, out var openings))
+        {
+            openings = WidgetRenderer.AssetTagOpenings(request);
+            if (tags.Count >= MaxPerPolicy)
+            {
+                tags.Clear();
+            }
+
+            tags[request.ConsentUrl] = openings;
+        }
+
+        return openings;
+    }
+
     /// <summary>
     /// The guard's data block as <see cref="WidgetRenderer.Guard"/> serialises it: the policy's rules stored, the
     /// allowed services and the exempt deadline written per request.
     /// </summary>
     public static JsonParts GuardJson(WidgetRequest request)
     {
-        var guard = WidgetRenderer.Guard(request);
         var templates = Guards.GetValue(request.Policy, static _ => new ConcurrentDictionary<(bool, bool), JsonTemplate>());
         if (!templates.TryGetValue((request.DropUndeclaredCookies, request.Development), out var template))
         {
             // Written with an empty list and no deadline, then cut around both: "a" is the first property, "d" occurs once.
-            var json = JsonSerializer.Serialize(new GuardConfig
-            {
-                Allowed = [],
-                Essential = guard.Essential,
-                ExemptAudience = guard.ExemptAudience,
-                Cookies = guard.Cookies,
-                StorageKeys = guard.StorageKeys,
-                DropUndeclaredCookies = guard.DropUndeclaredCookies,
-                ExemptDeadline = null,
-                Verbose = guard.Verbose,
-                Signals = guard.Signals,
-            }, WidgetJsonContext.Default.GuardConfig);
-            template = JsonTemplate.Cut(json, "{\"a\":", "[]", ",\"d\":null");
+            var json = JsonSerializer.Serialize(WidgetRenderer.GuardShape(request, [], null), WidgetJsonContext.Default.GuardConfig);
+            template = JsonTemplate.Cut(json, "{\"a\":", "[]", NoDeadline);
             templates[(request.DropUndeclaredCookies, request.Development)] = template;
         }
 
-        var deadline = guard.ExemptDeadline is { } value ? value.ToString(System.Globalization.CultureInfo.InvariantCulture) : "null";
-        return template.Fill(JsonSerializer.Serialize(guard.Allowed, WidgetJsonContext.Default.ListString), ",\"d\":" + deadline);
+        // Only a page that may run an exempt tracker starts a deposit cycle (ADR 0005), as WidgetRenderer.Guard.
+        var choice = Choice(request);
+        var deadline = choice.ExemptAllowed ? request.ExemptAudienceDeadline()?.ToUnixTimeMilliseconds() : null;
+        return template.Fill(choice.Allowed, deadline is { } value ? ",\"d\":" + value.ToString(System.Globalization.CultureInfo.InvariantCulture) : NoDeadline);
     }
 
     /// <summary>
@@ -121,10 +159,62 @@ internal static class WidgetTemplates
             templates[key] = template;
         }
 
-        var reload = request.Policy.ChoosableServices.Where(s => !request.IsAllowed(s.Id) && request.NeedsNewPageToAllow(s.Id)).Select(static s => s.Id).ToList();
-        return template.Fill(
+        // The services this page's enforced policy cannot let in without a new page: per page, usually none.
+        List<string>? reload = null;
+        foreach (var service in request.Policy.ChoosableServices)
+        {
+            if (!request.IsAllowed(service.Id) && request.NeedsNewPageToAllow(service.Id))
+            {
+                (reload ??= []).Add(service.Id);
+            }
+        }
+
+        return template.Fill(Choice(request).State, reload is null ? NoReload : ",\"reload\":" + JsonSerializer.Serialize(reload, WidgetJsonContext.Default.ListString));
+    }
+
+    /// <summary>
+    /// The state's JSON and the guard's allowed list for this request: kept for its choice while the server's answers
+    /// (allowed, waiting for guardians, pending) are the ones they were written for, written again otherwise.
+    /// </summary>
+    private static ChoiceJson Choice(WidgetRequest request)
+    {
+        var services = request.Policy.Services;
+        Span<byte> answers = services.Count <= 256 ? stackalloc byte[services.Count] : new byte[services.Count];
+        for (var i = 0; i < answers.Length; i++)
+        {
+            var id = services[i].Id;
+            answers[i] = (byte)((request.IsAllowed(id) ? 1 : 0) | (request.IsWaitingForGuardians(id) ? 2 : 0));
+        }
+
+        var owner = (object?)request.State ?? request.Policy;
+        if (Choices.TryGetValue(owner, out var known) && known.Matches(request.Policy, request.Pending, answers))
+        {
+            return known;
+        }
+
+        var written = new ChoiceJson(
+            request.Policy,
+            request.Pending,
+            answers.ToArray(),
             JsonSerializer.Serialize(WidgetRenderer.State(request), WidgetJsonContext.Default.ConsentStateDocument),
-            ",\"reload\":" + JsonSerializer.Serialize(reload, WidgetJsonContext.Default.ListString));
+            JsonSerializer.Serialize(WidgetRenderer.AllowedServices(request), WidgetJsonContext.Default.ListString),
+            WidgetRenderer.ExemptAllowed(request));
+        Choices.AddOrUpdate(owner, written);
+        return written;
+    }
+
+    private sealed class ChoiceJson(ConsentPolicy policy, bool pending, byte[] answers, string state, string allowed, bool exemptAllowed)
+    {
+        /// <summary>The state in the shape of <c>GET {prefix}</c>.</summary>
+        public string State { get; } = state;
+
+        /// <summary>The guard's list of allowed choosable services.</summary>
+        public string Allowed { get; } = allowed;
+
+        public bool ExemptAllowed { get; } = exemptAllowed;
+
+        public bool Matches(ConsentPolicy requestPolicy, bool requestPending, ReadOnlySpan<byte> requestAnswers)
+            => ReferenceEquals(policy, requestPolicy) && pending == requestPending && requestAnswers.SequenceEqual(answers);
     }
 
     // The dialog's toggles are checked from IsAllowed for every service but the essential ones.
@@ -196,6 +286,20 @@ internal static class WidgetTemplates
             });
         }
 
+        /// <summary>The parts with the values between them, for <see cref="HtmlParts"/>: nothing joined.</summary>
+        public string[] Parts(string token, string returnUrl, string cookiePageUrl)
+        {
+            var parts = new string[_parts.Length + _slots.Length];
+            for (var i = 0; i < _slots.Length; i++)
+            {
+                parts[2 * i] = _parts[i];
+                parts[(2 * i) + 1] = Value(_slots[i], token, returnUrl, cookiePageUrl);
+            }
+
+            parts[^1] = _parts[^1];
+            return parts;
+        }
+
         private static string Value(Slot slot, string token, string returnUrl, string cookiePageUrl) => slot switch
         {
             Slot.Token => token,
@@ -241,3 +345,6 @@ internal readonly record struct JsonParts(string Head, string First, string Midd
 {
     public override string ToString() => string.Concat([Head, First, Middle, Second, Tail]);
 }
+
+/// <summary>The widget's asset tags, each up to where its nonce attribute goes (<see cref="WidgetRenderer.AssetTagOpenings"/>).</summary>
+internal sealed record AssetTagOpenings(string GuardOpen, string SignalsOpen, string StyleOpen, string ScriptOpen);

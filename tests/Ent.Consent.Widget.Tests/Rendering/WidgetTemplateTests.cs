@@ -139,6 +139,63 @@ public sealed class WidgetTemplateTests
     }
 
     [Fact]
+    public void One_choice_rendered_with_other_answers_gets_the_json_of_those_answers()
+    {
+        // The verified-cookie cache hands every request of a visitor the same ConsentState; the JSON kept with it must
+        // not come back for a request whose answers differ (a minor waiting for a guardian, a pending re-ask).
+        var policy = TestPolicies.Portal(static o => o.JointConsent = JointConsentRule.AnyGuardian);
+        var granted = Renderings.Choice(policy, ("youtube", ConsentDecision.Granted), ("matomo-exempt", ConsentDecision.Granted));
+        var adult = Change(Renderings.Request(policy, state: granted), state: granted, pending: false, isAllowed: id => policy.IsAllowed(id, granted));
+        var minor = new WidgetRequest
+        {
+            Policy = policy, State = granted, Pending = false, SubjectIsMinor = true, Culture = adult.Culture,
+            AntiforgeryToken = adult.AntiforgeryToken, AntiforgeryFieldName = adult.AntiforgeryFieldName, AntiforgeryHeaderName = adult.AntiforgeryHeaderName,
+            IsAllowed = id => policy.IsAllowed(id, granted, GuardianConsent.None),
+            IsWaitingForGuardians = id => policy.IsWaitingForGuardians(id, granted, GuardianConsent.None),
+            ReturnUrl = adult.ReturnUrl, ConsentUrl = adult.ConsentUrl, CookiePageUrl = adult.CookiePageUrl,
+        };
+        var requests = new[] { adult, minor, Change(adult, pending: true), Change(adult, isAllowed: id => id != "youtube" && policy.IsAllowed(id, granted)) };
+
+        var configs = new HashSet<string>(StringComparer.Ordinal);
+        var guards = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var request in requests.Concat(requests.Reverse()))
+        {
+            Assert.Same(granted, request.State);
+            var config = WidgetTemplates.ConfigJson(request).ToString();
+            var guard = WidgetTemplates.GuardJson(request).ToString();
+            Assert.Equal(FreshConfig(request), config);
+            Assert.Equal(FreshGuard(request), guard);
+            configs.Add(config);
+            guards.Add(guard);
+        }
+
+        Assert.Equal(requests.Length, configs.Count);
+        Assert.Contains(configs, c => c.Contains("\"waiting\":true", StringComparison.Ordinal));
+        Assert.Equal(2, guards.Count); // the allowed list differs only when youtube is held back
+    }
+
+    [Fact]
+    public void Stored_manage_button_is_the_fresh_rendering_for_each_return_url_theme_and_culture()
+    {
+        var baseline = Renderings.Request(Policy);
+        var requests = new[]
+        {
+            baseline,
+            baseline.WithValues(baseline.AntiforgeryToken, "/notes?eleve=7&x=\"<y>\"", baseline.CookiePageUrl),
+            Change(baseline, theme: ConsentWidgetTheme.Dsfr),
+            Change(baseline, culture: CultureInfo.GetCultureInfo("en")),
+            Change(baseline, consentUrl: "/portail/consent"),
+        };
+        foreach (var request in requests.Concat(requests))
+        {
+            var content = new HtmlParts(WidgetTemplates.ManageButtonParts(request));
+            Assert.Equal(WidgetRenderer.ManageButton(request), content.ToString());
+        }
+
+        Assert.Contains("&quot;&lt;y&gt;&quot;", new HtmlParts(WidgetTemplates.ManageButtonParts(requests[1])).ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Head_and_script_tags_written_part_by_part_are_the_same_markup_as_joined()
     {
         // RenderHeadTags and RenderScriptTags hand their parts to Razor and the gateway without joining them first;
