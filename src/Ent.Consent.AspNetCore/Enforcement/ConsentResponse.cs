@@ -172,6 +172,15 @@ internal sealed class ConsentResponse : IHttpResponseFeature, IResponseCookiesFe
         _context.Features.Set<IConsentFeature>(_snapshot);
     }
 
+    /// <summary><see cref="ExemptAudienceDeadline"/> and <see cref="PageBlocksHostsOf"/> as delegates made once per response.</summary>
+    internal Func<DateTimeOffset?> ExemptAudienceDeadlineCheck => _exemptAudienceDeadlineCheck ??= ExemptAudienceDeadline;
+
+    /// <inheritdoc cref="ExemptAudienceDeadlineCheck"/>
+    internal Func<string, bool> PageBlocksHostsCheck => _pageBlocksHostsCheck ??= PageBlocksHostsOf;
+
+    private Func<DateTimeOffset?>? _exemptAudienceDeadlineCheck;
+    private Func<string, bool>? _pageBlocksHostsCheck;
+
     public DateTimeOffset? ExemptAudienceDeadline()
     {
         var started = _started || _inner.HasStarted;

@@ -70,6 +70,11 @@ internal sealed class ConsentSnapshot : IConsentFeature
 
     public bool IsPending => State is null && Policy.ChoosableServices.Count > 0;
 
+    /// <summary><see cref="IsAllowed"/> as a delegate made once per snapshot, for the widget's renderings of this request.</summary>
+    internal Func<string, bool> IsAllowedCheck => _isAllowedCheck ??= IsAllowed;
+
+    private Func<string, bool>? _isAllowedCheck;
+
     public bool IsAllowed(string serviceId)
     {
         ArgumentNullException.ThrowIfNull(serviceId);

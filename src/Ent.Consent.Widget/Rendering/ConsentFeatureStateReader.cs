@@ -1,4 +1,5 @@
 using Ent.Consent.AspNetCore;
+using Ent.Consent.AspNetCore.Enforcement;
 using Microsoft.AspNetCore.Http;
 
 namespace Ent.Consent.Widget;
@@ -9,6 +10,8 @@ internal sealed class ConsentFeatureStateReader : IConsentStateReader
     public ConsentView Read(HttpContext context)
     {
         var consent = context.GetConsent();
-        return new ConsentView(consent.Policy, consent.State, consent.IsPending, consent.SubjectIsMinor, consent.IsAllowed, consent.SubjectIsMinor ? consent.IsWaitingForGuardians : null, consent.FollowsAccount, consent.IsRestoredFromAccount);
+        // The library's own feature hands out one delegate per request rather than one per rendering.
+        var isAllowed = consent is ConsentSnapshot snapshot ? snapshot.IsAllowedCheck : consent.IsAllowed;
+        return new ConsentView(consent.Policy, consent.State, consent.IsPending, consent.SubjectIsMinor, isAllowed, consent.SubjectIsMinor ? consent.IsWaitingForGuardians : null, consent.FollowsAccount, consent.IsRestoredFromAccount);
     }
 }

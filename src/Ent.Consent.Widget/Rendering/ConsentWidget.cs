@@ -83,6 +83,7 @@ internal sealed class ConsentWidget(
         };
         var consentUrl = context.Request.PathBase.Add(_consentPath).Value ?? string.Empty;
         returnUrl ??= CurrentUrl(context);
+        var response = ConsentResponse.Of(context);
         return new WidgetRequest
         {
             Policy = view.Policy,
@@ -103,8 +104,8 @@ internal sealed class ConsentWidget(
             // Null: the widget's own cookie page, linking back to where the user came from, built when first read.
             CookiePageUrl = _options.CookiePageUrl!,
             Theme = _options.Theme,
-            ExemptAudienceDeadline = () => ConsentResponse.Of(context)?.ExemptAudienceDeadline(),
-            NeedsNewPageToAllow = serviceId => ConsentResponse.Of(context)?.PageBlocksHostsOf(serviceId) == true,
+            ExemptAudienceDeadline = response is null ? static () => null : response.ExemptAudienceDeadlineCheck,
+            NeedsNewPageToAllow = response is null ? static _ => false : response.PageBlocksHostsCheck,
             DropUndeclaredCookies = _dropUndeclaredCookies,
             Development = _development,
         };
