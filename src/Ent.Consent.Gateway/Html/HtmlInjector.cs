@@ -251,6 +251,7 @@ internal sealed class HtmlInjector
     {
         var i = 0;
         var written = 0;
+        var index = new MarkupIndex(data);
         while (i < data.Length)
         {
             switch (_mode)
@@ -283,8 +284,8 @@ internal sealed class HtmlInjector
                 }
             }
 
-            // Tags often follow each other ("</h2><p>"): no vectorised search for a '<' that is already here.
-            var lt = data[i] == '<' ? 0 : data[i..].IndexOf((byte)'<');
+            var lt = index.NextLessThan(i);
+            lt = lt < 0 ? -1 : lt - i;
             if (lt < 0)
             {
                 Text(data, i, data.Length, ref written, output);
@@ -312,7 +313,7 @@ internal sealed class HtmlInjector
 
             if (next is (byte)'!' or (byte)'?' || (next == '/' && i + 2 < data.Length && IsAsciiLetter(data[i + 2])) || IsAsciiLetter(next))
             {
-                var end = next == '/' || next == '!' || next == '?' ? IndexOfFrom(data, i + 2, (byte)'>') : FindTagEnd(data, i + 1);
+                var end = next == '/' || next == '!' || next == '?' ? index.NextGreaterThan(i + 2) : FindTagEnd(data, i + 1, ref index);
                 if (end < 0)
                 {
                     if (!final && data.Length - i <= _maxTagBytes)
@@ -552,56 +553,19 @@ internal sealed class HtmlInjector
     private static bool IsCharsetMeta(ReadOnlySpan<byte> tag)
         => ContainsIgnoreCase(tag, "charset"u8);
 
-    private static int IndexOfFrom(ReadOnlySpan<byte> data, int from, byte value)
-    {
-        // End tags are short ("</p>"): the same plain loop first.
-        var limit = Math.Min(data.Length, from + 16);
-        for (var k = from; k < limit; k++)
-        {
-            if (data[k] == value)
-            {
-                return k;
-            }
-        }
-
-        if (limit >= data.Length)
-        {
-            return -1;
-        }
-
-        var found = data[limit..].IndexOf(value);
-        return found < 0 ? -1 : limit + found;
-    }
-
     /// <summary>The '&gt;' that ends a start tag, skipping quoted attribute values; -1 when not in <paramref name="data"/>.</summary>
     internal static int FindTagEnd(ReadOnlySpan<byte> data, int from)
     {
-        // Most tags are short ("<p>", "<h2>"): a plain loop finds their end before a vectorised search would start.
-        var limit = Math.Min(data.Length, from + 16);
-        for (var k = from; k < limit; k++)
-        {
-            var b = data[k];
-            if (b == '>')
-            {
-                return k;
-            }
+        var index = new MarkupIndex(data);
+        return FindTagEnd(data, from, ref index);
+    }
 
-            if (b is (byte)'"' or (byte)'\'')
-            {
-                break;
-            }
-        }
-
+    /// <inheritdoc cref="FindTagEnd(ReadOnlySpan{byte}, int)"/>
+    private static int FindTagEnd(ReadOnlySpan<byte> data, int from, ref MarkupIndex index)
+    {
         var j = from;
-        while (j < data.Length)
+        while ((j = index.NextGreaterThanOrQuote(j)) >= 0)
         {
-            var found = data[j..].IndexOfAny((byte)'>', (byte)'"', (byte)'\'');
-            if (found < 0)
-            {
-                return -1;
-            }
-
-            j += found;
             var c = data[j];
             if (c == '>')
             {
@@ -621,13 +585,13 @@ internal sealed class HtmlInjector
                 continue;
             }
 
-            var close = data[(j + 1)..].IndexOf(c);
+            var close = index.NextQuote(j + 1, c);
             if (close < 0)
             {
                 return -1;
             }
 
-            j += close + 2;
+            j = close + 1;
         }
 
         return -1;

@@ -1,0 +1,127 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Ent.Consent.Gateway.Html;
+
+/// <summary>
+/// Where the <c>&lt;</c>, <c>&gt;</c> and quotes of a span are, 64 bytes at a time: a few vector compares per block,
+/// then each search is a shift and a trailing-zero count. A page is mostly short tags a few bytes apart, for which one
+/// vectorised search per tag cost more to start than to run.
+/// </summary>
+internal ref struct MarkupIndex
+{
+    private const int BlockSize = 64;
+
+    private readonly ReadOnlySpan<byte> _data;
+    private int _block;
+    private ulong _lessThan;
+    private ulong _greaterThan;
+    private ulong _doubleQuote;
+    private ulong _singleQuote;
+
+    public MarkupIndex(ReadOnlySpan<byte> data)
+    {
+        _data = data;
+        _block = -1;
+    }
+
+    /// <summary>The first <c>&lt;</c> at or after <paramref name="from"/>, or -1.</summary>
+    public int NextLessThan(int from) => Next(from, Wanted.LessThan);
+
+    /// <summary>The first <c>&gt;</c> at or after <paramref name="from"/>, or -1.</summary>
+    public int NextGreaterThan(int from) => Next(from, Wanted.GreaterThan);
+
+    /// <summary>The first <c>&gt;</c>, <c>"</c> or <c>'</c> at or after <paramref name="from"/>, or -1.</summary>
+    public int NextGreaterThanOrQuote(int from) => Next(from, Wanted.GreaterThanOrQuote);
+
+    /// <summary>The first <paramref name="quote"/> (<c>"</c> or <c>'</c>) at or after <paramref name="from"/>, or -1.</summary>
+    public int NextQuote(int from, byte quote) => Next(from, quote == '"' ? Wanted.DoubleQuote : Wanted.SingleQuote);
+
+    private enum Wanted { LessThan, GreaterThan, GreaterThanOrQuote, DoubleQuote, SingleQuote }
+
+    private int Next(int from, Wanted wanted)
+    {
+        while (from < _data.Length)
+        {
+            var block = from & ~(BlockSize - 1);
+            if (block != _block)
+            {
+                Load(block);
+            }
+
+            var mask = wanted switch
+            {
+                Wanted.LessThan => _lessThan,
+                Wanted.GreaterThan => _greaterThan,
+                Wanted.GreaterThanOrQuote => _greaterThan | _doubleQuote | _singleQuote,
+                Wanted.DoubleQuote => _doubleQuote,
+                _ => _singleQuote,
+            } >> (from - block);
+            if (mask != 0)
+            {
+                return from + BitOperations.TrailingZeroCount(mask);
+            }
+
+            from = block + BlockSize;
+        }
+
+        return -1;
+    }
+
+    private void Load(int block)
+    {
+        _block = block;
+        if (block + BlockSize <= _data.Length)
+        {
+            Masks(_data.Slice(block, BlockSize));
+            return;
+        }
+
+        // The last, partial block: its bytes and zeros after them, which match nothing searched for.
+        Span<byte> padded = stackalloc byte[BlockSize];
+        padded.Clear();
+        _data[block..].CopyTo(padded);
+        Masks(padded);
+    }
+
+    private void Masks(scoped ReadOnlySpan<byte> block)
+    {
+        ref var start = ref MemoryMarshal.GetReference(block);
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var low = Vector256.LoadUnsafe(ref start);
+            var high = Vector256.LoadUnsafe(ref start, 32);
+            _lessThan = Mask(low, high, (byte)'<');
+            _greaterThan = Mask(low, high, (byte)'>');
+            _doubleQuote = Mask(low, high, (byte)'"');
+            _singleQuote = Mask(low, high, (byte)'\'');
+            return;
+        }
+
+        var a = Vector128.LoadUnsafe(ref start);
+        var b = Vector128.LoadUnsafe(ref start, 16);
+        var c = Vector128.LoadUnsafe(ref start, 32);
+        var d = Vector128.LoadUnsafe(ref start, 48);
+        _lessThan = Mask(a, b, c, d, (byte)'<');
+        _greaterThan = Mask(a, b, c, d, (byte)'>');
+        _doubleQuote = Mask(a, b, c, d, (byte)'"');
+        _singleQuote = Mask(a, b, c, d, (byte)'\'');
+    }
+
+    private static ulong Mask(Vector256<byte> low, Vector256<byte> high, byte value)
+    {
+        var wanted = Vector256.Create(value);
+        return Vector256.Equals(low, wanted).ExtractMostSignificantBits()
+            | ((ulong)Vector256.Equals(high, wanted).ExtractMostSignificantBits() << 32);
+    }
+
+    private static ulong Mask(Vector128<byte> a, Vector128<byte> b, Vector128<byte> c, Vector128<byte> d, byte value)
+    {
+        var wanted = Vector128.Create(value);
+        return Vector128.Equals(a, wanted).ExtractMostSignificantBits()
+            | ((ulong)Vector128.Equals(b, wanted).ExtractMostSignificantBits() << 16)
+            | ((ulong)Vector128.Equals(c, wanted).ExtractMostSignificantBits() << 32)
+            | ((ulong)Vector128.Equals(d, wanted).ExtractMostSignificantBits() << 48);
+    }
+}
