@@ -48,6 +48,8 @@ public class GatewayPageBenchmarks
     private InProcessServer _staticCopy = null!;
     private InProcessServer _staticGateway = null!;
     private InjectionParts _parts = null!;
+    private IServiceProvider _services = null!;
+    private string? _visitor;
     private PooledBufferWriter _output = null!;
 
     [GlobalSetup]
@@ -64,6 +66,7 @@ public class GatewayPageBenchmarks
         var transform = services.GetRequiredService<HtmlResponseTransform>();
         Action<IApplicationBuilder> ent = static app => app.UseEntConsent();
         var visitor = portal.ReturningVisitorCookieHeader;
+        (_services, _visitor) = (services, visitor);
 
         _htmlCopy = new InProcessServer(services, ent, context => CopyAsync(context, "text/html; charset=utf-8", Page), visitor);
         _htmlGateway = new InProcessServer(services, ent, context => GatewayAsync(context, transform, "text/html; charset=utf-8", Page), visitor);
@@ -187,5 +190,62 @@ public class GatewayPageBenchmarks
         {
             throw new InvalidOperationException($"The gateway scenario is not what it says (injected {injected}).");
         }
+    }
+
+    /// <summary>
+    /// Bytes allocated per page by each of the widget's four renderings the gateway makes, for a returning visitor
+    /// (for <c>--gateway-allocations</c>): what is left of the page's allocation once the copy's is taken away.
+    /// </summary>
+    public static async Task WidgetPartAllocationsAsync(Action<string> report)
+    {
+        var benchmarks = new GatewayPageBenchmarks();
+        benchmarks.Setup();
+        var services = benchmarks._services;
+        var widget = services.GetRequiredService<Ent.Consent.Widget.IConsentWidget>();
+        var visitor = benchmarks._visitor;
+        const string Nonce = "abcdefghijklmnopqrstuvwx";
+        var parts = new (string Name, Func<HttpContext, Microsoft.AspNetCore.Html.IHtmlContent> Render)[]
+        {
+            ("head tags", context => widget.RenderHeadTags(context, Nonce)),
+            ("banner (none: a choice is made)", widget.RenderBanner),
+            ("manage button", widget.RenderManageButton),
+            ("script tags", context => widget.RenderScriptTags(context, Nonce)),
+        };
+        foreach (var (name, render) in parts)
+        {
+            // Written as the gateway writes them, to a writer that keeps nothing.
+            var server = new InProcessServer(services, static app => app.UseEntConsent(), context =>
+            {
+                render(context).WriteTo(TextWriter.Null, System.Text.Encodings.Web.HtmlEncoder.Default);
+                return Task.CompletedTask;
+            }, visitor);
+            for (var i = 0; i < 2_000; i++)
+            {
+                await server.ServeAsync();
+            }
+
+            var empty = new InProcessServer(services, static app => app.UseEntConsent(), static _ => Task.CompletedTask, visitor);
+            for (var i = 0; i < 2_000; i++)
+            {
+                await empty.ServeAsync();
+            }
+
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            for (var i = 0; i < 1_000; i++)
+            {
+                await server.ServeAsync();
+            }
+
+            var rendered = GC.GetTotalAllocatedBytes(precise: true) - before;
+            before = GC.GetTotalAllocatedBytes(precise: true);
+            for (var i = 0; i < 1_000; i++)
+            {
+                await empty.ServeAsync();
+            }
+
+            report($"widget {name}: {(rendered - (GC.GetTotalAllocatedBytes(precise: true) - before)) / 1_000} B per page");
+        }
+
+        benchmarks.Cleanup();
     }
 }

@@ -60,6 +60,7 @@ if (args is ["--gateway-allocations"])
     }
 
     benchmarks.Cleanup();
+    await GatewayPageBenchmarks.WidgetPartAllocationsAsync(Console.WriteLine);
     return;
 }
 
