@@ -328,11 +328,21 @@ internal sealed class HtmlInjector
 
                 if (next == '/')
                 {
-                    EndTag(data, i, end, ref written, output);
+                    // Once the widget's tail is in, end tags change nothing; before, only </body> and </html> do.
+                    if (!_tailDone && (_head != HeadState.Done || (data[i + 2] | 0x20) is (byte)'b' or (byte)'h'))
+                    {
+                        EndTag(data, i, end, ref written, output);
+                    }
                 }
                 else if (next is not ((byte)'!' or (byte)'?'))
                 {
-                    StartTag(data, i, end, ref written, output);
+                    // Most tags of a page are none of those the injector acts on: once the head tags and the banner are
+                    // in, such a tag needs nothing more than its name.
+                    var name = TagOf(data[(i + 1)..(end + 1)]);
+                    if (name != Tag.Other || _head != HeadState.Done || !_bannerDone)
+                    {
+                        StartTag(data, i, end, name, ref written, output);
+                    }
                 }
 
                 i = end + 1;
@@ -376,10 +386,9 @@ internal sealed class HtmlInjector
     }
 
     /// <summary>A start tag from <paramref name="start"/> ('&lt;') to <paramref name="end"/> ('&gt;').</summary>
-    private void StartTag(ReadOnlySpan<byte> data, int start, int end, ref int written, IBufferWriter<byte> output)
+    private void StartTag(ReadOnlySpan<byte> data, int start, int end, Tag name, ref int written, IBufferWriter<byte> output)
     {
         var tag = data[start..(end + 1)];
-        var name = TagOf(tag[1..]);
         if (_head != HeadState.Done)
         {
             if (name == Tag.Html && _head == HeadState.None)
@@ -777,5 +786,18 @@ internal sealed class HtmlInjector
     private static bool IsAsciiLetter(byte b) => (uint)((b | 0x20) - 'a') <= 'z' - 'a';
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool IsTagNameEnd(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or (byte)'\f' or (byte)'/' or (byte)'>';
+    private static bool IsTagNameEnd(byte b) => TagNameEnds[b] != 0;
+
+    // Whitespace, '/' and '>': one load per byte of every tag name rather than seven compares.
+    private static ReadOnlySpan<byte> TagNameEnds =>
+    [
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    ];
 }
