@@ -49,10 +49,14 @@ public sealed partial class ProxyTests
         await using var proxy = await PortalBehindGateway.ServePageAsync(Page);
 
         using var response = await proxy.Client.SendAsync(Get("/"));
-        var html = await response.Content.ReadAsStringAsync();
+        var body = await response.Content.ReadAsByteArrayAsync();
+        var html = Encoding.UTF8.GetString(body);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.True(response.Headers.TransferEncodingChunked, "the length is unknown once the widget is in");
+        // The page came whole before anything was sent: it leaves with its new length, not in chunks.
+        Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+        Assert.Equal(body.Length, response.Content.Headers.ContentLength);
+        Assert.True(body.Length > Encoding.UTF8.GetByteCount(Page), "the widget is in");
         var guard = html.IndexOf("id=\"ent-consent-guard\"", StringComparison.Ordinal);
         Assert.True(html.IndexOf("<meta charset=\"utf-8\">", StringComparison.Ordinal) < guard, "the charset stays first");
         Assert.True(guard < html.IndexOf("<script src=\"/app.js\">", StringComparison.Ordinal), "the guard runs before the portal's scripts");
@@ -262,6 +266,7 @@ public sealed partial class ProxyTests
         using var deadlock = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
         using var response = await proxy.Client.SendAsync(Get("/slow"), HttpCompletionOption.ResponseHeadersRead, deadlock.Token);
+        Assert.True(response.Headers.TransferEncodingChunked, "a page still coming has no length yet");
         var stream = await response.Content.ReadAsStreamAsync(deadlock.Token);
         var seen = new StringBuilder();
         var buffer = new byte[4096];

@@ -128,7 +128,7 @@ internal sealed class HtmlResponseTransform
             await using var raw = await upstream.Content.ReadAsStreamAsync(cancellation).ConfigureAwait(false);
             if (coding is "" or "identity")
             {
-                await CopyIdentityAsync(raw, http.Response.BodyWriter, buffer, output, injector, cancellation).ConfigureAwait(false);
+                await CopyIdentityAsync(raw, http.Response, buffer, output, injector, cancellation).ConfigureAwait(false);
                 return;
             }
 
@@ -182,10 +182,11 @@ internal sealed class HtmlResponseTransform
     /// An uncompressed page: injected into <paramref name="output"/> and handed to the response in one write (one
     /// lock and one chunk in Kestrel, where writing the injector's runs straight into the response pipe took both per
     /// 4 KB block), whenever the portal makes the gateway wait (so the browser gets what has come while the portal is
-    /// slow) or 32 KB have gathered: a page that arrives at once leaves in one send.
+    /// slow) or 32 KB have gathered: a page that arrives at once leaves in one send, with its length.
     /// </summary>
-    private static async Task CopyIdentityAsync(Stream source, PipeWriter sink, byte[] buffer, PooledBufferWriter output, HtmlInjector injector, CancellationToken cancellation)
+    private static async Task CopyIdentityAsync(Stream source, HttpResponse response, byte[] buffer, PooledBufferWriter output, HtmlInjector injector, CancellationToken cancellation)
     {
+        var sink = response.BodyWriter;
         var read = await source.ReadAsync(buffer.AsMemory(0, BufferSize), cancellation).ConfigureAwait(false);
         while (read > 0)
         {
@@ -211,6 +212,12 @@ internal sealed class HtmlResponseTransform
         }
 
         injector.Complete(output);
+        if (!response.HasStarted)
+        {
+            // Nothing sent yet: the whole page is here, so it goes with its length rather than in chunks.
+            response.ContentLength = output.WrittenCount;
+        }
+
         await sink.WriteAsync(output.WrittenMemory, cancellation).ConfigureAwait(false);
     }
 
