@@ -42,7 +42,7 @@ if (args is ["--gateway-allocations"])
     // Bytes allocated per page by GatewayPageBenchmarks' scenarios (valid under load, unlike times): see RESULTS.md.
     var benchmarks = new GatewayPageBenchmarks();
     benchmarks.Setup();
-    foreach (var name in new[] { "html-copy", "html-gateway", "html-gateway-antiforgery" })
+    foreach (var name in new[] { "html-copy", "html-gateway", "html-gateway-antiforgery", "static-copy", "static-gateway" })
     {
         var serve = GatewayPageBenchmarks.Scenario(benchmarks, name);
         for (var i = 0; i < 2_000; i++)
