@@ -285,17 +285,16 @@ internal sealed class HtmlInjector
             }
 
             var lt = index.NextLessThan(i);
-            lt = lt < 0 ? -1 : lt - i;
             if (lt < 0)
             {
                 Text(data, i, data.Length, ref written, output);
                 return Flush(data, ref written, data.Length, output);
             }
 
-            if (lt > 0)
+            if (lt > i)
             {
-                Text(data, i, i + lt, ref written, output);
-                i += lt;
+                Text(data, i, lt, ref written, output);
+                i = lt;
             }
 
             if (data.Length - i < 4 && !final)

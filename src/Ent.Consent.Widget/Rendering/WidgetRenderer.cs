@@ -296,13 +296,13 @@ internal static class WidgetRenderer
         var tags = WidgetTemplates.AssetTags(request);
         var json = WidgetTemplates.GuardJson(request);
         var nonceAttribute = NonceAttribute(nonce);
-        var signals = tags.SignalsOpen.Length == 0;
+        var noSignals = tags.SignalsOpen.Length == 0;
         return
         [
             "<script type=\"application/json\" id=\"ent-consent-guard\"", nonceAttribute, ">",
             json.Head, json.First, json.Middle, json.Second, json.Tail,
             tags.GuardOpen, nonceAttribute, "></script>",
-            tags.SignalsOpen, signals ? string.Empty : nonceAttribute, signals ? string.Empty : "></script>",
+            tags.SignalsOpen, noSignals ? string.Empty : nonceAttribute, noSignals ? string.Empty : "></script>",
             tags.StyleOpen, nonceAttribute, ">",
         ];
     }

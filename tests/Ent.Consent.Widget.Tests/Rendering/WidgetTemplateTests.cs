@@ -146,14 +146,8 @@ public sealed class WidgetTemplateTests
         var policy = TestPolicies.Portal(static o => o.JointConsent = JointConsentRule.AnyGuardian);
         var granted = Renderings.Choice(policy, ("youtube", ConsentDecision.Granted), ("matomo-exempt", ConsentDecision.Granted));
         var adult = Change(Renderings.Request(policy, state: granted), state: granted, pending: false, isAllowed: id => policy.IsAllowed(id, granted));
-        var minor = new WidgetRequest
-        {
-            Policy = policy, State = granted, Pending = false, SubjectIsMinor = true, Culture = adult.Culture,
-            AntiforgeryToken = adult.AntiforgeryToken, AntiforgeryFieldName = adult.AntiforgeryFieldName, AntiforgeryHeaderName = adult.AntiforgeryHeaderName,
-            IsAllowed = id => policy.IsAllowed(id, granted, GuardianConsent.None),
-            IsWaitingForGuardians = id => policy.IsWaitingForGuardians(id, granted, GuardianConsent.None),
-            ReturnUrl = adult.ReturnUrl, ConsentUrl = adult.ConsentUrl, CookiePageUrl = adult.CookiePageUrl,
-        };
+        var minor = Change(adult, minor: true, isAllowed: id => policy.IsAllowed(id, granted, GuardianConsent.None),
+            isWaitingForGuardians: id => policy.IsWaitingForGuardians(id, granted, GuardianConsent.None));
         var requests = new[] { adult, minor, Change(adult, pending: true), Change(adult, isAllowed: id => id != "youtube" && policy.IsAllowed(id, granted)) };
 
         var configs = new HashSet<string>(StringComparer.Ordinal);
@@ -298,12 +292,14 @@ public sealed class WidgetTemplateTests
 
     private static WidgetRequest Change(
         WidgetRequest r, CultureInfo? culture = null, ConsentState? state = null, bool? pending = null, bool? minor = null,
-        Func<string, bool>? isAllowed = null, string? consentUrl = null, string? fieldName = null, ConsentWidgetTheme? theme = null) => new()
+        Func<string, bool>? isAllowed = null, string? consentUrl = null, string? fieldName = null, ConsentWidgetTheme? theme = null,
+        Func<string, bool>? isWaitingForGuardians = null) => new()
     {
         Policy = r.Policy,
         State = state ?? r.State,
         Pending = pending ?? r.Pending,
         SubjectIsMinor = minor ?? r.SubjectIsMinor,
+        IsWaitingForGuardians = isWaitingForGuardians ?? r.IsWaitingForGuardians,
         Culture = culture ?? r.Culture,
         AntiforgeryToken = r.AntiforgeryToken,
         AntiforgeryFieldName = fieldName ?? r.AntiforgeryFieldName,
