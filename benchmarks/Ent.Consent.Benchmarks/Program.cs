@@ -44,23 +44,11 @@ if (args is ["--gateway-allocations"])
     benchmarks.Setup();
     foreach (var name in new[] { "html-copy", "html-gateway", "html-gateway-antiforgery", "static-copy", "static-gateway" })
     {
-        var serve = GatewayPageBenchmarks.Scenario(benchmarks, name);
-        for (var i = 0; i < 2_000; i++)
-        {
-            await serve();
-        }
-
-        var before = GC.GetTotalAllocatedBytes(precise: true);
-        for (var i = 0; i < 1_000; i++)
-        {
-            await serve();
-        }
-
-        Console.WriteLine($"{name}: {(GC.GetTotalAllocatedBytes(precise: true) - before) / 1_000} B per page");
+        Console.WriteLine($"{name}: {await GatewayPageBenchmarks.BytesPerServeAsync(GatewayPageBenchmarks.Scenario(benchmarks, name))} B per page");
     }
 
+    await GatewayPageBenchmarks.WidgetPartAllocationsAsync(benchmarks, Console.WriteLine);
     benchmarks.Cleanup();
-    await GatewayPageBenchmarks.WidgetPartAllocationsAsync(Console.WriteLine);
     return;
 }
 
