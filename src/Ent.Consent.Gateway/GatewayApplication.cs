@@ -6,10 +6,6 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
-using Yarp.ReverseProxy.Configuration;
-using Yarp.ReverseProxy.Forwarder;
-using Yarp.ReverseProxy.Transforms;
 
 namespace Ent.Consent.Gateway;
 
@@ -165,55 +161,9 @@ public static class GatewayApplication
         builder.Services.AddSingleton<GatewayRules>();
         builder.Services.AddSingleton<HtmlResponseTransform>();
         builder.Services.AddSingleton<GatewayHealth>();
-        builder.Services.AddReverseProxy()
-            .LoadFromMemory(
-                [new RouteConfig { RouteId = "portal", ClusterId = "portal", Match = new RouteMatch { Path = "{**path}" }, Order = int.MaxValue }],
-                [new ClusterConfig
-                {
-                    ClusterId = "portal",
-                    Destinations = new Dictionary<string, DestinationConfig>(StringComparer.Ordinal) { ["portal"] = new() { Address = gateway.Upstream! } },
-                    HttpRequest = new ForwarderRequestConfig { ActivityTimeout = gateway.UpstreamTimeout },
-                }])
-            .ConfigureHttpClient((_, handler) =>
-            {
-                handler.ConnectTimeout = gateway.ConnectTimeout;
-                handler.MaxResponseHeadersLength = gateway.MaxResponseHeadersKilobytes;
-            })
-            .AddTransforms(static transforms =>
-            {
-                var html = transforms.Services.GetRequiredService<HtmlResponseTransform>();
-                transforms.AddOriginalHost(transforms.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.ForwardOriginalHost);
-                transforms.AddRequestTransform(static context =>
-                {
-                    AcceptEncoding.Restrict(context.ProxyRequest);
-                    return ValueTask.CompletedTask;
-                });
-                var upstream = new Uri(transforms.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.Upstream!);
-                transforms.AddResponseTransform(context =>
-                {
-                    UpstreamLocation.Rewrite(context.HttpContext, upstream);
-                    return ValueTask.CompletedTask;
-                });
-                if (transforms.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.SubjectResponseHeader is { } subjectHeader)
-                {
-                    var subjectCookie = transforms.Services.GetRequiredService<GatewaySubjectCookie>();
-                    transforms.AddResponseTransform(context =>
-                    {
-                        // The portal names (or signs out) its user: kept in the gateway's cookie, never shown to the browser.
-                        var headers = context.HttpContext.Response.Headers;
-                        if (headers.TryGetValue(subjectHeader, out var named))
-                        {
-                            headers.Remove(subjectHeader);
-                            var subject = named.Count == 1 && !string.IsNullOrWhiteSpace(named[0]) ? named[0]!.Trim() : null;
-                            headers.Append(HeaderNames.SetCookie, subjectCookie.Header(context.HttpContext, subject));
-                        }
-
-                        return ValueTask.CompletedTask;
-                    });
-                }
-
-                transforms.AddResponseTransform(html.ApplyAsync);
-            });
+        // YARP's forwarder and transforms, without its routing: the gateway has one destination (GatewayForwarder).
+        builder.Services.AddHttpForwarder();
+        builder.Services.AddSingleton<GatewayForwarder>();
 
         var app = builder.Build();
 
@@ -235,20 +185,26 @@ public static class GatewayApplication
         // Only what the gateway serves itself needs the request's culture before the endpoint runs; a proxied page
         // gets it when the widget is injected (HtmlResponseTransform), and other proxied responses never need it.
         var prefix = gateway.PathPrefix;
-        app.UseWhen(context => context.Request.Path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase), static branch => branch.UseRequestLocalization());
+        app.UseWhen(context => IsGatewayPath(context, prefix), static branch => branch.UseRequestLocalization());
         // In front of the proxy: the Set-Cookie headers YARP copies from the portal are decided when the response
         // starts, like any other, and the request-side sweep expires what the browser should no longer keep.
         app.UseEntConsent();
+        // Everything outside the gateway's prefix goes to the portal, without routing or the middleware that only the
+        // gateway's endpoints need. The RequestDelegate form: no closure allocated per request.
+        var forwarder = app.Services.GetRequiredService<GatewayForwarder>();
+        app.MapWhen(context => !IsGatewayPath(context, prefix), proxied => proxied.Run(forwarder.ForwardAsync));
+
+        app.UseRouting();
         app.UseRateLimiter();
         app.UseAntiforgery();
-
         app.MapEntConsent();
         app.MapEntConsentWidget();
         app.MapGet(gateway.PathPrefix + "/healthz", static (HttpContext context, GatewayHealth health) => health.WriteAsync(context));
-        // The RequestDelegate form of Use: no closure allocated per request.
-        app.MapReverseProxy(static proxy => proxy.Use(static (HttpContext context, RequestDelegate next) => UpstreamFailure.HandleAsync(context, next)));
         return app;
     }
+
+    private static bool IsGatewayPath(HttpContext context, string prefix)
+        => context.Request.Path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase);
 
     private static string LoadOrCreateSubjectKey(string path)
     {

@@ -33,6 +33,7 @@ public sealed class GatewayOptions
     /// <summary>
     /// Where the gateway answers itself instead of the portal: the consent endpoint, the widget's assets, the
     /// preferences and cookie pages, <c>healthz</c>. Default <c>/.ent-consent</c>, a dot segment no portal routes to.
+    /// Nothing under it is forwarded: a path there the gateway does not serve is answered 404 by the gateway.
     /// </summary>
     public string PathPrefix { get; set; } = "/.ent-consent";
 

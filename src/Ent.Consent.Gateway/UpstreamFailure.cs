@@ -12,28 +12,28 @@ namespace Ent.Consent.Gateway;
 /// </summary>
 internal static class UpstreamFailure
 {
-    public static async Task HandleAsync(HttpContext context, RequestDelegate next)
+    /// <summary>Answers for the portal when forwarding failed and nothing was sent yet.</summary>
+    public static Task HandleAsync(HttpContext context)
     {
-        await next(context).ConfigureAwait(false);
         var error = context.GetForwarderErrorFeature();
         if (error is null || error.Error == ForwarderError.None || context.Response.HasStarted)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         // The browser went away: nobody to answer.
         if (error.Error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.UpgradeRequestCanceled)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Ent.Consent.Gateway.Upstream");
         GatewayLog.UpstreamFailed(logger, error.Error.ToString(), error.Exception);
         var timeout = error.Error is ForwarderError.RequestTimedOut;
         var status = timeout ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway;
-        await WriteAsync(context, status, timeout
+        return WriteAsync(context, status, timeout
             ? "Le portail n'a pas répondu à temps. Réessayez dans un instant."
-            : "Le portail est momentanément injoignable. Réessayez dans un instant.").ConfigureAwait(false);
+            : "Le portail est momentanément injoignable. Réessayez dans un instant.");
     }
 
     public static Task WriteAsync(HttpContext context, int status, string detail)

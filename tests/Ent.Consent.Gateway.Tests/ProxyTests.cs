@@ -211,6 +211,32 @@ public sealed partial class ProxyTests
     }
 
     [Fact]
+    public async Task The_gateways_prefix_never_reaches_the_portal_and_every_other_path_does()
+    {
+        var seen = new List<string>();
+        await using var proxy = await PortalBehindGateway.StartAsync(app => app.Run(context =>
+        {
+            lock (seen)
+            {
+                seen.Add(context.Request.Path + context.Request.QueryString);
+            }
+
+            return context.Response.WriteAsync("portal");
+        }));
+
+        using var unknown = await proxy.Client.SendAsync(Get(GatewayServer.Prefix.ToUpperInvariant() + "/not-served", accept: "text/plain"));
+        using var asset = await proxy.Client.SendAsync(Get(GatewayServer.Prefix + "/widget.css", accept: "text/css"));
+        using var lookalike = await proxy.Client.SendAsync(Get(GatewayServer.Prefix + "-portal/page?x=1", accept: "text/plain"));
+        using var nested = await proxy.Client.SendAsync(Get("/cours" + GatewayServer.Prefix + "/dialog", accept: "text/plain"));
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, asset.StatusCode);
+        Assert.Equal("portal", await lookalike.Content.ReadAsStringAsync());
+        Assert.Equal("portal", await nested.Content.ReadAsStringAsync());
+        Assert.Equal([GatewayServer.Prefix + "-portal/page?x=1", "/cours" + GatewayServer.Prefix + "/dialog"], seen);
+    }
+
+    [Fact]
     public async Task Portal_policy_keeps_its_sources_and_gains_only_the_page_nonce()
     {
         const string Policy = "default-src 'self'; script-src 'self' 'nonce-portal123' 'strict-dynamic'; style-src 'self'; img-src * data:; object-src 'none'";
