@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.IO.Pipelines;
 using System.Security.Cryptography;
@@ -32,6 +33,11 @@ internal sealed class HtmlResponseTransform
     private readonly string _prefix;
     private readonly ILogger _logger;
     private readonly RequestDelegate _localize;
+    private readonly CultureInputs? _cultureInputs;
+
+    // The culture resolved for each Accept-Language value of requests with no other input to localization: browsers
+    // send a handful of distinct values, and resolving one took more than the widget's own rendering of the page.
+    private readonly ConcurrentDictionary<string, IRequestCultureFeature> _cultureByAcceptLanguage = new(StringComparer.Ordinal);
 
     public HtmlResponseTransform(IConsentWidget widget, GatewayRules rules, IOptions<GatewayOptions> options, IOptions<RequestLocalizationOptions> localization, ILoggerFactory loggerFactory)
     {
@@ -43,6 +49,7 @@ internal sealed class HtmlResponseTransform
         // ASP.NET Core's own request localization with nothing after it: it leaves the request's culture as a feature,
         // which the widget reads. Run here, for the pages that get the widget, rather than on every proxied request.
         _localize = new RequestLocalizationMiddleware(static _ => Task.CompletedTask, localization, loggerFactory).Invoke;
+        _cultureInputs = CultureInputs.Of(localization.Value);
     }
 
     public async ValueTask ApplyAsync(ResponseTransformContext context)
@@ -57,7 +64,7 @@ internal sealed class HtmlResponseTransform
 
         if (http.Features.Get<IRequestCultureFeature>() is null)
         {
-            await _localize(http).ConfigureAwait(false);
+            await LocalizeAsync(http).ConfigureAwait(false);
         }
 
         var nonce = GatewayNonce.Create(http);
@@ -88,6 +95,104 @@ internal sealed class HtmlResponseTransform
         if (blocker is { Blocked: > 0 })
         {
             GatewayLog.ContentBlocked(_logger, blocker.Blocked, http.Request.Path);
+        }
+    }
+
+    /// <summary>
+    /// Gives the request its culture feature, which the widget reads, as ASP.NET Core's request localization resolves
+    /// it. When the request's Accept-Language is its only input (no culture in the query string nor cookie), the
+    /// result for that value is resolved once and reused: the same value always resolves to the same culture.
+    /// </summary>
+    private async ValueTask LocalizeAsync(HttpContext http)
+    {
+        var acceptLanguage = _cultureInputs?.OnlyAcceptLanguage(http.Request);
+        if (acceptLanguage is null)
+        {
+            await _localize(http).ConfigureAwait(false);
+            return;
+        }
+
+        if (_cultureByAcceptLanguage.TryGetValue(acceptLanguage, out var known))
+        {
+            http.Features.Set(known);
+            return;
+        }
+
+        await _localize(http).ConfigureAwait(false);
+        // Bounded: a client sending a new value with every request gets each resolved, and fills nothing.
+        if (_cultureByAcceptLanguage.Count < CultureInputs.MaxRemembered && http.Features.Get<IRequestCultureFeature>() is { } resolved)
+        {
+            _cultureByAcceptLanguage.TryAdd(acceptLanguage, resolved);
+        }
+    }
+
+    /// <summary>
+    /// What the request localization reads, when its providers are ASP.NET Core's own three (query string, cookie,
+    /// Accept-Language); null for any other provider, whose inputs the gateway cannot know.
+    /// </summary>
+    private sealed class CultureInputs
+    {
+        public const int MaxRemembered = 256;
+        private const int MaxHeaderLength = 256;
+
+        private string[] _queryKeys = [];
+        private string[] _cookieNames = [];
+
+        public static CultureInputs? Of(RequestLocalizationOptions options)
+        {
+            var inputs = new CultureInputs();
+            foreach (var provider in options.RequestCultureProviders)
+            {
+                switch (provider)
+                {
+                    case QueryStringRequestCultureProvider query when provider.GetType() == typeof(QueryStringRequestCultureProvider):
+                        inputs._queryKeys = [.. inputs._queryKeys, query.QueryStringKey, query.UIQueryStringKey];
+                        break;
+                    case CookieRequestCultureProvider cookie when provider.GetType() == typeof(CookieRequestCultureProvider):
+                        inputs._cookieNames = [.. inputs._cookieNames, cookie.CookieName];
+                        break;
+                    case AcceptLanguageHeaderRequestCultureProvider when provider.GetType() == typeof(AcceptLanguageHeaderRequestCultureProvider):
+                        break;
+                    default:
+                        return null;
+                }
+            }
+
+            return inputs;
+        }
+
+        /// <summary>The request's Accept-Language ("" when absent) when nothing else can choose its culture; otherwise null.</summary>
+        public string? OnlyAcceptLanguage(HttpRequest request)
+        {
+            if (request.QueryString.HasValue)
+            {
+                foreach (var key in _queryKeys)
+                {
+                    if (request.Query.ContainsKey(key))
+                    {
+                        return null;
+                    }
+                }
+            }
+
+            if (request.Headers.Cookie.Count > 0)
+            {
+                foreach (var name in _cookieNames)
+                {
+                    if (request.Cookies.ContainsKey(name))
+                    {
+                        return null;
+                    }
+                }
+            }
+
+            var header = request.Headers.AcceptLanguage;
+            return header.Count switch
+            {
+                0 => string.Empty,
+                1 when header[0]!.Length <= MaxHeaderLength => header[0],
+                _ => null,
+            };
         }
     }
 
