@@ -11,7 +11,8 @@
 #      agent each) to show the flood's effect on genuine choices' latency. One command:
 #        ENT_CONSENT_PARTS=ledger bash benchmarks/run.sh
 #   5. Ent.Consent.Gateway: a 20 KB HTML page and a 20 KB static file from the upstream directly, through bare YARP
-#      and through the gateway (a returning visitor's consent cookie), alternated in one run.
+#      and through the gateway (a returning visitor's consent cookie), alternated in one run; plus, through bare YARP,
+#      the page padded to the size the gateway sends, to show what the injected bytes alone cost.
 # Needs dotnet, curl, wrk (Debian: apt-get install -y wrk); PostgreSQL binaries and root for step 3's PostgreSQL part
 # (skipped with a reason otherwise). Figures go to stdout and to $OUT/summary.txt.
 #   ENT_CONSENT_LOAD_SECONDS   seconds per wrk run (default 10)
@@ -285,7 +286,10 @@ GW_TOKEN=$(grep -o 'name="__RequestVerificationToken" value="[^"]*"' "$WORK/gw-p
 curl -fs -b "$WORK/gw-jar" -c "$WORK/gw-jar" -o /dev/null --data-urlencode "__RequestVerificationToken=$GW_TOKEN" \
   -d 'action=refuse-all&returnUrl=/' http://127.0.0.1:5192/.ent-consent
 GW_COOKIE=$(awk '$6 == "ent_consent" {print $6 "=" $7}' "$WORK/gw-jar")
-say "page.html: $(curl -fs http://127.0.0.1:5190/page.html | wc -c) B from the upstream, $(curl -fs -H "Cookie: $GW_COOKIE" http://127.0.0.1:5192/page.html | wc -c) B through the gateway (widget injected); static.css $(curl -fs http://127.0.0.1:5190/static.css | wc -c) B"
+GW_PAGE_BYTES=$(curl -fs -H "Cookie: $GW_COOKIE" http://127.0.0.1:5192/page.html | wc -c)
+# The same page padded to the injected page's size, through bare YARP: what the widget's bytes alone cost.
+PADDED=page-$GW_PAGE_BYTES.html
+say "page.html: $(curl -fs http://127.0.0.1:5190/page.html | wc -c) B from the upstream, $GW_PAGE_BYTES B through the gateway (widget injected); static.css $(curl -fs http://127.0.0.1:5190/static.css | wc -c) B"
 # Longer than the other parts' warm-up: the gateway has several times YARP's code to bring to tier-1, and its JIT was
 # still compiling for the first 10-15 s of page load (DOTNET_JitStdOutFile), which held its first round down.
 GW_WARM_SECONDS=${ENT_CONSENT_GATEWAY_WARM_SECONDS:-15}
@@ -293,6 +297,7 @@ for target in 5190 5191 5192; do
   wrk -t1 -c"$CONNECTIONS" -d"${GW_WARM_SECONDS}s" -H "Cookie: $GW_COOKIE" "http://127.0.0.1:$target/page.html" >/dev/null
   wrk -t1 -c"$CONNECTIONS" -d"${GW_WARM_SECONDS}s" -H "Cookie: $GW_COOKIE" "http://127.0.0.1:$target/static.css" >/dev/null
 done
+wrk -t1 -c"$CONNECTIONS" -d"${GW_WARM_SECONDS}s" "http://127.0.0.1:5191/$PADDED" >/dev/null
 say "load: $(uptime)"
 declare -A GW_TOTAL=()
 # CPU time (user + system) of the server under load per request answered: what each proxy costs, which the machine's
@@ -311,11 +316,13 @@ for round in $(seq 1 "$PAGE_ROUNDS"); do
   for path in page.html static.css; do
     if [ $((round % 2)) = 1 ]; then order="upstream:5190 yarp:5191 gateway:5192"; else order="gateway:5192 yarp:5191 upstream:5190"; fi
     for entry in $order; do gw_load "${entry%%:*}" "${entry##*:}" "$path"; done
+    if [ "$path" = page.html ]; then gw_load yarp 5191 "$PADDED"; fi
   done
   say "load: $(uptime)"
 done
 say "$(printf 'gateway / bare YARP requests/s, HTML page (with injection): %.1f %% (target >= 90 %%)' "$(echo "100 * ${GW_TOTAL[gateway-page.html]} / ${GW_TOTAL[yarp-page.html]}" | bc -l)")"
 say "$(printf 'gateway / bare YARP requests/s, static file: %.1f %% (target >= 97 %%)' "$(echo "100 * ${GW_TOTAL[gateway-static.css]} / ${GW_TOTAL[yarp-static.css]}" | bc -l)")"
+say "$(printf 'bare YARP, the page padded to the injected size (%s B) / the page: %.1f %% (the widget'"'"'s bytes alone, no injection)' "$GW_PAGE_BYTES" "$(echo "100 * ${GW_TOTAL[yarp-$PADDED]} / ${GW_TOTAL[yarp-page.html]}" | bc -l)")"
 for pid in "${SERVERS[@]}"; do kill "$pid" 2>/dev/null || true; done
 SERVERS=()
 fi

@@ -1,5 +1,7 @@
 // The two reference servers of the gateway's loopback benchmark (benchmarks/run.sh, part "gateway"):
-//   --upstream PORT           a stand-in portal: GET /page.html (20 KB of HTML) and GET /static.css (20 KB), no cookies
+//   --upstream PORT           a stand-in portal: GET /page.html (20 KB of HTML) and GET /static.css (20 KB), no cookies;
+//                             GET /page-{bytes}.html is the same page padded with spaces before </body> to that size
+//                             (the size of the page the gateway sends), to measure what its extra bytes alone cost
 //   --yarp PORT --to URL      bare YARP in front of URL: one catch-all route, no transform beyond YARP's defaults
 // The gateway itself runs from its own build with the benchmark's settings (gateway.json beside this file).
 using System.Globalization;
@@ -22,6 +24,23 @@ if (settings.TryGetValue("upstream", out var upstreamPort))
         context.Response.ContentType = "text/html; charset=utf-8";
         context.Response.ContentLength = page.Length;
         return context.Response.Body.WriteAsync(page).AsTask();
+    });
+    var padded = new System.Collections.Concurrent.ConcurrentDictionary<int, byte[]>();
+    app.MapGet("/page-{bytes:int:range(0,1048576)}.html", (HttpContext context, int bytes) =>
+    {
+        var body = padded.GetOrAdd(Math.Max(bytes, page.Length), size =>
+        {
+            var end = page.AsSpan().LastIndexOf("</body>"u8);
+            var padding = size - page.Length;
+            var result = new byte[size];
+            page.AsSpan(0, end).CopyTo(result);
+            result.AsSpan(end, padding).Fill((byte)' ');
+            page.AsSpan(end).CopyTo(result.AsSpan(end + padding));
+            return result;
+        });
+        context.Response.ContentType = "text/html; charset=utf-8";
+        context.Response.ContentLength = body.Length;
+        return context.Response.Body.WriteAsync(body).AsTask();
     });
     app.MapGet("/static.css", (HttpContext context) =>
     {
