@@ -327,8 +327,9 @@ internal sealed class HtmlInjector
 
                 if (next == '/')
                 {
-                    // Once the widget's tail is in, end tags change nothing; before, only </body> and </html> do.
-                    if (!_tailDone && (_head != HeadState.Done || (data[i + 2] | 0x20) is (byte)'b' or (byte)'h'))
+                    // Once the widget's tail is in, end tags change nothing; before, only </body> and </html> do (two
+                    // letters tell them from </h2> or </b>: data[i + 3] exists, since the tag's '>' is at or after it).
+                    if (!_tailDone && (_head != HeadState.Done || IsBodyOrHtmlStart(data[i + 2], data[i + 3])))
                     {
                         EndTag(data, i, end, ref written, output);
                     }
@@ -781,6 +782,9 @@ internal sealed class HtmlInjector
 
         return false;
     }
+
+    private static bool IsBodyOrHtmlStart(byte first, byte second)
+        => ((first | 0x20) == 'b' && (second | 0x20) == 'o') || ((first | 0x20) == 'h' && (second | 0x20) == 't');
 
     private static bool IsAsciiLetter(byte b) => (uint)((b | 0x20) - 'a') <= 'z' - 'a';
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -40,6 +41,8 @@ internal ref struct MarkupIndex
 
     private enum Wanted { LessThan, GreaterThan, GreaterThanOrQuote, DoubleQuote, SingleQuote }
 
+    // Inlined into each search above, where the wanted mask is a constant.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Next(int from, Wanted wanted)
     {
         while (from < _data.Length)
@@ -88,6 +91,17 @@ internal ref struct MarkupIndex
     private void Masks(scoped ReadOnlySpan<byte> block)
     {
         ref var start = ref MemoryMarshal.GetReference(block);
+        if (Vector512.IsHardwareAccelerated)
+        {
+            // One register holds the whole block: one compare per byte searched for.
+            var bytes = Vector512.LoadUnsafe(ref start);
+            _lessThan = Vector512.Equals(bytes, Vector512.Create((byte)'<')).ExtractMostSignificantBits();
+            _greaterThan = Vector512.Equals(bytes, Vector512.Create((byte)'>')).ExtractMostSignificantBits();
+            _doubleQuote = Vector512.Equals(bytes, Vector512.Create((byte)'"')).ExtractMostSignificantBits();
+            _singleQuote = Vector512.Equals(bytes, Vector512.Create((byte)'\'')).ExtractMostSignificantBits();
+            return;
+        }
+
         if (Vector256.IsHardwareAccelerated)
         {
             var low = Vector256.LoadUnsafe(ref start);
