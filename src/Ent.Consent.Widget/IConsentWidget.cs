@@ -56,4 +56,15 @@ public interface IConsentWidget
     /// <see cref="Ent.Consent.AspNetCore.ConsentContentSecurityPolicyOptions.Nonce"/> gives for this request, if set.
     /// </param>
     IHtmlContent RenderScriptTags(HttpContext context, string? nonce = null);
+
+    /// <summary>
+    /// What every page carries, for a host that places it in pages it does not render itself (a proxy): the same as
+    /// <see cref="RenderHeadTags"/>, <see cref="RenderBanner"/>, <see cref="RenderManageButton"/> and
+    /// <see cref="RenderScriptTags"/> called in that order, from one reading of the request. Call it before the
+    /// response starts, as the banner and the head tags need.
+    /// </summary>
+    /// <param name="context">The request.</param>
+    /// <param name="nonce">The page's Content-Security-Policy nonce, as for <see cref="RenderHeadTags"/>.</param>
+    ConsentWidgetParts RenderParts(HttpContext context, string? nonce = null)
+        => new(RenderHeadTags(context, nonce), RenderBanner(context), RenderManageButton(context), RenderScriptTags(context, nonce));
 }

@@ -73,12 +73,8 @@ internal sealed class HtmlResponseTransform
         ExtendPolicies(response.Headers, HeaderNames.ContentSecurityPolicyReportOnly, nonce, origin);
 
         var asciiOnly = !PageText.IsUtf8(charset);
-        using var parts = InjectionParts.Render(
-            _widget.RenderHeadTags(http, nonce),
-            _widget.RenderBanner(http),
-            _widget.RenderManageButton(http),
-            _widget.RenderScriptTags(http, nonce),
-            asciiOnly);
+        var widget = _widget.RenderParts(http, nonce);
+        using var parts = InjectionParts.Render(widget.HeadTags, widget.Banner, widget.ManageButton, widget.ScriptTags, asciiOnly);
         var blocker = _rules.IsEmpty ? null : new ContentBlocker(_rules, http.GetConsent(), new Placeholders(_widget, http).Of, asciiOnly);
 
         // The body changes: its length is unknown until the end, and the upstream's validators no longer describe it.

@@ -35,7 +35,25 @@ internal sealed class ConsentWidget(
     {
         // Only the banner's forms need a token: a visitor who already chose gets none (no antiforgery cookie, no
         // no-cache header), and the dialog comes from {prefix}/dialog when opened.
+        return Banner(CreateRequest(context, withToken: TokenWhen.Pending));
+    }
+
+    public ConsentWidgetParts RenderParts(HttpContext context, string? nonce = null)
+    {
+        // One reading of the request for the four parts; the banner's token (a pending visitor's) stays in the banner.
         var request = CreateRequest(context, withToken: TokenWhen.Pending);
+        var tokenless = request.AntiforgeryToken.Length == 0 ? request : request.WithValues(string.Empty, request.ReturnUrl, request.CookiePageUrl);
+        nonce ??= _nonce?.Invoke(context);
+        var head = new HtmlParts(WidgetRenderer.HeadTagParts(tokenless, nonce));
+        return new ConsentWidgetParts(
+            head,
+            Banner(request),
+            new HtmlParts(WidgetTemplates.ManageButtonParts(tokenless)),
+            new HtmlParts(WidgetRenderer.ScriptTagParts(tokenless, nonce)));
+    }
+
+    private static IHtmlContent Banner(WidgetRequest request)
+    {
         if (!request.Pending)
         {
             return request.AccountChoiceApplied ? new HtmlString(WidgetRenderer.AccountChoiceNotice(request)) : HtmlString.Empty;

@@ -67,6 +67,12 @@ internal sealed class WidgetRequest
     /// </summary>
     public Func<DateTimeOffset?> ExemptAudienceDeadline { get; init; } = static () => null;
 
+    /// <summary>
+    /// The choice's JSON once a rendering of this request has looked it up (<c>WidgetTemplates</c>): the head tags and
+    /// the script tags of one page need the same, and this request's answers do not change between them.
+    /// </summary>
+    internal object? ChoiceJson { get; set; }
+
     /// <summary>Whether undeclared cookies are dropped (<c>EntConsentOptions.UndeclaredCookies</c> is <c>Enforce</c>).</summary>
     public bool DropUndeclaredCookies { get; init; } = true;
 

@@ -178,6 +178,18 @@ internal static class WidgetTemplates
     /// </summary>
     private static ChoiceJson Choice(WidgetRequest request)
     {
+        if (request.ChoiceJson is ChoiceJson looked)
+        {
+            return looked;
+        }
+
+        var choice = LookUpChoice(request);
+        request.ChoiceJson = choice;
+        return choice;
+    }
+
+    private static ChoiceJson LookUpChoice(WidgetRequest request)
+    {
         var services = request.Policy.Services;
         Span<byte> answers = services.Count <= 256 ? stackalloc byte[services.Count] : new byte[services.Count];
         for (var i = 0; i < answers.Length; i++)
