@@ -293,7 +293,11 @@ internal sealed class HtmlInjector
 
             if (lt > i)
             {
-                Text(data, i, lt, ref written, output);
+                if (_head != HeadState.Done)
+                {
+                    Text(data, i, lt, ref written, output);
+                }
+
                 i = lt;
             }
 
@@ -337,11 +341,16 @@ internal sealed class HtmlInjector
                 else if (next is not ((byte)'!' or (byte)'?'))
                 {
                     // Most tags of a page are none of those the injector acts on: once the head tags and the banner are
-                    // in, such a tag needs nothing more than its name.
-                    var name = TagOf(data[(i + 1)..(end + 1)]);
-                    if (name != Tag.Other || _head != HeadState.Done || !_bannerDone)
+                    // in, such a tag needs nothing more than its name, and not even that when no element the injector
+                    // knows starts with its first letter (<p>, <div>, <a>, <li>, …).
+                    var placing = _head != HeadState.Done || !_bannerDone;
+                    if (placing || IsFirstLetterOfKnownTag(next))
                     {
-                        StartTag(data, i, end, name, ref written, output);
+                        var name = TagOf(data[(i + 1)..(end + 1)]);
+                        if (name != Tag.Other || placing)
+                        {
+                            StartTag(data, i, end, name, ref written, output);
+                        }
                     }
                 }
 
@@ -785,6 +794,14 @@ internal sealed class HtmlInjector
 
     private static bool IsBodyOrHtmlStart(byte first, byte second)
         => ((first | 0x20) == 'b' && (second | 0x20) == 'o') || ((first | 0x20) == 'h' && (second | 0x20) == 't');
+
+    // Bit n set when a Tag other than Other has a name starting with the n-th letter of the alphabet.
+    private static readonly uint KnownTagFirstLetters = Enum.GetValues<Tag>()
+        .Where(static tag => tag != Tag.Other)
+        .Aggregate(0u, static (letters, tag) => letters | (1u << (NameOf(tag)[0] - 'a')));
+
+    /// <summary>Whether the ASCII letter <paramref name="letter"/> (either case) starts a name of <see cref="Tag"/>.</summary>
+    private static bool IsFirstLetterOfKnownTag(byte letter) => ((KnownTagFirstLetters >> ((letter | 0x20) - 'a')) & 1) != 0;
 
     private static bool IsAsciiLetter(byte b) => (uint)((b | 0x20) - 'a') <= 'z' - 'a';
 
