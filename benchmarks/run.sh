@@ -42,10 +42,15 @@ mkdir -p "$OUT"
 WORK=$(mktemp -d /tmp/ent-consent-bench.XXXXXX)
 SERVERS=()
 
-cleanup() {
+# Stops every server started so far and waits for each to exit: the gateway writes its data folder until it has.
+stop_servers() {
   for pid in "${SERVERS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  # Gone before their folders are removed (the gateway writes its data folder until it exits).
   for pid in "${SERVERS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  SERVERS=()
+}
+
+cleanup() {
+  stop_servers
   if declare -F ent_consent_stop_postgres >/dev/null; then ent_consent_stop_postgres; fi
   rm -rf "$WORK"
 }
@@ -164,8 +169,7 @@ for round in $(seq 1 "$PAGE_ROUNDS"); do
   say "load: $(uptime)"
 done
 say "$(printf 'UseEntConsent / bare requests/s (%s rounds summed): %.1f %%' "$PAGE_ROUNDS" "$(echo "100 * $CONSENT_TOTAL / $BARE_TOTAL" | bc -l)")"
-for pid in "${SERVERS[@]}"; do kill "$pid" 2>/dev/null || true; done
-SERVERS=()
+stop_servers
 fi
 
 if part durable; then
@@ -184,8 +188,7 @@ antiforgery 5185
 ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE warm_up -s benchmarks/load/post-choice.lua http://127.0.0.1:5185/consent
 ENT_CONSENT_TOKEN=$TOKEN ENT_CONSENT_ANTIFORGERY_COOKIE=$AF_COOKIE \
   load "POST choice, no proof store" -s benchmarks/load/post-choice.lua http://127.0.0.1:5185/consent
-for pid in "${SERVERS[@]}"; do kill "$pid" 2>/dev/null || true; done
-SERVERS=()
+stop_servers
 say "SQLite store alone (no HTTP), 64 concurrent writers, 2 s warm-up then ${SECONDS_PER_RUN} s:"
 "${LOADRUN[@]}" --store-only "$WORK/store-only.db" --seconds "$SECONDS_PER_RUN" | tee -a "$OUT/summary.txt"
 say "load: $(uptime)"
@@ -243,8 +246,7 @@ mixed 5186 "choices, SQLite (WAL, FULL)"
 target "SQLite" 5000 20
 flood_effect 5186 SQLite 5000 20
 say "SQLite ledger after the runs: $(curl -fs http://127.0.0.1:5186/verify)"
-for pid in "${SERVERS[@]}"; do kill "$pid" 2>/dev/null || true; done
-SERVERS=()
+stop_servers
 say "load: $(uptime)"
 # The durable part's private server when it ran, else one of this part's own (never one named by the environment).
 if ! part durable; then
@@ -261,8 +263,7 @@ if [ -n "${ENT_CONSENT_POSTGRES:-}" ]; then
   target "PostgreSQL" 3000 40
   flood_effect 5187 PostgreSQL 3000 40
   say "PostgreSQL ledger after the runs: $(curl -fs http://127.0.0.1:5187/verify)"
-  for pid in "${SERVERS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  SERVERS=()
+  stop_servers
 else
   say "choices, PostgreSQL: skipped ($(tail -n 1 "$OUT/postgres-ledger.log" "$OUT/postgres.log" 2>/dev/null | tail -n 1))"
 fi
@@ -323,8 +324,7 @@ done
 say "$(printf 'gateway / bare YARP requests/s, HTML page (with injection): %.1f %% (target >= 90 %%)' "$(echo "100 * ${GW_TOTAL[gateway-page.html]} / ${GW_TOTAL[yarp-page.html]}" | bc -l)")"
 say "$(printf 'gateway / bare YARP requests/s, static file: %.1f %% (target >= 97 %%)' "$(echo "100 * ${GW_TOTAL[gateway-static.css]} / ${GW_TOTAL[yarp-static.css]}" | bc -l)")"
 say "$(printf 'bare YARP, the page padded to the injected size (%s B) / the page: %.1f %% (the widget'"'"'s bytes alone, no injection)' "$GW_PAGE_BYTES" "$(echo "100 * ${GW_TOTAL[yarp-$PADDED]} / ${GW_TOTAL[yarp-page.html]}" | bc -l)")"
-for pid in "${SERVERS[@]}"; do kill "$pid" 2>/dev/null || true; done
-SERVERS=()
+stop_servers
 fi
 
 if part console; then
