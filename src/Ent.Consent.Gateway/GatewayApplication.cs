@@ -190,7 +190,7 @@ public static class GatewayApplication
         // starts, like any other, and the request-side sweep expires what the browser should no longer keep.
         app.UseEntConsent();
         // Everything outside the gateway's prefix goes to the portal, without routing or the middleware that only the
-        // gateway's endpoints need. The RequestDelegate form: no closure allocated per request.
+        // gateway's endpoints need (GatewayForwarder); nothing under the prefix ever reaches the portal.
         var forwarder = app.Services.GetRequiredService<GatewayForwarder>();
         app.MapWhen(context => !IsGatewayPath(context, prefix), proxied => proxied.Run(forwarder.ForwardAsync));
 
