@@ -44,6 +44,7 @@ internal sealed class ConsentWidget(
         var request = CreateRequest(context, withToken: TokenWhen.Pending);
         var tokenless = request.AntiforgeryToken.Length == 0 ? request : request.WithValues(string.Empty, request.ReturnUrl, request.CookiePageUrl);
         nonce ??= _nonce?.Invoke(context);
+        // The head tags first, as a page renders them: they may start the exempt audience deposit cycle.
         var head = new HtmlParts(WidgetRenderer.HeadTagParts(tokenless, nonce));
         return new ConsentWidgetParts(
             head,
