@@ -1,8 +1,5 @@
 using Ent.Consent.AspNetCore;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Ent.Consent.Widget.Tests;
 
@@ -49,16 +46,9 @@ public sealed class NonceTests
 
     private static ConsentWidget Widget(Func<HttpContext, string?>? nonce)
     {
-        var policy = TestPolicies.Portal();
-        var services = new ServiceCollection().AddLogging().AddAntiforgery().BuildServiceProvider();
         var consentOptions = new EntConsentOptions();
         consentOptions.ContentSecurityPolicy.Nonce = nonce;
-        return new ConsentWidget(
-            new FixedState(policy),
-            services.GetRequiredService<IAntiforgery>(),
-            services.GetRequiredService<IOptions<AntiforgeryOptions>>(),
-            Options.Create(new ConsentWidgetOptions()),
-            Options.Create(consentOptions));
+        return Renderings.Widget(pending: true, isAllowed: static _ => false, consentOptions);
     }
 
     private static int Count(string text, string part)
@@ -70,10 +60,5 @@ public sealed class NonceTests
         }
 
         return count;
-    }
-
-    private sealed class FixedState(ConsentPolicy policy) : IConsentStateReader
-    {
-        public ConsentView Read(HttpContext context) => new(policy, State: null, IsPending: true, SubjectIsMinor: false, IsAllowed: static _ => false);
     }
 }

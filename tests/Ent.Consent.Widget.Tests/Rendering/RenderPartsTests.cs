@@ -1,8 +1,6 @@
-using Ent.Consent.AspNetCore;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Ent.Consent.Widget.Tests;
 
@@ -45,19 +43,7 @@ public sealed class RenderPartsTests
         Assert.DoesNotContain(token, parts.HeadTags.ToString() + parts.ManageButton + parts.ScriptTags, StringComparison.Ordinal);
     }
 
-    private static readonly IServiceProvider Services = new ServiceCollection().AddLogging().AddAntiforgery().BuildServiceProvider();
+    private static HttpContext Request() => new DefaultHttpContext { RequestServices = Renderings.Services, Request = { Path = "/cours", QueryString = new QueryString("?jour=lundi") } };
 
-    private static HttpContext Request() => new DefaultHttpContext { RequestServices = Services, Request = { Path = "/cours", QueryString = new QueryString("?jour=lundi") } };
-
-    private static ConsentWidget Widget(bool pending) => new(
-        new FixedState(TestPolicies.Portal(), pending),
-        Services.GetRequiredService<IAntiforgery>(),
-        Services.GetRequiredService<IOptions<AntiforgeryOptions>>(),
-        Options.Create(new ConsentWidgetOptions()),
-        Options.Create(new EntConsentOptions()));
-
-    private sealed class FixedState(ConsentPolicy policy, bool pending) : IConsentStateReader
-    {
-        public ConsentView Read(HttpContext context) => new(policy, State: null, IsPending: pending, SubjectIsMinor: false, IsAllowed: static id => id == "matomo");
-    }
+    private static ConsentWidget Widget(bool pending) => Renderings.Widget(pending, static id => id == "matomo");
 }
