@@ -13,7 +13,8 @@ public static class ConsentWidgetEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps, under <see cref="EntConsentOptions.PathPrefix"/>: <c>GET widget.js</c>, <c>guard.js</c>, <c>signals.js</c> and <c>widget.css</c> (content-hashed
-    /// URLs cached for a year, ETag, gzip), <c>GET preferences?returnUrl=…</c> (the preference centre as a page, the
+    /// URLs cached for a year, ETag, gzip), <c>GET policy.js?lang=…&amp;v=…</c> (the policy's rules, services and texts the
+    /// scripts read, per policy and language, cached the same way), <c>GET preferences?returnUrl=…</c> (the preference centre as a page, the
     /// no-JavaScript "Personnaliser"), <c>GET dialog?returnUrl=…&amp;lang=…</c> (the same centre as the <c>&lt;dialog&gt;</c> the script
     /// fetches when opened) and <c>GET cookies</c> (the cookie information page).
     /// </summary>
@@ -33,6 +34,7 @@ public static class ConsentWidgetEndpointRouteBuilderExtensions
         group.MapGet("/" + WidgetAsset.Guard.FileName, static context => WidgetEndpoints.WriteAssetAsync(context, WidgetAsset.Guard));
         group.MapGet("/" + WidgetAsset.Signals.FileName, static context => WidgetEndpoints.WriteAssetAsync(context, WidgetAsset.Signals));
         group.MapGet("/" + WidgetAsset.Style.FileName, static context => WidgetEndpoints.WriteAssetAsync(context, WidgetAsset.Style));
+        group.MapGet("/" + PolicyScript.FileName, WidgetEndpoints.WritePolicyScriptAsync);
         group.MapGet("/preferences", WidgetEndpoints.WritePreferencesPageAsync);
         group.MapGet("/dialog", WidgetEndpoints.WriteDialogAsync);
         group.MapGet("/cookies", WidgetEndpoints.WriteCookiePageAsync);

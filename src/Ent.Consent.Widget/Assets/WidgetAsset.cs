@@ -45,6 +45,9 @@ internal sealed class WidgetAsset
     /// <summary>The Subresource Integrity value (<c>sha384-…</c>) of <see cref="Content"/>.</summary>
     public string Integrity { get; }
 
+    /// <summary>An asset made at run time (<see cref="PolicyScript"/>), hashed and compressed once like the built-in ones.</summary>
+    public static WidgetAsset Create(string fileName, string contentType, byte[] content) => new(fileName, contentType, content);
+
     private static WidgetAsset Load(string fileName, string contentType)
     {
         using var stream = typeof(WidgetAsset).Assembly.GetManifestResourceStream("Ent.Consent.Widget.Assets." + fileName)

@@ -1,10 +1,10 @@
 /* Ent.Consent guard: drops script writes for services not allowed now, caps exempt cookies. docs/widget.md */
 (function () {
   'use strict';
-  var d = document, w = window, el = d.getElementById('ent-consent-guard');
-  if (!el || w.EntConsentGuard) return;
+  var d = document, w = window, el = d.getElementById('ent-consent-guard'), P = w.EntConsentPolicy;
+  if (!el || !P || w.EntConsentGuard) return;
   // Keys: GuardConfig.cs
-  var cfg = JSON.parse(el.textContent), on = {}, told = {};
+  var cfg = Object.assign({}, P.guard, JSON.parse(el.textContent)), on = {}, told = {};
   var G = w.EntConsentGuard = { onBlocked: null };
 
   function allow(ids) {

@@ -2,9 +2,9 @@
    change. Loaded after the guard, only when the policy has such a service. docs/widget.md#vendor-consent-signals */
 (function () {
   'use strict';
-  var w = window, d = document, el = d.getElementById('ent-consent-guard');
-  if (!el) return;
-  var cfg = JSON.parse(el.textContent), g = cfg.g, first = true;
+  var w = window, d = document, el = d.getElementById('ent-consent-guard'), P = w.EntConsentPolicy;
+  if (!el || !P) return;
+  var g = P.guard.g, first = true;
   function any(ids, on) { return (ids || []).some(function (id) { return on.indexOf(id) >= 0; }); }
   function gtag() { w.dataLayer.push(arguments); }
 
@@ -32,7 +32,7 @@
     first = false;
   }
 
-  send(cfg.e.concat(cfg.a));
+  send(P.guard.e.concat(JSON.parse(el.textContent).a));
   d.addEventListener('entconsent:change', function (e) {
     var s = e.detail.services;
     send(Object.keys(s).filter(function (id) { return s[id].allowed; }));

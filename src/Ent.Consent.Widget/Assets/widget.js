@@ -1,12 +1,11 @@
-/* Ent.Consent widget. Enhances the server-rendered banner and preference centre (fetched when opened), runs
-   blocked scripts and iframes once their service is allowed, deletes a withdrawn service's cookies and storage.
-   No dependency. Hooks and API: docs/widget.md. */
+/* Ent.Consent widget: banner, preference centre (fetched when opened), blocked content, withdrawal. No dependency.
+   Hooks and API: docs/widget.md. */
 (function () {
   'use strict';
   var d = document, w = window, A = 'data-ent-consent';
-  var cfgEl = d.getElementById('ent-consent-config');
-  if (!cfgEl || w.EntConsent) return;
-  var cfg = JSON.parse(cfgEl.textContent);
+  var cfgEl = d.getElementById('ent-consent-config'), P = w.EntConsentPolicy;
+  if (!cfgEl || !P || w.EntConsent) return;
+  var cfg = Object.assign({}, P.widget, JSON.parse(cfgEl.textContent));
   var state = cfg.state, listeners = [], opener = null, W = cfg.wire, warned = {};
   var banner = d.querySelector('[' + A + '-banner]');
   var dialog, loading;

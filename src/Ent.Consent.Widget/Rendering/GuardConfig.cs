@@ -3,13 +3,24 @@ using System.Text.Json.Serialization;
 
 namespace Ent.Consent.Widget;
 
-/// <summary>The in-page guard's data block (<c>&lt;script type="application/json" id="ent-consent-guard"&gt;</c>).</summary>
+/// <summary>
+/// The page's part of the guard's data (<c>&lt;script type="application/json" id="ent-consent-guard"&gt;</c>): the
+/// choice. The policy's part comes from <c>policy.js</c> (<see cref="GuardPolicy"/>), cached across pages.
+/// </summary>
 internal sealed class GuardConfig
 {
     /// <summary>The choosable services allowed now.</summary>
     [JsonPropertyName("a")]
     public required List<string> Allowed { get; init; }
 
+    /// <summary>The exempt audience deadline in Unix milliseconds, or null when none is known.</summary>
+    [JsonPropertyName("d")]
+    public required long? ExemptDeadline { get; init; }
+}
+
+/// <summary>The guard's rules, the same on every page of a policy: <c>EntConsentPolicy.guard</c> in <c>policy.js</c>.</summary>
+internal sealed class GuardPolicy
+{
     [JsonPropertyName("e")]
     public required IReadOnlyList<string> Essential { get; init; }
 
@@ -27,10 +38,6 @@ internal sealed class GuardConfig
     /// <summary>Whether script writes of undeclared cookies are dropped (<c>UndeclaredCookies = Enforce</c>).</summary>
     [JsonPropertyName("u")]
     public required bool DropUndeclaredCookies { get; init; }
-
-    /// <summary>The exempt audience deadline in Unix milliseconds, or null when none is known.</summary>
-    [JsonPropertyName("d")]
-    public required long? ExemptDeadline { get; init; }
 
     /// <summary>Whether dropped writes are reported in the console (development).</summary>
     [JsonPropertyName("v")]

@@ -3,8 +3,27 @@ using Ent.Consent.AspNetCore.Endpoints;
 
 namespace Ent.Consent.Widget;
 
-/// <summary>The data block the script reads (<c>&lt;script type="application/json" id="ent-consent-config"&gt;</c>).</summary>
+/// <summary>
+/// The page's part of the script's data (<c>&lt;script type="application/json" id="ent-consent-config"&gt;</c>): the
+/// choice. The rest comes from <c>policy.js</c> (<see cref="WidgetPolicy"/>), cached across pages.
+/// </summary>
 internal sealed class WidgetConfig
+{
+    /// <summary>The state exactly as <c>GET {prefix}</c> answers it.</summary>
+    public required ConsentStateDocument State { get; init; }
+
+    /// <summary>
+    /// Ids of the services this page's enforced Content-Security-Policy keeps out: allowing one reloads the page, so
+    /// that the browser gets a policy listing its hosts.
+    /// </summary>
+    public required List<string> Reload { get; init; }
+}
+
+/// <summary>
+/// What the script needs besides the choice, the same on every page of a policy, culture and consent path:
+/// <c>EntConsentPolicy.widget</c> in <c>policy.js</c>.
+/// </summary>
+internal sealed class WidgetPolicy
 {
     public required string Endpoint { get; init; }
 
@@ -20,20 +39,11 @@ internal sealed class WidgetConfig
     /// <summary>The endpoint's field and value names the script posts (<c>ConsentHttpNames</c>, <c>ConsentWireNames</c>).</summary>
     public required Dictionary<string, string> Wire { get; init; }
 
-    /// <summary>The state exactly as <c>GET {prefix}</c> answers it.</summary>
-    public required ConsentStateDocument State { get; init; }
-
     /// <summary>Per choosable service: name, provider, cookies and storage keys the script deletes on withdrawal.</summary>
     public required Dictionary<string, WidgetService> Services { get; init; }
 
     /// <summary>Ids of the essential services, which always run.</summary>
     public required List<string> Essential { get; init; }
-
-    /// <summary>
-    /// Ids of the services this page's enforced Content-Security-Policy keeps out: allowing one reloads the page, so
-    /// that the browser gets a policy listing its hosts.
-    /// </summary>
-    public required List<string> Reload { get; init; }
 
     /// <summary>The language of <see cref="Texts"/> and its direction, for the placeholders the script creates.</summary>
     public required string Lang { get; init; }
@@ -42,6 +52,14 @@ internal sealed class WidgetConfig
     public required string Dir { get; init; }
 
     public required Dictionary<string, string> Texts { get; init; }
+}
+
+/// <summary>The object <c>policy.js</c> assigns to <c>window.EntConsentPolicy</c>.</summary>
+internal sealed class PolicyScriptData
+{
+    public required GuardPolicy Guard { get; init; }
+
+    public required WidgetPolicy Widget { get; init; }
 }
 
 internal sealed class WidgetAntiforgery
@@ -71,6 +89,7 @@ internal sealed class WidgetService
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(WidgetConfig))]
 [JsonSerializable(typeof(GuardConfig))]
+[JsonSerializable(typeof(PolicyScriptData))]
 [JsonSerializable(typeof(ConsentStateDocument))]
 [JsonSerializable(typeof(List<string>))]
 internal sealed partial class WidgetJsonContext : JsonSerializerContext;

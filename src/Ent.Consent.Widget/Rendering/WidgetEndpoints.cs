@@ -41,6 +41,23 @@ internal static class WidgetEndpoints
         return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : response.Body.WriteAsync(body).AsTask();
     }
 
+    /// <summary>
+    /// <c>policy.js</c>: the one a page was given when this process wrote it (by <c>v</c>), otherwise the script of this
+    /// request's policy in the page's language (<c>lang</c>), which is the same one unless the policy changed.
+    /// </summary>
+    public static Task WritePolicyScriptAsync(HttpContext context)
+    {
+        var asset = PolicyScript.Find(context.Request.Query["v"]);
+        if (asset is null)
+        {
+            var widget = context.RequestServices.GetRequiredService<ConsentWidget>();
+            asset = WidgetTemplates.PolicyScript(widget.CreateRequest(context, TokenWhen.Never, culture: PageLanguage(context))).Asset;
+        }
+
+        // A URL whose version no longer matches gets the current script uncached (WriteAssetAsync), never an error.
+        return WriteAssetAsync(context, asset);
+    }
+
     public static Task WritePreferencesPageAsync(HttpContext context)
     {
         var widget = context.RequestServices.GetRequiredService<ConsentWidget>();

@@ -285,8 +285,8 @@ internal static class WidgetRenderer
     }
 
     /// <summary>
-    /// For the page's head, first: the guard's data block and the blocking guard script, so the guard is in place before
-    /// any other script runs, then the stylesheet link.
+    /// For the page's head, first: the policy's script (the rules and texts, cached across pages), the guard's data
+    /// block and the blocking guard script, so the guard is in place before any other script runs, then the stylesheet link.
     /// </summary>
     public static string HeadTags(WidgetRequest request, string? nonce) => string.Concat(HeadTagParts(request, nonce));
 
@@ -294,11 +294,13 @@ internal static class WidgetRenderer
     public static string[] HeadTagParts(WidgetRequest request, string? nonce)
     {
         var tags = WidgetTemplates.AssetTags(request);
+        var policy = WidgetTemplates.PolicyScript(request);
         var json = WidgetTemplates.GuardJson(request);
         var nonceAttribute = NonceAttribute(nonce);
         var noSignals = tags.SignalsOpen.Length == 0;
         return
         [
+            policy.TagOpen, nonceAttribute, "></script>",
             "<script type=\"application/json\" id=\"ent-consent-guard\"", nonceAttribute, ">",
             json.Head, json.First, json.Middle, json.Second, json.Tail,
             tags.GuardOpen, nonceAttribute, "></script>",
@@ -330,30 +332,33 @@ internal static class WidgetRenderer
             $"</script><script src=\"{Encode(AssetUrl(request, script))}\" integrity=\"{script.Integrity}\" defer");
     }
 
+    /// <summary>The page's part of the guard's data: the allowed services and the exempt deadline.</summary>
     internal static GuardConfig Guard(WidgetRequest request)
-    {
-        var allowed = AllowedServices(request);
         // Only a page that may run an exempt tracker starts a deposit cycle (ADR 0005).
-        return GuardShape(request, allowed, ExemptAllowed(request) ? request.ExemptAudienceDeadline()?.ToUnixTimeMilliseconds() : null);
-    }
+        => new()
+        {
+            Allowed = AllowedServices(request),
+            ExemptDeadline = ExemptAllowed(request) ? request.ExemptAudienceDeadline()?.ToUnixTimeMilliseconds() : null,
+        };
 
-    /// <summary>The guard's data block with the given per-request values; the rest is the policy's and the host's.</summary>
-    internal static GuardConfig GuardShape(WidgetRequest request, List<string> allowed, long? exemptDeadline)
+    /// <summary>The guard's rules: the policy's and the host's, the same on every page.</summary>
+    internal static GuardPolicy GuardPolicy(WidgetRequest request)
     {
         var rules = GuardRules.For(request.Policy);
-        return new GuardConfig
+        return new GuardPolicy
         {
-            Allowed = allowed,
             Essential = rules.Essential,
             ExemptAudience = rules.ExemptAudience,
             Cookies = rules.Cookies,
             StorageKeys = rules.StorageKeys,
             DropUndeclaredCookies = request.DropUndeclaredCookies,
-            ExemptDeadline = exemptDeadline,
             Verbose = request.Development,
             Signals = rules.Signals,
         };
     }
+
+    /// <summary>What <c>policy.js</c> carries for this request's policy, culture and consent path.</summary>
+    internal static PolicyScriptData PolicyData(WidgetRequest request) => new() { Guard = GuardPolicy(request), Widget = WidgetPolicy(request) };
 
     /// <summary>The choosable services allowed now, in the policy's order.</summary>
     internal static List<string> AllowedServices(WidgetRequest request)
@@ -396,7 +401,15 @@ internal static class WidgetRenderer
         ["preferenceCentre"] = PreferenceCentre,
     };
 
-    internal static WidgetConfig Config(WidgetRequest request)
+    /// <summary>The page's part of the script's data: the state and the services that need a new page to be allowed.</summary>
+    internal static WidgetConfig Config(WidgetRequest request) => new()
+    {
+        State = State(request),
+        Reload = request.Policy.ChoosableServices.Where(s => !request.IsAllowed(s.Id) && request.NeedsNewPageToAllow(s.Id)).Select(static s => s.Id).ToList(),
+    };
+
+    /// <summary>The script's names, texts and services: the same on every page of a policy, culture and consent path.</summary>
+    internal static WidgetPolicy WidgetPolicy(WidgetRequest request)
     {
         var services = new Dictionary<string, WidgetService>(StringComparer.Ordinal);
         foreach (var service in request.Policy.ChoosableServices)
@@ -410,17 +423,15 @@ internal static class WidgetRenderer
             };
         }
 
-        return new WidgetConfig
+        return new WidgetPolicy
         {
             Endpoint = request.ConsentUrl,
             Dialog = request.ConsentUrl + "/dialog",
             Preferences = request.PreferencesUrl,
             Antiforgery = new WidgetAntiforgery { Field = request.AntiforgeryFieldName, Header = request.AntiforgeryHeaderName },
             Wire = Wire,
-            State = State(request),
             Services = services,
             Essential = request.Policy.Services.Where(static s => s.Category == ServiceCategory.Essential).Select(static s => s.Id).ToList(),
-            Reload = request.Policy.ChoosableServices.Where(s => !request.IsAllowed(s.Id) && request.NeedsNewPageToAllow(s.Id)).Select(static s => s.Id).ToList(),
             Lang = request.Language.Name,
             Dir = request.Language.Direction,
             Texts = new Dictionary<string, string>(StringComparer.Ordinal)

@@ -5,8 +5,8 @@ using System.Text.Json;
 namespace Ent.Consent.Widget;
 
 /// <summary>
-/// The banner, the preferences dialog, and the guard's and script's data blocks, rendered once per set of inputs that
-/// shape them, with the per-request values (antiforgery token, return URL, cookie page URL; allowed list, deadline,
+/// The banner, the preferences dialog, the policy's script and the guard's and script's data blocks, rendered once
+/// per set of inputs that shape them, with the per-request values (antiforgery token, return URL, cookie page URL; allowed list, deadline,
 /// state, reload list) spliced in. The output is byte for byte what <see cref="WidgetRenderer"/> writes: a template is
 /// the renderer's own output cut where the request's values go.
 /// </summary>
@@ -17,9 +17,7 @@ internal static class WidgetTemplates
 
     private static readonly ConditionalWeakTable<ConsentPolicy, ConcurrentDictionary<BannerKey, Template>> Banners = [];
 
-    private static readonly ConditionalWeakTable<ConsentPolicy, ConcurrentDictionary<(bool Drop, bool Verbose), JsonTemplate>> Guards = [];
-
-    private static readonly ConditionalWeakTable<ConsentPolicy, ConcurrentDictionary<(string Culture, string ConsentUrl, string Field, string? Header), JsonTemplate>> Configs = [];
+    private static readonly ConditionalWeakTable<ConsentPolicy, ConcurrentDictionary<PolicyScriptKey, PolicyScript>> PolicyScripts = [];
 
     private static readonly ConditionalWeakTable<ConsentPolicy, ConcurrentDictionary<(string Culture, ConsentWidgetTheme Theme, string ConsentUrl), Template>> ManageButtons = [];
 
@@ -41,6 +39,9 @@ internal static class WidgetTemplates
         ReturnUrl = 'r',
         CookiePageUrl = 'c',
     }
+
+    /// <summary>What <c>policy.js</c> depends on besides the policy.</summary>
+    private readonly record struct PolicyScriptKey(string Culture, string ConsentUrl, string FieldName, string? HeaderName, bool Drop, bool Verbose);
 
     /// <summary>What the banner or dialog HTML depends on besides the policy and the spliced values.</summary>
     private readonly record struct BannerKey(bool Dialog, string Culture, ConsentWidgetTheme Theme, string ConsentUrl, string FieldName, bool Pending, bool FollowsAccount, string Allowed);
@@ -112,53 +113,37 @@ internal static class WidgetTemplates
         return openings;
     }
 
-    /// <summary>
-    /// The guard's data block as <see cref="WidgetRenderer.Guard"/> serialises it: the policy's rules stored, the
-    /// allowed services and the exempt deadline written per request.
-    /// </summary>
-    public static JsonParts GuardJson(WidgetRequest request)
+    /// <summary>The policy's script for this request's culture and consent path, rendered once (<see cref="WidgetRenderer.PolicyData"/>).</summary>
+    public static PolicyScript PolicyScript(WidgetRequest request)
     {
-        var templates = Guards.GetValue(request.Policy, static _ => new ConcurrentDictionary<(bool, bool), JsonTemplate>());
-        if (!templates.TryGetValue((request.DropUndeclaredCookies, request.Development), out var template))
+        var scripts = PolicyScripts.GetValue(request.Policy, static _ => new());
+        var key = new PolicyScriptKey(request.Culture.Name, request.ConsentUrl, request.AntiforgeryFieldName, request.AntiforgeryHeaderName, request.DropUndeclaredCookies, request.Development);
+        if (!scripts.TryGetValue(key, out var script))
         {
-            // Written with an empty list and no deadline, then cut around both: "a" is the first property, "d" occurs once.
-            var json = JsonSerializer.Serialize(WidgetRenderer.GuardShape(request, [], null), WidgetJsonContext.Default.GuardConfig);
-            template = JsonTemplate.Cut(json, "{\"a\":", "[]", NoDeadline);
-            templates[(request.DropUndeclaredCookies, request.Development)] = template;
+            script = Widget.PolicyScript.Create(request);
+            if (scripts.Count >= MaxPerPolicy)
+            {
+                scripts.Clear();
+            }
+
+            scripts[key] = script;
         }
 
+        return script;
+    }
+
+    /// <summary>The guard's data block as <see cref="WidgetRenderer.Guard"/> serialises it, from the choice's stored JSON.</summary>
+    public static JsonParts GuardJson(WidgetRequest request)
+    {
         // Only a page that may run an exempt tracker starts a deposit cycle (ADR 0005), as WidgetRenderer.Guard.
         var choice = Choice(request);
         var deadline = choice.ExemptAllowed ? request.ExemptAudienceDeadline()?.ToUnixTimeMilliseconds() : null;
-        return template.Fill(choice.Allowed, deadline is { } value ? ",\"d\":" + value.ToString(System.Globalization.CultureInfo.InvariantCulture) : NoDeadline);
+        return new JsonParts("{\"a\":", choice.Allowed, deadline is { } value ? ",\"d\":" + value.ToString(System.Globalization.CultureInfo.InvariantCulture) : NoDeadline, string.Empty, "}");
     }
 
-    /// <summary>
-    /// The script's data block as <see cref="WidgetRenderer.Config"/> serialises it: services, texts and names stored
-    /// per policy, culture and path; the state and the reload list written per request.
-    /// </summary>
+    /// <summary>The script's data block as <see cref="WidgetRenderer.Config"/> serialises it: the state and the reload list.</summary>
     public static JsonParts ConfigJson(WidgetRequest request)
     {
-        var key = (request.Culture.Name, request.ConsentUrl, request.AntiforgeryFieldName, request.AntiforgeryHeaderName);
-        var templates = Configs.GetValue(request.Policy, static _ => new());
-        var config = templates.TryGetValue(key, out var template) ? null : WidgetRenderer.Config(request);
-        if (template is null)
-        {
-            // Cut around this request's state and reload list: property names are the only unescaped quotes in the JSON.
-            var json = JsonSerializer.Serialize(config!, WidgetJsonContext.Default.WidgetConfig);
-            template = JsonTemplate.Cut(
-                json,
-                "\"state\":",
-                JsonSerializer.Serialize(config!.State, WidgetJsonContext.Default.ConsentStateDocument),
-                ",\"reload\":" + JsonSerializer.Serialize(config.Reload, WidgetJsonContext.Default.ListString));
-            if (templates.Count >= MaxPerPolicy)
-            {
-                templates.Clear();
-            }
-
-            templates[key] = template;
-        }
-
         // The services this page's enforced policy cannot let in without a new page: per page, usually none.
         List<string>? reload = null;
         foreach (var service in request.Policy.ChoosableServices)
@@ -169,7 +154,7 @@ internal static class WidgetTemplates
             }
         }
 
-        return template.Fill(Choice(request).State, reload is null ? NoReload : ",\"reload\":" + JsonSerializer.Serialize(reload, WidgetJsonContext.Default.ListString));
+        return new JsonParts("{\"state\":", Choice(request).State, reload is null ? NoReload : ",\"reload\":" + JsonSerializer.Serialize(reload, WidgetJsonContext.Default.ListString), string.Empty, "}");
     }
 
     /// <summary>
@@ -318,37 +303,6 @@ internal static class WidgetTemplates
             Slot.ReturnUrl => returnUrl,
             _ => cookiePageUrl,
         };
-    }
-
-    /// <summary>JSON cut in three around two per-request values: head + first + middle + second + tail.</summary>
-    private sealed class JsonTemplate(string head, string middle, string tail)
-    {
-        /// <summary>Cuts <paramref name="json"/> at <paramref name="first"/> (right after <paramref name="before"/>) and at <paramref name="second"/>, each found once.</summary>
-        public static JsonTemplate Cut(string json, string before, string first, string second)
-        {
-            var at = Once(json, before + first) + before.Length;
-            var secondAt = Once(json, second);
-            if (secondAt < at + first.Length)
-            {
-                throw new InvalidOperationException("The widget's JSON is not in the expected order.");
-            }
-
-            return new JsonTemplate(json[..at], json[(at + first.Length)..secondAt], json[(secondAt + second.Length)..]);
-        }
-
-        // Parts, not one string: the tags around the JSON are written part by part too (HtmlParts).
-        public JsonParts Fill(string first, string second) => new(head, first, middle, second, tail);
-
-        private static int Once(string json, string value)
-        {
-            var at = json.IndexOf(value, StringComparison.Ordinal);
-            if (at < 0 || json.IndexOf(value, at + 1, StringComparison.Ordinal) >= 0)
-            {
-                throw new InvalidOperationException("The widget's JSON is not in the expected shape.");
-            }
-
-            return at;
-        }
     }
 }
 

@@ -1,10 +1,15 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using Ent.Consent.AspNetCore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -28,6 +33,14 @@ public sealed class AssetTests(ITestOutputHelper output) : IAsyncLifetime
         _app.UseEntConsent();
         _app.MapEntConsent();
         _app.MapEntConsentWidget();
+        // A page's head, in French, as a host renders it.
+        _app.MapGet("/page", static (HttpContext context, IConsentWidget widget) =>
+        {
+            CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("fr-FR");
+            using var html = new StringWriter();
+            widget.RenderHeadTags(context).WriteTo(html, HtmlEncoder.Default);
+            return Results.Text(html.ToString(), "text/html");
+        });
         await _app.StartAsync();
         _client = _app.GetTestClient();
     }
@@ -96,6 +109,62 @@ public sealed class AssetTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal("public, max-age=31536000, immutable", response.Headers.CacheControl?.ToString());
         Assert.Equal($"\"{asset.Version}\"", response.Headers.ETag?.Tag);
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+    }
+
+    [Fact]
+    public async Task Policy_script_a_page_names_is_served_with_that_integrity_and_cached_a_year()
+    {
+        var (url, integrity) = await PagePolicyScript();
+        using var response = await _client.GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/javascript", response.Content.Headers.ContentType?.MediaType);
+        var body = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(integrity, "sha384-" + Convert.ToBase64String(SHA384.HashData(body)));
+        Assert.Equal("public, max-age=31536000, immutable", response.Headers.CacheControl?.ToString());
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        var data = PolicyData(body);
+        Assert.Equal("fr", data.GetProperty("widget").GetProperty("lang").GetString());
+        Assert.Contains("ent-consent", data.GetProperty("guard").GetProperty("e").EnumerateArray().Select(static e => e.GetString()));
+    }
+
+    [Fact]
+    public async Task Policy_script_is_served_as_the_page_got_it_whatever_language_the_request_asks()
+    {
+        // Found by its version: what the page's integrity was computed over, even if this request would resolve otherwise.
+        var (url, integrity) = await PagePolicyScript();
+        using var response = await _client.GetAsync(url.Replace("lang=fr-FR", "lang=en", StringComparison.Ordinal));
+        Assert.Equal(integrity, "sha384-" + Convert.ToBase64String(SHA384.HashData(await response.Content.ReadAsByteArrayAsync())));
+        Assert.Equal("public, max-age=31536000, immutable", response.Headers.CacheControl?.ToString());
+    }
+
+    [Theory]
+    [InlineData("en", "en", "Partner publisher statistics")]
+    [InlineData("fr-FR", "fr", "Statistiques de l'éditeur partenaire")]
+    public async Task Policy_script_of_a_version_this_process_never_wrote_is_rendered_again_in_the_asked_language_and_not_cached(string lang, string widgetLang, string serviceName)
+    {
+        // Another node's page, or this one's before a restart: the same policy in the same language gives the same script.
+        using var response = await _client.GetAsync($"/consent/policy.js?lang={lang}&v=0123456789abcdef");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("public, no-cache", response.Headers.CacheControl?.ToString());
+        var data = PolicyData(await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(widgetLang, data.GetProperty("widget").GetProperty("lang").GetString());
+        Assert.Contains(serviceName, data.GetProperty("widget").GetProperty("services").EnumerateObject().Select(static s => s.Value.GetProperty("n").GetString()));
+    }
+
+    private async Task<(string Url, string Integrity)> PagePolicyScript()
+    {
+        var html = await _client.GetStringAsync("/page");
+        var tag = Regex.Match(html, "<script src=\"(/consent/policy\\.js\\?[^\"]+)\" integrity=\"([^\"]+)\"");
+        Assert.True(tag.Success, html);
+        return (WebUtility.HtmlDecode(tag.Groups[1].Value), tag.Groups[2].Value);
+    }
+
+    // window.EntConsentPolicy={…};
+    private static JsonElement PolicyData(byte[] script)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(script);
+        Assert.StartsWith("window.EntConsentPolicy=", text, StringComparison.Ordinal);
+        return JsonDocument.Parse(text["window.EntConsentPolicy=".Length..].TrimEnd().TrimEnd(';')).RootElement.Clone();
     }
 
     [Fact]

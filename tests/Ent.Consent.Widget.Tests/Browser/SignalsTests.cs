@@ -34,8 +34,10 @@ public sealed class SignalsTests(WidgetSite site)
     public async Task Google_consent_mode_gets_a_denied_default_before_any_tag_then_an_update_on_each_change()
     {
         var page = await site.NewPageAsync();
-        var config = """{"a":[],"e":[],"x":[],"c":{},"s":{},"u":true,"d":null,"v":false,"g":{"gcm":{"an":["google-analytics"],"ad":["google-ads"]}}}""";
-        await page.SetContentAsync($"<!DOCTYPE html><title>t</title><script type=\"application/json\" id=\"ent-consent-guard\">{config}</script>");
+        // policy.js's rules, then the page's choice, in the order the head tags load them.
+        var rules = """{"e":[],"x":[],"c":{},"s":{},"u":true,"v":false,"g":{"gcm":{"an":["google-analytics"],"ad":["google-ads"]}}}""";
+        await page.SetContentAsync($"<!DOCTYPE html><title>t</title><script type=\"application/json\" id=\"ent-consent-guard\">{{\"a\":[],\"d\":null}}</script>");
+        await page.AddScriptTagAsync(new() { Content = $"window.EntConsentPolicy={{\"guard\":{rules},\"widget\":{{}}}};" });
         await page.AddScriptTagAsync(new() { Content = Encoding.UTF8.GetString(WidgetAsset.Signals.Content) });
         await page.EvaluateAsync("() => document.dispatchEvent(new CustomEvent('entconsent:change', { detail: { services: { 'google-analytics': { allowed: true }, 'google-ads': { allowed: false } } } }))");
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Ent.Consent.Widget.Tests;
 
@@ -23,14 +24,20 @@ public sealed class GuardConfigTests
     });
 
     [Fact]
-    public void Head_tags_put_the_guard_first_as_a_blocking_script_with_integrity_and_nonce()
+    public void Head_tags_put_the_policy_script_then_the_guard_first_as_blocking_scripts_with_integrity_and_nonce()
     {
-        var html = WidgetRenderer.HeadTags(Renderings.Request(Policy), "N1");
-        Assert.StartsWith("<script type=\"application/json\" id=\"ent-consent-guard\" nonce=\"N1\">", html);
-        var tag = html[html.IndexOf("<script src=", StringComparison.Ordinal)..];
+        var request = Renderings.Request(Policy);
+        var html = WidgetRenderer.HeadTags(request, "N1");
+        var policy = PolicyScript.Find(Regex.Match(html, "policy\\.js\\?lang=fr-FR&amp;v=([0-9a-f]{16})\"").Groups[1].Value);
+        Assert.NotNull(policy);
+        Assert.StartsWith(
+            $"<script src=\"/consent/policy.js?lang=fr-FR&amp;v={policy.Version}\" integrity=\"{policy.Integrity}\" nonce=\"N1\"></script>"
+            + "<script type=\"application/json\" id=\"ent-consent-guard\" nonce=\"N1\">", html);
+        var tag = html[html.IndexOf("<script src=\"/consent/guard.js", StringComparison.Ordinal)..];
         tag = tag[..(tag.IndexOf('>') + 1)];
         Assert.Equal($"<script src=\"/consent/guard.js?v={WidgetAsset.Guard.Version}\" integrity=\"{ConsentWidgetAssets.GuardIntegrity}\" nonce=\"N1\">", tag);
         Assert.True(html.IndexOf(tag, StringComparison.Ordinal) < html.IndexOf("<link rel=\"stylesheet\"", StringComparison.Ordinal));
+        Assert.Equal(JsonSerializer.Serialize(WidgetRenderer.PolicyData(request), WidgetJsonContext.Default.PolicyScriptData), PolicyJson(policy));
     }
 
     [Theory]
@@ -46,14 +53,14 @@ public sealed class GuardConfigTests
     [InlineData("not_declared")]
     public void Guard_governs_each_cookie_name_by_the_service_the_server_classifier_picks(string name)
     {
-        var config = WidgetRenderer.Guard(Renderings.Request(Policy));
+        var config = WidgetRenderer.GuardPolicy(Renderings.Request(Policy));
         Assert.Equal(Policy.Classifier.Classify(name).Service?.Id, GuardOwner(config.Cookies, name));
     }
 
     [Fact]
     public void Guard_lists_every_declared_cookie_and_storage_key_of_the_policy()
     {
-        var config = WidgetRenderer.Guard(Renderings.Request(Policy));
+        var config = WidgetRenderer.GuardPolicy(Renderings.Request(Policy));
         Assert.Equal(Policy.Services.SelectMany(static s => s.Cookies.Select(static c => c.Name)).ToHashSet(), config.Cookies.Keys.ToHashSet());
         Assert.Equal(Policy.Services.SelectMany(static s => s.StorageKeys).ToHashSet(), config.StorageKeys.Keys.ToHashSet());
     }
@@ -87,13 +94,34 @@ public sealed class GuardConfigTests
     }
 
     [Fact]
-    public void Guard_data_block_cannot_close_its_script_element()
+    public void Guard_data_block_cannot_close_its_script_element_and_the_policy_script_is_one_assignment_of_json()
     {
-        var policy = TestPolicies.Portal(o => o.Services[0].StorageKeys.Add("</script><b>"));
-        var html = WidgetRenderer.HeadTags(Renderings.Request(policy), null);
+        var policy = TestPolicies.Portal(o =>
+        {
+            o.Services[0].StorageKeys.Add("</script><b>");
+            o.Services[0].Name = new("Ligne\u2028séparée", "Line\u2028separated");
+        });
+        var request = Renderings.Request(policy);
+        var html = WidgetRenderer.HeadTags(request, null);
         Assert.DoesNotContain("</script><b>", html, StringComparison.Ordinal);
-        var json = html[(html.IndexOf('>') + 1)..html.IndexOf("</script>", StringComparison.Ordinal)];
+        var block = html[html.IndexOf("id=\"ent-consent-guard\">", StringComparison.Ordinal)..];
+        var json = block[(block.IndexOf('>') + 1)..block.IndexOf("</script>", StringComparison.Ordinal)];
         Assert.Equal(JsonValueKind.Object, JsonDocument.Parse(json).RootElement.ValueKind);
+
+        // Read by the browser as a script: nothing in it may end a string or the statement early.
+        var script = WidgetTemplates.PolicyScript(request).Asset.Content;
+        Assert.All(script, static b => Assert.InRange(b, (byte)0x0A, (byte)0x7E));
+        var data = JsonDocument.Parse(PolicyJson(WidgetTemplates.PolicyScript(request).Asset)).RootElement;
+        Assert.Contains("</script><b>", data.GetProperty("guard").GetProperty("s").EnumerateObject().Select(static p => p.Name));
+    }
+
+    // policy.js without its assignment: window.EntConsentPolicy={json};
+    private static string PolicyJson(WidgetAsset script)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(script.Content);
+        Assert.StartsWith("window.EntConsentPolicy=", text, StringComparison.Ordinal);
+        Assert.EndsWith(";\n", text, StringComparison.Ordinal);
+        return text["window.EntConsentPolicy=".Length..^2];
     }
 
     // The guard's lookup (guard.js owner()): the exact name, then the longest declared prefix.

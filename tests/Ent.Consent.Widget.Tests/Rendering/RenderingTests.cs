@@ -146,7 +146,7 @@ public sealed class RenderingTests
     {
         var request = Renderings.Request(Policy);
         var tags = WidgetRenderer.HeadTags(request, "abc123") + WidgetRenderer.ScriptTags(request, "abc123");
-        Assert.Equal(6, Regex.Matches(tags, "nonce=\"abc123\"").Count);
+        Assert.Equal(7, Regex.Matches(tags, "nonce=\"abc123\"").Count);
         Assert.DoesNotContain("nonce", WidgetRenderer.HeadTags(request, null) + WidgetRenderer.ScriptTags(request, null));
     }
 
@@ -160,7 +160,7 @@ public sealed class RenderingTests
         Assert.DoesNotContain("<style", all);
         Assert.DoesNotMatch(@"<[^>]+\son[a-z]+=", all);
         Assert.Empty(Regex.Matches(all, @"<script(?![^>]*application/json)(?![^>]*\ssrc=)"));
-        Assert.Equal(5, Regex.Matches(all, "<script").Count);
+        Assert.Equal(6, Regex.Matches(all, "<script").Count);
     }
 
     [Theory]

@@ -33,6 +33,8 @@ public sealed class SnapshotTests
     public void Manage_button_and_tags_match_the_approved_html()
     {
         var request = Renderings.Request(Policy, "fr-FR", theme: ConsentWidgetTheme.Dsfr);
-        Snapshot.Match("tags.dsfr", WidgetRenderer.ManageButton(request) + WidgetRenderer.HeadTags(request, "NONCE") + WidgetRenderer.ScriptTags(request, "NONCE"));
+        // policy.js follows the tags: the data they used to carry, now fetched once.
+        Snapshot.Match("tags.dsfr", WidgetRenderer.ManageButton(request) + WidgetRenderer.HeadTags(request, "NONCE") + WidgetRenderer.ScriptTags(request, "NONCE")
+            + "<!-- policy.js -->" + System.Text.Encoding.UTF8.GetString(WidgetTemplates.PolicyScript(request).Asset.Content));
     }
 }

@@ -135,6 +135,7 @@ public sealed class WidgetTemplateTests
         {
             Assert.Equal(FreshGuard(request), WidgetTemplates.GuardJson(request).ToString());
             Assert.Equal(FreshConfig(request), WidgetTemplates.ConfigJson(request).ToString());
+            Assert.Equal(FreshPolicy(request), StoredPolicy(request));
         }
     }
 
@@ -206,7 +207,8 @@ public sealed class WidgetTemplateTests
             Assert.Contains(" nonce=\"n0nce\">{", written.ToString(), StringComparison.Ordinal);
         }
 
-        Assert.StartsWith("<script type=\"application/json\" id=\"ent-consent-guard\" nonce=\"n0nce\">" + WidgetTemplates.GuardJson(request) + "</script><script src=",
+        Assert.StartsWith(WidgetTemplates.PolicyScript(request).TagOpen + " nonce=\"n0nce\"></script>"
+            + "<script type=\"application/json\" id=\"ent-consent-guard\" nonce=\"n0nce\">" + WidgetTemplates.GuardJson(request) + "</script><script src=",
             WidgetRenderer.HeadTags(request, "n0nce"), StringComparison.Ordinal);
         Assert.StartsWith("<script type=\"application/json\" id=\"ent-consent-config\" nonce=\"n0nce\">" + WidgetTemplates.ConfigJson(request) + "</script><script src=",
             WidgetRenderer.ScriptTags(request, "n0nce"), StringComparison.Ordinal);
@@ -230,20 +232,29 @@ public sealed class WidgetTemplateTests
         };
         var guards = new HashSet<string>(StringComparer.Ordinal);
         var configs = new HashSet<string>(StringComparer.Ordinal);
+        var policies = new HashSet<string>(StringComparer.Ordinal);
         foreach (var request in requests.Concat(requests))
         {
             var guard = WidgetTemplates.GuardJson(request).ToString();
             var config = WidgetTemplates.ConfigJson(request).ToString();
             Assert.Equal(FreshGuard(request), guard);
             Assert.Equal(FreshConfig(request), config);
+            Assert.Equal(FreshPolicy(request), StoredPolicy(request));
             guards.Add(guard);
             configs.Add(config);
+            policies.Add(WidgetTemplates.PolicyScript(request).Asset.Version);
         }
 
         Assert.Contains(guards, g => g.Contains($"\"d\":{deadline.ToUnixTimeMilliseconds()}", StringComparison.Ordinal));
-        Assert.Equal(5, guards.Count); // baseline, two deadlines, drop, development
-        Assert.Equal(4, configs.Count); // baseline, reload, two header names
+        Assert.Equal(3, guards.Count); // baseline, two deadlines
+        Assert.Equal(2, configs.Count); // baseline, reload
+        Assert.Equal(5, policies.Count); // baseline, drop, development, two header names: the host's settings, in policy.js
     }
+
+    private static string FreshPolicy(WidgetRequest request)
+        => "window.EntConsentPolicy=" + JsonSerializer.Serialize(WidgetRenderer.PolicyData(request), WidgetJsonContext.Default.PolicyScriptData) + ";\n";
+
+    private static string StoredPolicy(WidgetRequest request) => System.Text.Encoding.UTF8.GetString(WidgetTemplates.PolicyScript(request).Asset.Content);
 
     private static string FreshGuard(WidgetRequest request) => JsonSerializer.Serialize(WidgetRenderer.Guard(request), WidgetJsonContext.Default.GuardConfig);
 

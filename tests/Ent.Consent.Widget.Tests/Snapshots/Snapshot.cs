@@ -42,7 +42,7 @@ internal static partial class Snapshot
 
     internal static string Normalize(string html)
     {
-        html = AssetVersion().Replace(html, "?v=ASSET-VERSION");
+        html = AssetVersion().Replace(html, "$1v=ASSET-VERSION");
         html = Integrity().Replace(html, "sha384-ASSET-INTEGRITY");
         return html.Replace("><", ">\n<", StringComparison.Ordinal).ReplaceLineEndings("\n") + "\n";
     }
@@ -60,7 +60,7 @@ internal static partial class Snapshot
         throw new InvalidOperationException("The test project's folder was not found above " + AppContext.BaseDirectory);
     }
 
-    [GeneratedRegex(@"\?v=[0-9a-f]{16}")]
+    [GeneratedRegex(@"(\?|&amp;)v=[0-9a-f]{16}")]
     private static partial Regex AssetVersion();
 
     [GeneratedRegex(@"sha384-[A-Za-z0-9+/=]{64}")]
