@@ -84,7 +84,7 @@ public sealed partial class InjectionPathTests
         var html = await (await client.GetAsync("/long")).Content.ReadAsStringAsync();
 
         // The head tags after the charset, the banner right after <BODY …>, the scripts right before the real </BODY>.
-        var guard = html.IndexOf("<script type=\"application/json\" id=\"ent-consent-guard\"", StringComparison.Ordinal);
+        var guard = html.IndexOf("<script src=\"/.ent-consent/policy.js?", StringComparison.Ordinal);
         Assert.Equal(html.IndexOf("<META charset=\"utf-8\">", StringComparison.Ordinal) + "<META charset=\"utf-8\">".Length, guard);
         var bodyStart = html.IndexOf("<BODY class=\"ent\">", StringComparison.Ordinal) + "<BODY class=\"ent\">".Length;
         Assert.StartsWith("<section class=\"ec ec-banner\"", html[bodyStart..], StringComparison.Ordinal);

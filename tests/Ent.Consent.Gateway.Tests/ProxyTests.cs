@@ -58,13 +58,23 @@ public sealed partial class ProxyTests
         Assert.Equal(body.Length, response.Content.Headers.ContentLength);
         Assert.True(body.Length > Encoding.UTF8.GetByteCount(Page), "the widget is in");
         var guard = html.IndexOf("id=\"ent-consent-guard\"", StringComparison.Ordinal);
-        Assert.True(html.IndexOf("<meta charset=\"utf-8\">", StringComparison.Ordinal) < guard, "the charset stays first");
+        var policy = html.IndexOf("<script src=\"/.ent-consent/policy.js?", StringComparison.Ordinal);
+        Assert.True(html.IndexOf("<meta charset=\"utf-8\">", StringComparison.Ordinal) < policy, "the charset stays first");
+        Assert.True(policy < guard, "the guard's rules load before it");
         Assert.True(guard < html.IndexOf("<script src=\"/app.js\">", StringComparison.Ordinal), "the guard runs before the portal's scripts");
         Assert.Contains("<body><section class=\"ec ec-banner\"", html);
         var config = html.IndexOf("id=\"ent-consent-config\"", StringComparison.Ordinal);
         Assert.True(config > html.IndexOf("<p>Bienvenue é</p>", StringComparison.Ordinal) && config < html.IndexOf("</body>", StringComparison.Ordinal));
         Assert.Contains("action=\"/.ent-consent\"", html);
         Assert.Single(Regex.Matches(html, "data-ent-consent-banner"));
+
+        // The gateway serves the policy's script the page names, with the integrity the page gives it.
+        var tag = Regex.Match(html, "<script src=\"(/\\.ent-consent/policy\\.js\\?[^\"]+)\" integrity=\"([^\"]+)\"");
+        using var script = await proxy.Client.SendAsync(Get(WebUtility.HtmlDecode(tag.Groups[1].Value)));
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        var scriptBody = await script.Content.ReadAsByteArrayAsync();
+        Assert.Equal(tag.Groups[2].Value, "sha384-" + Convert.ToBase64String(System.Security.Cryptography.SHA384.HashData(scriptBody)));
+        Assert.StartsWith("window.EntConsentPolicy={", Encoding.UTF8.GetString(scriptBody), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -331,7 +341,7 @@ public sealed partial class ProxyTests
         Assert.Single(Regex.Matches(html, "id=\"ent-consent-guard\""));
         Assert.Single(Regex.Matches(html, "id=\"ent-consent-config\""));
         // Removing what was injected gives the portal's page back.
-        Assert.Equal(page, Regex.Replace(html, "<script type=\"application/json\" id=\"ent-consent-guard\".*?(?=<link rel=\"stylesheet\" href=\"/\\.ent-consent/)<link[^>]*>|<section class=\"ec ec-banner\".*?</section>|<form class=\"ec ec-manage\".*?</script><script src=\"/\\.ent-consent/widget[^>]*></script>", string.Empty, RegexOptions.Singleline));
+        Assert.Equal(page, Regex.Replace(html, "<script src=\"/\\.ent-consent/policy\\.js.*?(?=<link rel=\"stylesheet\" href=\"/\\.ent-consent/)<link[^>]*>|<section class=\"ec ec-banner\".*?</section>|<form class=\"ec ec-manage\".*?</script><script src=\"/\\.ent-consent/widget[^>]*></script>", string.Empty, RegexOptions.Singleline));
     }
 
     [Fact]
@@ -342,7 +352,7 @@ public sealed partial class ProxyTests
 
         var body = await (await proxy.Client.SendAsync(Get("/"))).Content.ReadAsByteArrayAsync();
 
-        Assert.StartsWith("\uFEFF<!DOCTYPE html>\n<html><head><script type=\"application/json\" id=\"ent-consent-guard\"", Encoding.UTF8.GetString(body), StringComparison.Ordinal);
+        Assert.StartsWith("\uFEFF<!DOCTYPE html>\n<html><head><script src=\"/.ent-consent/policy.js?", Encoding.UTF8.GetString(body), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -404,6 +414,14 @@ public sealed partial class ProxyTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains(longAttribute, html);
         Assert.Single(Regex.Matches(html, "data-ent-consent-banner"));
+
+        // The gateway serves the policy's script the page names, with the integrity the page gives it.
+        var tag = Regex.Match(html, "<script src=\"(/\\.ent-consent/policy\\.js\\?[^\"]+)\" integrity=\"([^\"]+)\"");
+        using var script = await proxy.Client.SendAsync(Get(WebUtility.HtmlDecode(tag.Groups[1].Value)));
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        var scriptBody = await script.Content.ReadAsByteArrayAsync();
+        Assert.Equal(tag.Groups[2].Value, "sha384-" + Convert.ToBase64String(System.Security.Cryptography.SHA384.HashData(scriptBody)));
+        Assert.StartsWith("window.EntConsentPolicy={", Encoding.UTF8.GetString(scriptBody), StringComparison.Ordinal);
     }
 
     [Fact]
