@@ -146,6 +146,25 @@ public sealed class LazyDialogTests(WidgetSite site)
     }
 
     [Fact]
+    public async Task Without_policy_js_neither_script_starts_and_the_banner_still_saves_by_its_plain_form()
+    {
+        // policy.js unreachable (ADR 8): guard.js and widget.js stop at once instead of running on half a configuration,
+        // and the server-rendered forms remain, as without JavaScript.
+        var page = await site.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+        await page.RouteAsync("**/consent/policy.js**", route => route.FulfillAsync(new() { Status = 503, Body = "down" }));
+        await page.GotoAsync(site.PortalUrl + "/?page=2");
+        Assert.True(await page.EvaluateAsync<bool>("() => window.EntConsentPolicy === undefined && window.EntConsentGuard === undefined && window.EntConsent === undefined"));
+
+        await page.ClickAsync("[data-ent-consent-banner] [data-ent-consent-action=refuse-all]");
+        await page.WaitForURLAsync(site.PortalUrl + "/?page=2");
+        Assert.Contains("youtube:d", await ConsentValueAsync(page), StringComparison.Ordinal);
+        Assert.Empty(errors);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Under_a_strict_policy_the_fetched_dialog_opens_and_saves_without_a_violation()
     {
         var page = await site.NewPageAsync();
