@@ -302,7 +302,7 @@ internal static class WidgetRenderer
         [
             policy.TagOpen, nonceAttribute, "></script>",
             "<script type=\"application/json\" id=\"ent-consent-guard\"", nonceAttribute, ">",
-            json.Head, json.First, json.Middle, json.Second, json.Tail,
+            json.Head, json.First, json.Second, json.Tail,
             tags.GuardOpen, nonceAttribute, "></script>",
             tags.SignalsOpen, noSignals ? string.Empty : nonceAttribute, noSignals ? string.Empty : "></script>",
             tags.StyleOpen, nonceAttribute, ">",
@@ -380,7 +380,7 @@ internal static class WidgetRenderer
         return
         [
             "<script type=\"application/json\" id=\"ent-consent-config\"", nonceAttribute, ">",
-            json.Head, json.First, json.Middle, json.Second, json.Tail,
+            json.Head, json.First, json.Second, json.Tail,
             tags.ScriptOpen, nonceAttribute, "></script>",
         ];
     }

@@ -6,9 +6,9 @@ namespace Ent.Consent.Widget;
 
 /// <summary>
 /// The banner, the preferences dialog, the policy's script and the guard's and script's data blocks, rendered once
-/// per set of inputs that shape them, with the per-request values (antiforgery token, return URL, cookie page URL; allowed list, deadline,
-/// state, reload list) spliced in. The output is byte for byte what <see cref="WidgetRenderer"/> writes: a template is
-/// the renderer's own output cut where the request's values go.
+/// per set of inputs that shape them, with the per-request values (antiforgery token, return URL, cookie page URL;
+/// allowed list, deadline, state, reload list) spliced in. The output is byte for byte what <see cref="WidgetRenderer"/>
+/// writes: a template is the renderer's own output cut where the request's values go.
 /// </summary>
 internal static class WidgetTemplates
 {
@@ -138,7 +138,7 @@ internal static class WidgetTemplates
         // Only a page that may run an exempt tracker starts a deposit cycle (ADR 0005), as WidgetRenderer.Guard.
         var choice = Choice(request);
         var deadline = choice.ExemptAllowed ? request.ExemptAudienceDeadline()?.ToUnixTimeMilliseconds() : null;
-        return new JsonParts("{\"a\":", choice.Allowed, deadline is { } value ? ",\"d\":" + value.ToString(System.Globalization.CultureInfo.InvariantCulture) : NoDeadline, string.Empty, "}");
+        return new JsonParts("{\"a\":", choice.Allowed, deadline is { } value ? ",\"d\":" + value.ToString(System.Globalization.CultureInfo.InvariantCulture) : NoDeadline, "}");
     }
 
     /// <summary>The script's data block as <see cref="WidgetRenderer.Config"/> serialises it: the state and the reload list.</summary>
@@ -154,7 +154,7 @@ internal static class WidgetTemplates
             }
         }
 
-        return new JsonParts("{\"state\":", Choice(request).State, reload is null ? NoReload : ",\"reload\":" + JsonSerializer.Serialize(reload, WidgetJsonContext.Default.ListString), string.Empty, "}");
+        return new JsonParts("{\"state\":", Choice(request).State, reload is null ? NoReload : ",\"reload\":" + JsonSerializer.Serialize(reload, WidgetJsonContext.Default.ListString), "}");
     }
 
     /// <summary>
@@ -306,10 +306,10 @@ internal static class WidgetTemplates
     }
 }
 
-/// <summary>One JSON document as the five strings a template fills it from, in order.</summary>
-internal readonly record struct JsonParts(string Head, string First, string Middle, string Second, string Tail)
+/// <summary>A data block's JSON as four strings: up to the first value, the two per-request values, the closing brace.</summary>
+internal readonly record struct JsonParts(string Head, string First, string Second, string Tail)
 {
-    public override string ToString() => string.Concat([Head, First, Middle, Second, Tail]);
+    public override string ToString() => string.Concat(Head, First, Second, Tail);
 }
 
 /// <summary>The widget's asset tags, each up to where its nonce attribute goes (<see cref="WidgetRenderer.AssetTagOpenings"/>).</summary>
