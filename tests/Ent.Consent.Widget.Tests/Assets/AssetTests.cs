@@ -159,13 +159,7 @@ public sealed class AssetTests(ITestOutputHelper output) : IAsyncLifetime
         return (WebUtility.HtmlDecode(tag.Groups[1].Value), tag.Groups[2].Value);
     }
 
-    // window.EntConsentPolicy={…};
-    private static JsonElement PolicyData(byte[] script)
-    {
-        var text = System.Text.Encoding.UTF8.GetString(script);
-        Assert.StartsWith("window.EntConsentPolicy=", text, StringComparison.Ordinal);
-        return JsonDocument.Parse(text["window.EntConsentPolicy=".Length..].TrimEnd().TrimEnd(';')).RootElement.Clone();
-    }
+    private static JsonElement PolicyData(byte[] script) => JsonDocument.Parse(Renderings.PolicyJson(script)).RootElement.Clone();
 
     [Fact]
     public async Task Asset_without_the_current_hash_is_revalidated_and_an_unchanged_copy_gets_304()

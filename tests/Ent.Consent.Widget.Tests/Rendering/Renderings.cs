@@ -46,6 +46,15 @@ internal static class Renderings
         => new("AAAAAAAAAAAAAAAAAAAAAA", policy.Version, GivenAt, GivenAt.AddMonths(6), ConsentChannel.PreferenceCentre,
             decisions.Select(static d => KeyValuePair.Create(d.Service, d.Decision)));
 
+    /// <summary>The JSON <c>policy.js</c> assigns: its bytes without <c>window.EntConsentPolicy=</c> and the closing <c>;\n</c>.</summary>
+    public static string PolicyJson(byte[] script)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(script);
+        Assert.StartsWith("window.EntConsentPolicy=", text, StringComparison.Ordinal);
+        Assert.EndsWith(";\n", text, StringComparison.Ordinal);
+        return text["window.EntConsentPolicy=".Length..^2];
+    }
+
     private sealed class FixedState(ConsentPolicy policy, bool pending, Func<string, bool> isAllowed) : IConsentStateReader
     {
         public ConsentView Read(HttpContext context) => new(policy, State: null, IsPending: pending, SubjectIsMinor: false, IsAllowed: isAllowed);
