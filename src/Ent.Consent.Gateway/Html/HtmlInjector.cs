@@ -284,7 +284,7 @@ internal sealed class HtmlInjector
                 }
             }
 
-            var lt = index.NextLessThan(i);
+            var lt = _head == HeadState.Done && _bannerDone ? SkipInertTags(data, i, ref index) : index.NextLessThan(i);
             if (lt < 0)
             {
                 Text(data, i, data.Length, ref written, output);
@@ -362,6 +362,71 @@ internal sealed class HtmlInjector
         }
 
         return Flush(data, ref written, data.Length, output);
+    }
+
+    /// <summary>
+    /// Once the head tags and the banner are in, most of a page is tags nothing is done with: skips them, from
+    /// <paramref name="i"/> in text, and returns the first '&lt;' the loop of <see cref="Scan"/> must look at (a comment, an
+    /// element the injector acts on, <c>&lt;/body&gt;</c> before the tail, a tag not ended in <paramref name="data"/>, the
+    /// last bytes), or -1 when no '&lt;' is left.
+    /// </summary>
+    /// <remarks>
+    /// Decides every tag exactly as that loop does; it only leaves out what does not apply any more (the head and banner
+    /// checks, the mode), which on a page of short tags cost as much as finding the tags.
+    /// </remarks>
+    private int SkipInertTags(ReadOnlySpan<byte> data, int i, ref MarkupIndex index)
+    {
+        var endTagsMatter = !_tailDone;
+        var last = data.Length - 4;
+        while (true)
+        {
+            var lt = index.NextLessThan(i);
+            if (lt < 0 || lt > last)
+            {
+                return lt;
+            }
+
+            var next = data[lt + 1];
+            if (IsAsciiLetter(next))
+            {
+                // A name that stops at the end of the data is decided by Scan, which sees the tag's end is missing.
+                if (IsFirstLetterOfActiveTag(next) && TagOf(data[(lt + 1)..]) != Tag.Other)
+                {
+                    return lt;
+                }
+
+                var end = FindTagEnd(data, lt + 1, ref index);
+                if (end < 0)
+                {
+                    return lt;
+                }
+
+                i = end + 1;
+            }
+            else if (next == '/' && IsAsciiLetter(data[lt + 2]))
+            {
+                if (endTagsMatter && IsBodyOrHtmlStart(data[lt + 2], data[lt + 3]))
+                {
+                    return lt;
+                }
+
+                var end = index.NextGreaterThan(lt + 2);
+                if (end < 0)
+                {
+                    return lt;
+                }
+
+                i = end + 1;
+            }
+            else if (next is (byte)'!' or (byte)'?')
+            {
+                return lt;
+            }
+            else
+            {
+                i = lt + 1;
+            }
+        }
     }
 
     /// <summary>Writes the unwritten run up to <paramref name="to"/>; returns <paramref name="to"/>.</summary>
@@ -579,6 +644,7 @@ internal sealed class HtmlInjector
     }
 
     /// <inheritdoc cref="FindTagEnd(ReadOnlySpan{byte}, int)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int FindTagEnd(ReadOnlySpan<byte> data, int from, ref MarkupIndex index)
     {
         var j = from;
@@ -802,6 +868,14 @@ internal sealed class HtmlInjector
 
     /// <summary>Whether the ASCII letter <paramref name="letter"/> (either case) starts a name of <see cref="Tag"/>.</summary>
     private static bool IsFirstLetterOfKnownTag(byte letter) => ((KnownTagFirstLetters >> ((letter | 0x20) - 'a')) & 1) != 0;
+
+    // The same for the elements still acted on once the head tags and the banner are in (raw text, blocked content, a
+    // meta policy): not html, head, body, link, base, so <h2>, <b> or <li> need no look at their names.
+    private static readonly uint ActiveTagFirstLetters = Enum.GetValues<Tag>()
+        .Where(static tag => IsRawTextElement(tag) || tag is Tag.Script or Tag.Iframe or Tag.Img or Tag.Meta)
+        .Aggregate(0u, static (letters, tag) => letters | (1u << (NameOf(tag)[0] - 'a')));
+
+    private static bool IsFirstLetterOfActiveTag(byte letter) => ((ActiveTagFirstLetters >> ((letter | 0x20) - 'a')) & 1) != 0;
 
     private static bool IsAsciiLetter(byte b) => (uint)((b | 0x20) - 'a') <= 'z' - 'a';
 

@@ -72,25 +72,49 @@ internal ref struct MarkupIndex
         return -1;
     }
 
+    // Inlined into the searches, with no stack buffer for the last block: a call per block (a frame, a stack cookie)
+    // cost more than the compares themselves.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Load(int block)
     {
         _block = block;
-        if (block + BlockSize <= _data.Length)
+        ref var data = ref MemoryMarshal.GetReference(_data);
+        var length = _data.Length;
+        if ((uint)block + BlockSize <= (uint)length)
         {
-            Masks(_data.Slice(block, BlockSize));
+            Masks(ref Unsafe.Add(ref data, block));
             return;
         }
 
-        // The last, partial block: its bytes and zeros after them, which match nothing searched for.
-        Span<byte> padded = stackalloc byte[BlockSize];
-        padded.Clear();
-        _data[block..].CopyTo(padded);
-        Masks(padded);
+        if (length >= BlockSize)
+        {
+            // The last, partial block: the 64 bytes that end the span, shifted so that the block's first byte is bit 0
+            // and nothing past the end is set.
+            Masks(ref Unsafe.Add(ref data, length - BlockSize));
+            var shift = BlockSize - (length - block);
+            _lessThan >>= shift;
+            _greaterThan >>= shift;
+            _doubleQuote >>= shift;
+            _singleQuote >>= shift;
+            return;
+        }
+
+        // A span shorter than one block (a short chunk, a test): byte by byte.
+        _lessThan = _greaterThan = _doubleQuote = _singleQuote = 0;
+        for (var k = 0; k < length; k++)
+        {
+            var bit = 1UL << k;
+            var value = Unsafe.Add(ref data, k);
+            _lessThan |= value == '<' ? bit : 0;
+            _greaterThan |= value == '>' ? bit : 0;
+            _doubleQuote |= value == '"' ? bit : 0;
+            _singleQuote |= value == '\'' ? bit : 0;
+        }
     }
 
-    private void Masks(scoped ReadOnlySpan<byte> block)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Masks(ref byte start)
     {
-        ref var start = ref MemoryMarshal.GetReference(block);
         if (Vector512.IsHardwareAccelerated)
         {
             // One register holds the whole block: one compare per byte searched for.

@@ -1,0 +1,70 @@
+using System.Buffers;
+using System.Text;
+using Ent.Consent.Gateway.Html;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Ent.Consent.Gateway.Tests;
+
+/// <summary>
+/// The injector on its own, past the banner, where it skips most tags without reading their names: every element it
+/// still acts on is recognised there, whatever the tags around it and wherever the page is cut into chunks.
+/// </summary>
+public sealed class HtmlInjectorTests
+{
+    private const string Head = "[HEAD]";
+    private const string Banner = "[BANNER]";
+    private const string Tail = "[TAIL]";
+
+    // After the banner: tags that share a first letter with an element the injector acts on (<table>, <strong>, <i>,
+    // <nav>, <mark>, <tr>, <small>, <ins>), tags it never reads (<h2>, <b>, <li>), and names only some of whose letters
+    // match (<scripted-card>, <titles>).
+    private const string Filler =
+        "<table class=\"t\"><tr><td><strong>x</strong></td></tr></table><nav><i>i</i><mark>m</mark></nav><h2 title='a>b'>h</h2>"
+        + "<b>b</b><ul><li><small>s</small><ins>i</ins></li></ul><scripted-card data-x=\"<body>\">c</scripted-card><titles>t</titles>";
+
+    public static TheoryData<string> RawTextElements => ["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "SCRIPT", "TextArea"];
+
+    [Theory]
+    [MemberData(nameof(RawTextElements))]
+    public void A_raw_text_element_after_the_banner_hides_the_end_tags_in_it_however_the_page_is_cut(string element)
+    {
+        var body = Filler + $"<{element} id=\"r\"></body></html><p></{element}>" + Filler + "<!-- </body> -->" + Filler;
+        var page = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body>" + body + "</body></html>";
+
+        foreach (var chunk in new[] { 1, 2, 3, 5, 7, 64, 100, page.Length })
+        {
+            var injected = Inject(page, chunk);
+
+            Assert.Equal(
+                "<!DOCTYPE html><html><head><meta charset=\"utf-8\">" + Head + "</head><body>" + Banner + body + Tail + "</body></html>",
+                injected);
+        }
+    }
+
+    [Fact]
+    public void A_second_body_tag_or_a_head_element_after_the_banner_changes_nothing()
+    {
+        var body = Filler + "<body class=\"again\"><link rel=\"x\" href=\"/y\"><base href=\"/\"><html><head>" + Filler;
+        var page = "<html><head></head><body>" + body + "</body></html>";
+
+        foreach (var chunk in new[] { 1, 4, 9, 64, page.Length })
+        {
+            Assert.Equal("<html><head>" + Head + "</head><body>" + Banner + body + Tail + "</body></html>", Inject(page, chunk));
+        }
+    }
+
+    private static string Inject(string page, int chunkSize)
+    {
+        var parts = new InjectionParts(Encoding.ASCII.GetBytes(Head), Encoding.ASCII.GetBytes(Banner), Encoding.ASCII.GetBytes(Tail));
+        var injector = new HtmlInjector(parts, blocker: null, maxTagBytes: 64 * 1024, NullLogger.Instance);
+        var output = new ArrayBufferWriter<byte>();
+        var bytes = Encoding.UTF8.GetBytes(page);
+        for (var offset = 0; offset < bytes.Length; offset += chunkSize)
+        {
+            injector.Process(bytes.AsSpan(offset, Math.Min(chunkSize, bytes.Length - offset)), output);
+        }
+
+        injector.Complete(output);
+        return Encoding.UTF8.GetString(output.WrittenSpan);
+    }
+}
