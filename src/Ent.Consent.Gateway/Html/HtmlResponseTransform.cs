@@ -25,7 +25,12 @@ namespace Ent.Consent.Gateway.Html;
 /// </summary>
 internal sealed class HtmlResponseTransform
 {
-    private const int BufferSize = 16 * 1024;
+    // What one read of the portal's body asks for: a page of up to 32 KB that has arrived is read, and injected, in one
+    // go (a 20 KB page read 16 KB at a time was cut in two, and the injector joined the halves around the cut tag).
+    private const int BufferSize = 32 * 1024;
+
+    // An uncompressed page goes to the browser once this much has gathered, even while the portal keeps up.
+    private const int SendSize = 32 * 1024;
 
     private readonly IConsentWidget _widget;
     private readonly GatewayRules _rules;
@@ -231,7 +236,7 @@ internal sealed class HtmlResponseTransform
         var cancellation = context.CancellationToken;
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         // The injector writes into this buffer, then the page goes out from it: to the response, or through a stream that encodes again.
-        using var output = new PooledBufferWriter(BufferSize * 2);
+        using var output = new PooledBufferWriter(SendSize + BufferSize);
         try
         {
             await using var raw = await upstream.Content.ReadAsStreamAsync(cancellation).ConfigureAwait(false);
@@ -302,7 +307,7 @@ internal sealed class HtmlResponseTransform
             injector.Process(buffer.AsSpan(0, read), output);
             // The buffer is free again once processed: the injector keeps what it holds back.
             var next = source.ReadAsync(buffer.AsMemory(0, BufferSize), cancellation);
-            if (!next.IsCompleted || output.WrittenCount >= 2 * BufferSize)
+            if (!next.IsCompleted || output.WrittenCount >= SendSize)
             {
                 try
                 {
