@@ -344,7 +344,7 @@ internal sealed class HtmlInjector
                     // in, such a tag needs nothing more than its name, and not even that when no element the injector
                     // knows starts with its first letter (<p>, <div>, <a>, <li>, …).
                     var placing = _head != HeadState.Done || !_bannerDone;
-                    if (placing || IsFirstLetterOfKnownTag(next))
+                    if (placing || IsFirstLetterOf(KnownTagFirstLetters, next))
                     {
                         var name = TagOf(data[(i + 1)..(end + 1)]);
                         if (name != Tag.Other || placing)
@@ -390,7 +390,7 @@ internal sealed class HtmlInjector
             if (IsAsciiLetter(next))
             {
                 // A name that stops at the end of the data is decided by Scan, which sees the tag's end is missing.
-                if (IsFirstLetterOfActiveTag(next) && TagOf(data[(lt + 1)..]) != Tag.Other)
+                if (IsFirstLetterOf(ActiveTagFirstLetters, next) && TagOf(data[(lt + 1)..]) != Tag.Other)
                 {
                     return lt;
                 }
@@ -861,21 +861,19 @@ internal sealed class HtmlInjector
     private static bool IsBodyOrHtmlStart(byte first, byte second)
         => ((first | 0x20) == 'b' && (second | 0x20) == 'o') || ((first | 0x20) == 'h' && (second | 0x20) == 't');
 
-    // Bit n set when a Tag other than Other has a name starting with the n-th letter of the alphabet.
-    private static readonly uint KnownTagFirstLetters = Enum.GetValues<Tag>()
-        .Where(static tag => tag != Tag.Other)
+    // The first letters of every element the injector acts on, and of those it still acts on once the head tags and
+    // the banner are in (raw text, blocked content, a meta policy): not html, head, body, link or base, so that past
+    // the banner <h2>, <b> or <li> need no look at their names.
+    private static readonly uint KnownTagFirstLetters = FirstLetters(static tag => tag != Tag.Other);
+    private static readonly uint ActiveTagFirstLetters = FirstLetters(static tag => IsRawTextElement(tag) || tag is Tag.Script or Tag.Iframe or Tag.Img or Tag.Meta);
+
+    /// <summary>Bit n set when one of the tags <paramref name="which"/> picks has a name starting with the n-th letter.</summary>
+    private static uint FirstLetters(Func<Tag, bool> which) => Enum.GetValues<Tag>()
+        .Where(which)
         .Aggregate(0u, static (letters, tag) => letters | (1u << (NameOf(tag)[0] - 'a')));
 
-    /// <summary>Whether the ASCII letter <paramref name="letter"/> (either case) starts a name of <see cref="Tag"/>.</summary>
-    private static bool IsFirstLetterOfKnownTag(byte letter) => ((KnownTagFirstLetters >> ((letter | 0x20) - 'a')) & 1) != 0;
-
-    // The same for the elements still acted on once the head tags and the banner are in (raw text, blocked content, a
-    // meta policy): not html, head, body, link, base, so <h2>, <b> or <li> need no look at their names.
-    private static readonly uint ActiveTagFirstLetters = Enum.GetValues<Tag>()
-        .Where(static tag => IsRawTextElement(tag) || tag is Tag.Script or Tag.Iframe or Tag.Img or Tag.Meta)
-        .Aggregate(0u, static (letters, tag) => letters | (1u << (NameOf(tag)[0] - 'a')));
-
-    private static bool IsFirstLetterOfActiveTag(byte letter) => ((ActiveTagFirstLetters >> ((letter | 0x20) - 'a')) & 1) != 0;
+    /// <summary>Whether the ASCII letter <paramref name="letter"/> (either case) is one of <paramref name="firstLetters"/>.</summary>
+    private static bool IsFirstLetterOf(uint firstLetters, byte letter) => ((firstLetters >> ((letter | 0x20) - 'a')) & 1) != 0;
 
     private static bool IsAsciiLetter(byte b) => (uint)((b | 0x20) - 'a') <= 'z' - 'a';
 
