@@ -18,7 +18,8 @@ public sealed class ConsoleInPortalTests(PortalFixture portal) : IClassFixture<P
         // reach the link once the allowed YouTube frame's navigation has been aborted by the test's network rule.
         await visitor.Page.FocusAsync("a[href='/consent/console']");
         await visitor.Page.Keyboard.PressAsync("Enter");
-        await visitor.Page.WaitForURLAsync("**/consent/console/choices");
+        // Polled rather than WaitForURLAsync, which can miss a navigation that commits while it sets up.
+        await Assertions.Expect(visitor.Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/consent/console/choices$"));
         await Assertions.Expect(visitor.Page.Locator("h1")).ToHaveTextAsync("Console de consentement");
 
         // The choice just made is in the ledger, so the choices page draws it.
