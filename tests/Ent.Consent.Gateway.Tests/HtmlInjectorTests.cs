@@ -53,6 +53,51 @@ public sealed class HtmlInjectorTests
         }
     }
 
+    // Markup after the banner, each piece leaving the page in text: tags the injector skips in whole blocks (plain:
+    // double-quoted values opened right after '='), tags it must walk ('>' or '<' in values, single quotes, quotes
+    // after spaces or not after '='), text holding '<' and '>', and raw text, comments and values that hold a </body>.
+    private static readonly string[] Pieces =
+    [
+        "<p>", "</p>", "<h2>", "</h2>", "<div class=\"a b\">", "</div>", "<a href=\"/x?y=1&amp;z=2\" title=\"t\">", "</a>",
+        "<li data-x=\"1\">", "<span>", "</span>", "<strong>", "<table>", "<tr>", "<td>", "<nav>", "<main>", "<i>", "<small>",
+        "<section id=\"s\">", "<br/>", "<input type=\"text\" value=\"v\">", "<img alt=\"x\" src=\"/local.png\">",
+        "<s>", "<tt>", "<scripts>", "<titles>", "<Meta name=\"x\" content=\"y\">", "<P CLASS=\"X\">",
+        "Les conseils de classe", "l'élève", " a > b ", " a < b ", "x<3", "\"quoted\"", "it's", "Vous &amp; moi", "é€😀",
+        "<a title=\"</body>\">", "<a title='</body>'>", "<a title=\"x>y\">", "<a title='x>y'>", "<a title=\"a<b\">",
+        "<a data-q='say \"hi\"'>", "<a title = \"spaced </body>\">", "<a b\"c=\"x\">", "<p class=x>", "<p class=a\"b>",
+        "<p title=\"a=\" data-y=\"=\">", "</p title=\"x\">", "<div data-html=\"</body></html>\">",
+        "<a href=\"" + new string('x', 100) + "\">", "<a\nhref=\"/n\"\tclass=\"c\">", "<p/>", "</ p>", "<>", "< p>",
+        "<script>if (a < b && c > d) document.write(\"</body>\");</script>", "<style>p > a { content: \"</body>\" }</style>",
+        "<textarea></body></textarea>", "<title>x</title>", "<!-- </body> <a title=\"> -->", "<!---->", "<!x>",
+        "<?php echo \"</body>\"; ?>", "<noscript>n</noscript>", "<iframe src=\"/f\"></iframe>", "<xmp></body></xmp>",
+        // Values that hold what would read as plain tags, a <script> among them, if a single quote, a quote not after '=',
+        // or a '>' in a double-quoted value were not noticed.
+        "<a y='=\"\"><script x=\"\"'>", "<a title=\"x><script>\">", "<a b\"c=\"x><script>y<z\"\">",
+    ];
+
+    [Fact]
+    public void Random_pages_come_out_with_the_tail_before_the_real_body_end_whole_or_cut_into_chunks()
+    {
+        var random = new Random(20261201);
+        for (var round = 0; round < 400; round++)
+        {
+            var body = new StringBuilder();
+            var count = random.Next(20, 300);
+            for (var k = 0; k < count; k++)
+            {
+                body.Append(Pieces[random.Next(Pieces.Length)]);
+            }
+
+            var page = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body>" + body + "</body></html>";
+            var expected = "<!DOCTYPE html><html><head><meta charset=\"utf-8\">" + Head + "</head><body>" + Banner + body + Tail + "</body></html>";
+            foreach (var chunk in new[] { page.Length, 7, 64, 100, 1000 })
+            {
+                var injected = Inject(page, chunk);
+                Assert.True(expected == injected, $"round {round}, chunks of {chunk}:\n{page}\n{injected}");
+            }
+        }
+    }
+
     private static string Inject(string page, int chunkSize)
     {
         var parts = new InjectionParts(Encoding.ASCII.GetBytes(Head), Encoding.ASCII.GetBytes(Banner), Encoding.ASCII.GetBytes(Tail));

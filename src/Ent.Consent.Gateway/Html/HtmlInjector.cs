@@ -1,5 +1,9 @@
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Html;
@@ -378,8 +382,24 @@ internal sealed class HtmlInjector
     {
         var endTagsMatter = !_tailDone;
         var last = data.Length - 4;
+        // Whole blocks, clear of the last bytes (which the walk may keep for the next chunk).
+        var plainLimit = data.Length - 8;
+        var plainFrom = i;
         while (true)
         {
+            if (i >= plainFrom && (i & ~(PlainTagBlocks.BlockSize - 1)) + PlainTagBlocks.BlockSize <= plainLimit)
+            {
+                var at = SkipPlainTags(data, i, plainLimit, endTagsMatter, out var acted);
+                if (acted)
+                {
+                    return at;
+                }
+
+                // Markup that is not plain: walked tag by tag up to the next block.
+                i = at;
+                plainFrom = (at & ~(PlainTagBlocks.BlockSize - 1)) + PlainTagBlocks.BlockSize;
+            }
+
             var lt = index.NextLessThan(i);
             if (lt < 0 || lt > last)
             {
@@ -427,6 +447,124 @@ internal sealed class HtmlInjector
                 i = lt + 1;
             }
         }
+    }
+
+    /// <summary>
+    /// Skips plain tags (<see cref="PlainTagBlocks"/>) from <paramref name="i"/>, in text, in whole blocks ending by
+    /// <paramref name="limit"/>. Returns the first '&lt;' of an element acted on (<paramref name="acted"/>), else where
+    /// the tag-by-tag walk must take over: a tag that is not plain, a '&gt;' in text, or the end of the blocks.
+    /// </summary>
+    private int SkipPlainTags(ReadOnlySpan<byte> data, int i, int limit, bool endTagsMatter, out bool acted)
+    {
+        var blocks = new PlainTagBlocks();
+        var block = i & ~(PlainTagBlocks.BlockSize - 1);
+        var from = i - block;
+        acted = false;
+        while (block + PlainTagBlocks.BlockSize <= limit)
+        {
+            var plainEnd = blocks.Read(data, block, from, out var lessThan);
+            for (lessThan = MayBeActedOn(data, block, lessThan, endTagsMatter); lessThan != 0; lessThan &= lessThan - 1)
+            {
+                var lt = block + BitOperations.TrailingZeroCount(lessThan);
+                if (IsActedOnPastBanner(data, lt, endTagsMatter))
+                {
+                    acted = true;
+                    return lt;
+                }
+            }
+
+            if (plainEnd < block + PlainTagBlocks.BlockSize)
+            {
+                return plainEnd;
+            }
+
+            block += PlainTagBlocks.BlockSize;
+            from = 0;
+        }
+
+        return blocks.Resume(block);
+    }
+
+    /// <summary>
+    /// Of the '&lt;' in <paramref name="lessThan"/> (bit n for the byte at <paramref name="block"/> + n), those that may
+    /// start what <see cref="IsActedOnPastBanner"/> looks for, told from the bytes after them all at once; all of them
+    /// where that needs instructions the processor lacks. At least 8 bytes follow the block.
+    /// </summary>
+    /// <remarks>Most tags of a page start with a letter no element acted on starts with, or are end tags other than
+    /// <c>&lt;/body&gt;</c> and <c>&lt;/html&gt;</c>: looking at each in turn cost as much as finding them.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong MayBeActedOn(ReadOnlySpan<byte> data, int block, ulong lessThan, bool endTagsMatter)
+    {
+        if (!Avx512Vbmi.IsSupported || lessThan == 0)
+        {
+            return lessThan;
+        }
+
+        // Each byte after a '<' looked up in a 128-entry table (its low 7 bits: a byte past ASCII may match, and is then
+        // looked at as before).
+        var next = Vector512.LoadUnsafe(ref Unsafe.Add(ref MemoryMarshal.GetReference(data), block + 1));
+        var classes = Avx512Vbmi.PermuteVar64x8x2(NextByteClasses.Low, next, NextByteClasses.High);
+        var mayAct = lessThan & NextByteClasses.Has(classes, NextByteClasses.Starts);
+        if (endTagsMatter)
+        {
+            // "</" then b or h then o or t; the last bytes of the block, whose followers are in the next, are kept.
+            var secondLetter = (NextByteClasses.Has(classes, NextByteClasses.BodyOrHtmlFirst) >> 1) | (1UL << 63);
+            var thirdLetter = (NextByteClasses.Has(classes, NextByteClasses.BodyOrHtmlSecond) >> 2) | (3UL << 62);
+            mayAct |= lessThan & NextByteClasses.Has(classes, NextByteClasses.Slash) & secondLetter & thirdLetter;
+        }
+
+        return mayAct;
+    }
+
+    /// <summary>What the bytes after a '&lt;' may start, one bit per class, for <see cref="MayBeActedOn"/>.</summary>
+    private static class NextByteClasses
+    {
+        public const byte Starts = 1;
+        public const byte Slash = 2;
+        public const byte BodyOrHtmlFirst = 4;
+        public const byte BodyOrHtmlSecond = 8;
+
+        public static readonly Vector512<byte> Low = Table(0);
+        public static readonly Vector512<byte> High = Table(64);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static ulong Has(Vector512<byte> classes, byte which)
+            => ~Vector512.Equals(classes & Vector512.Create(which), Vector512<byte>.Zero).ExtractMostSignificantBits();
+
+        private static Vector512<byte> Table(int first)
+        {
+            Span<byte> table = stackalloc byte[64];
+            for (var k = 0; k < 64; k++)
+            {
+                var c = (byte)(first + k);
+                var letter = IsAsciiLetter(c);
+                table[k] = (byte)(
+                    ((letter && IsFirstLetterOf(ActiveTagFirstLetters, c)) || c is (byte)'!' or (byte)'?' ? Starts : 0)
+                    | (c == '/' ? Slash : 0)
+                    | (letter && (c | 0x20) is 'b' or 'h' ? BodyOrHtmlFirst : 0)
+                    | (letter && (c | 0x20) is 'o' or 't' ? BodyOrHtmlSecond : 0));
+            }
+
+            return Vector512.Create((ReadOnlySpan<byte>)table);
+        }
+    }
+
+    /// <summary>
+    /// Whether the '&lt;' at <paramref name="lt"/>, past the banner, starts what <see cref="SkipInertTags"/> hands back:
+    /// an element acted on, <c>&lt;/body&gt;</c> or <c>&lt;/html&gt;</c> while <paramref name="endTagsMatter"/>, a
+    /// comment, <c>&lt;!</c> or <c>&lt;?</c>. At least three bytes follow it.
+    /// </summary>
+    private static bool IsActedOnPastBanner(ReadOnlySpan<byte> data, int lt, bool endTagsMatter)
+    {
+        var next = data[lt + 1];
+        if (IsAsciiLetter(next))
+        {
+            return IsFirstLetterOf(ActiveTagFirstLetters, next) && TagOf(data[(lt + 1)..]) != Tag.Other;
+        }
+
+        return next == '/'
+            ? endTagsMatter && IsBodyOrHtmlStart(data[lt + 2], data[lt + 3])
+            : next is (byte)'!' or (byte)'?';
     }
 
     /// <summary>Writes the unwritten run up to <paramref name="to"/>; returns <paramref name="to"/>.</summary>
