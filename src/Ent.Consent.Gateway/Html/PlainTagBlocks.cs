@@ -43,11 +43,11 @@ internal struct PlainTagBlocks
     {
         ref var start = ref Unsafe.Add(ref MemoryMarshal.GetReference(data), block);
         var after = ulong.MaxValue << from;
-        var lt = Positions(ref start, (byte)'<') & after;
-        var gt = Positions(ref start, (byte)'>') & after;
-        var doubleQuote = Positions(ref start, (byte)'"') & after;
-        var singleQuote = Positions(ref start, (byte)'\'') & after;
-        var equals = Positions(ref start, (byte)'=');
+        var lt = MarkupIndex.Positions(ref start, (byte)'<') & after;
+        var gt = MarkupIndex.Positions(ref start, (byte)'>') & after;
+        var doubleQuote = MarkupIndex.Positions(ref start, (byte)'"') & after;
+        var singleQuote = MarkupIndex.Positions(ref start, (byte)'\'') & after;
+        var equals = MarkupIndex.Positions(ref start, (byte)'=');
 
         // Set from each '<' up to the byte before its '>': plain tags alternate the two.
         var inTag = PrefixXor(lt | gt) ^ _inTag;
@@ -114,27 +114,5 @@ internal struct PlainTagBlocks
         mask ^= mask << 16;
         mask ^= mask << 32;
         return mask;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Positions(ref byte start, byte value)
-    {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            return Vector512.Equals(Vector512.LoadUnsafe(ref start), Vector512.Create(value)).ExtractMostSignificantBits();
-        }
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var wanted256 = Vector256.Create(value);
-            return Vector256.Equals(Vector256.LoadUnsafe(ref start), wanted256).ExtractMostSignificantBits()
-                | ((ulong)Vector256.Equals(Vector256.LoadUnsafe(ref start, 32), wanted256).ExtractMostSignificantBits() << 32);
-        }
-
-        var wanted = Vector128.Create(value);
-        return Vector128.Equals(Vector128.LoadUnsafe(ref start), wanted).ExtractMostSignificantBits()
-            | ((ulong)Vector128.Equals(Vector128.LoadUnsafe(ref start, 16), wanted).ExtractMostSignificantBits() << 16)
-            | ((ulong)Vector128.Equals(Vector128.LoadUnsafe(ref start, 32), wanted).ExtractMostSignificantBits() << 32)
-            | ((ulong)Vector128.Equals(Vector128.LoadUnsafe(ref start, 48), wanted).ExtractMostSignificantBits() << 48);
     }
 }
