@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -63,8 +64,7 @@ internal struct PlainTagBlocks
         if (notPlain == 0)
         {
             lessThan = lt;
-            // Kept without a branch (whether a block ends in a tag is a coin toss): in plain markup, a tag open at the end
-            // of a block started at the last '<' read.
+            // In plain markup, a tag still open at the end of a block started at the last '<' read.
             var last = block + 63 - BitOperations.LeadingZeroCount(lt);
             _lastLessThan = lt != 0 ? last : _lastLessThan;
             _inTag = (ulong)((long)inTag >> 63);
@@ -83,11 +83,12 @@ internal struct PlainTagBlocks
         }
 
         // The tag holding the first byte that is not plain starts at the last '<' before that byte, or in an earlier
-        // block when there is none.
+        // block when there is none (the block then started in that tag).
         if (before == 0)
         {
+            Debug.Assert(_inTag != 0, "A byte inside a tag with no '<' before it in the block: the tag began earlier.");
             lessThan = 0;
-            return _inTag != 0 ? _lastLessThan : block + first;
+            return _lastLessThan;
         }
 
         var tagStart = 63 - BitOperations.LeadingZeroCount(before);
