@@ -81,21 +81,31 @@ public sealed class HtmlInjectorTests
         var random = new Random(20261201);
         for (var round = 0; round < 400; round++)
         {
-            var body = new StringBuilder();
-            var count = random.Next(20, 300);
-            for (var k = 0; k < count; k++)
-            {
-                body.Append(Pieces[random.Next(Pieces.Length)]);
-            }
-
-            var page = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body>" + body + "</body></html>";
-            var expected = "<!DOCTYPE html><html><head><meta charset=\"utf-8\">" + Head + "</head><body>" + Banner + body + Tail + "</body></html>";
+            // The real </body> in either case, and markup after it (pages often end with scripts there): it is found
+            // wherever it falls, not only in the last bytes.
+            var body = RandomMarkup(random, 20, 300);
+            var bodyEnd = random.Next(2) == 0 ? "</body>" : "</BODY>";
+            var trailer = RandomMarkup(random, 0, 40);
+            var page = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body>" + body + bodyEnd + trailer + "</html>";
+            var expected = "<!DOCTYPE html><html><head><meta charset=\"utf-8\">" + Head + "</head><body>" + Banner + body + Tail + bodyEnd + trailer + "</html>";
             foreach (var chunk in new[] { page.Length, 7, 64, 100, 1000 })
             {
                 var injected = Inject(page, chunk);
                 Assert.True(expected == injected, $"round {round}, chunks of {chunk}:\n{page}\n{injected}");
             }
         }
+    }
+
+    private static string RandomMarkup(Random random, int minPieces, int maxPieces)
+    {
+        var markup = new StringBuilder();
+        var count = random.Next(minPieces, maxPieces);
+        for (var k = 0; k < count; k++)
+        {
+            markup.Append(Pieces[random.Next(Pieces.Length)]);
+        }
+
+        return markup.ToString();
     }
 
     private static string Inject(string page, int chunkSize)

@@ -406,41 +406,22 @@ internal sealed class HtmlInjector
                 return lt;
             }
 
-            var next = data[lt + 1];
-            if (IsAsciiLetter(next))
-            {
-                // A name that stops at the end of the data is decided by Scan, which sees the tag's end is missing.
-                if (IsFirstLetterOf(ActiveTagFirstLetters, next) && TagOf(data[(lt + 1)..]) != Tag.Other)
-                {
-                    return lt;
-                }
-
-                var end = FindTagEnd(data, lt + 1, ref index);
-                if (end < 0)
-                {
-                    return lt;
-                }
-
-                i = end + 1;
-            }
-            else if (next == '/' && IsAsciiLetter(data[lt + 2]))
-            {
-                if (endTagsMatter && IsBodyOrHtmlStart(data[lt + 2], data[lt + 3]))
-                {
-                    return lt;
-                }
-
-                var end = index.NextGreaterThan(lt + 2);
-                if (end < 0)
-                {
-                    return lt;
-                }
-
-                i = end + 1;
-            }
-            else if (next is (byte)'!' or (byte)'?')
+            if (IsActedOnPastBanner(data, lt, endTagsMatter))
             {
                 return lt;
+            }
+
+            var next = data[lt + 1];
+            if (IsAsciiLetter(next) || (next == '/' && IsAsciiLetter(data[lt + 2])))
+            {
+                var end = next == '/' ? index.NextGreaterThan(lt + 2) : FindTagEnd(data, lt + 1, ref index);
+                if (end < 0)
+                {
+                    // A tag not ended in the data is decided by Scan, which sees its end is missing.
+                    return lt;
+                }
+
+                i = end + 1;
             }
             else
             {
@@ -541,11 +522,25 @@ internal sealed class HtmlInjector
                 table[k] = (byte)(
                     ((letter && IsFirstLetterOf(ActiveTagFirstLetters, c)) || c is (byte)'!' or (byte)'?' ? Starts : 0)
                     | (c == '/' ? Slash : 0)
-                    | (letter && (c | 0x20) is 'b' or 'h' ? BodyOrHtmlFirst : 0)
-                    | (letter && (c | 0x20) is 'o' or 't' ? BodyOrHtmlSecond : 0));
+                    | (AnyByte(other => IsBodyOrHtmlStart(c, other)) ? BodyOrHtmlFirst : 0)
+                    | (AnyByte(other => IsBodyOrHtmlStart(other, c)) ? BodyOrHtmlSecond : 0));
             }
 
             return Vector512.Create((ReadOnlySpan<byte>)table);
+        }
+
+        // The two letters after "</" are those IsBodyOrHtmlStart accepts, whichever letter comes with them.
+        private static bool AnyByte(Func<byte, bool> holds)
+        {
+            for (var other = 0; other < 128; other++)
+            {
+                if (holds((byte)other))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
     }
 
